@@ -1,0 +1,63 @@
+"""Shared pieces of the GLM datafits (column norms, block bounds)."""
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def column_sq_norms(X):
+    """Squared Euclidean norm of every column of a dense or sparse matrix."""
+    if sp.issparse(X):
+        return np.asarray(X.multiply(X).sum(axis=0)).ravel().astype(np.float64)
+    return np.einsum("ij,ij->j", X, X)
+
+
+def block_gram(X, block):
+    """Dense ``X[:, block].T @ X[:, block]`` for a small block of columns."""
+    Xb = X[:, block]
+    if sp.issparse(Xb):
+        return (Xb.T @ Xb).toarray()
+    return Xb.T @ Xb
+
+
+class GLMDatafit:
+    """Base class for datafits of the form ``F(w) = f(Xw)`` with ``f`` separable over samples.
+
+    Subclasses set ``code`` (the integer the Numba kernels dispatch on) and ``curvature``, the
+    constant ``c`` with ``f''(z_i) <= c / n``; then ``H_b = c X_b^T X_b / n`` majorises the block
+    Hessian everywhere.
+    """
+
+    code = -1
+    curvature = 1.0
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def gradient(self, X, y, Xw):
+        """Gradient ``X^T f'(Xw)`` with respect to ``w``."""
+        return X.T @ self.raw_grad(y, Xw)
+
+    def lipschitz(self, X):
+        """Per-coordinate Lipschitz constants ``L_j = c ||X_j||^2 / n`` of the gradient."""
+        return self.curvature * column_sq_norms(X) / X.shape[0]
+
+    def block_bound(self, X, block):
+        """Matrix bound ``H_b = c X_b^T X_b / n``, above the block Hessian everywhere."""
+        return self.curvature * block_gram(X, np.asarray(block)) / X.shape[0]
+
+    def global_lipschitz(self, X):
+        """Lipschitz constant of the full gradient, ``c ||X||_2^2 / n``."""
+        from scipy.sparse.linalg import svds
+
+        if sp.issparse(X) or min(X.shape) > 500:
+            if min(X.shape) == 1:
+                return self.curvature * float(column_sq_norms(X).sum()) / X.shape[0]
+            s = svds(sp.csc_matrix(X) if sp.issparse(X) else X, k=1, return_singular_vectors=False)
+            smax = float(s[0])
+        else:
+            smax = float(np.linalg.norm(X, 2))
+        return self.curvature * smax**2 / X.shape[0]
+
+    def dual_point(self, y, Xw):
+        """The residual-based dual point ``theta_hat = -f'(Xw)`` (before rescaling)."""
+        return -self.raw_grad(y, Xw)

@@ -1,0 +1,5 @@
+"""Penalties: values, proximal operators, conjugates and proximal greedy scores."""
+
+from ._norms import L1
+
+__all__ = ["L1"]

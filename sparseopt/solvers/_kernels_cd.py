@@ -1,0 +1,639 @@
+"""Numba kernels of block coordinate descent (residual form, dense and CSC).
+
+Conventions shared by every kernel
+----------------------------------
+- ``Xd`` is a Fortran-ordered float64 matrix (a 1x1 dummy when the design is sparse);
+  ``data, indices, indptr`` are the CSC arrays (length-1 dummies when dense); ``is_sparse``
+  selects the branch once per column operation, so dense and sparse share one compiled signature.
+- ``z`` is the linear predictor ``X w + intercept``, updated incrementally (never recomputed).
+- ``df`` is the datafit code (0 quadratic, 1 logistic); ``pen`` the penalty code (0 L1,
+  1 positive L1); ``alpha = 0`` with ``pen = 0`` is the unpenalised problem.
+- Selection codes: 0 cyclic, 1 random, 2 lipschitz, 3 gs, 4 gsl, 5 gsd.
+- Update codes: 0 gradient, 1 matrix, 2 newton.
+
+Nothing here is compiled at import: Numba compiles (or loads from its cache) at first call.
+"""
+
+import numpy as np
+from numba import njit
+
+SEL_CYCLIC, SEL_RANDOM, SEL_LIPSCHITZ, SEL_GS, SEL_GSL, SEL_GSD = 0, 1, 2, 3, 4, 5
+UPD_GRADIENT, UPD_MATRIX, UPD_NEWTON = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- scalar helpers
+@njit(cache=True)
+def _sigmoid(t):
+    if t >= 0.0:
+        return 1.0 / (1.0 + np.exp(-t))
+    e = np.exp(t)
+    return e / (1.0 + e)
+
+
+@njit(cache=True)
+def _log1pexp(t):
+    # log(1 + exp(t)), stable
+    if t > 0.0:
+        return t + np.log1p(np.exp(-t))
+    return np.log1p(np.exp(t))
+
+
+@njit(cache=True)
+def _raw_grad_i(df, yi, zi, inv_n):
+    if df == 0:
+        return (zi - yi) * inv_n
+    return -yi * _sigmoid(-yi * zi) * inv_n
+
+
+@njit(cache=True)
+def _raw_hess_i(df, yi, zi, inv_n):
+    if df == 0:
+        return inv_n
+    s = _sigmoid(zi)
+    return s * (1.0 - s) * inv_n
+
+
+@njit(cache=True)
+def _loss_i(df, yi, zi):
+    if df == 0:
+        r = yi - zi
+        return 0.5 * r * r
+    return _log1pexp(-yi * zi)
+
+
+@njit(cache=True)
+def _prox1(pen, x, t):
+    if pen == 1:
+        v = x - t
+        return v if v > 0.0 else 0.0
+    if x > t:
+        return x - t
+    if x < -t:
+        return x + t
+    return 0.0
+
+
+@njit(cache=True)
+def _pen1(pen, alpha, x):
+    if pen == 1:
+        return alpha * x
+    return alpha * abs(x)
+
+
+@njit(cache=True)
+def _gsq1(pen, alpha, wj, gj, Lj):
+    """Guaranteed decrease of the 1-D prox-gradient step with constant Lj (GS-q score).
+
+    Evaluated without cancellation: when the step stays on one linear piece of the penalty the
+    decrease is exactly ``Lj d^2 / 2``; from ``w_j = 0`` it is ``(|g_j| - alpha)_+^2 / (2 Lj)``.
+    """
+    if Lj <= 0.0:
+        return 0.0
+    if wj == 0.0:
+        v = -gj - alpha if pen == 1 else abs(gj) - alpha
+        return 0.5 * v * v / Lj if v > 0.0 else 0.0
+    u = _prox1(pen, wj - gj / Lj, alpha / Lj)
+    d = u - wj
+    if (u > 0.0 and wj > 0.0) or (u < 0.0 and wj < 0.0):
+        return 0.5 * Lj * d * d
+    q = gj * d + 0.5 * Lj * d * d + _pen1(pen, alpha, u) - _pen1(pen, alpha, wj)
+    return -q if q < 0.0 else 0.0
+
+
+@njit(cache=True)
+def _gss1(pen, alpha, wj, gj):
+    """Distance of -g_j to the subdifferential of the penalty at w_j (GS-s score)."""
+    if pen == 1:
+        if wj > 0.0:
+            return abs(gj + alpha)
+        v = -(gj + alpha)
+        return v if v > 0.0 else 0.0
+    if wj > 0.0:
+        return abs(gj + alpha)
+    if wj < 0.0:
+        return abs(gj - alpha)
+    v = abs(gj) - alpha
+    return v if v > 0.0 else 0.0
+
+
+# --------------------------------------------------------------------------- column helpers
+@njit(cache=True)
+def _col_grad(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n):
+    s = 0.0
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            s += data[k] * _raw_grad_i(df, y[i], z[i], inv_n)
+    elif df == 0:
+        for i in range(Xd.shape[0]):
+            s += Xd[i, j] * (z[i] - y[i])
+        s *= inv_n
+    else:
+        for i in range(Xd.shape[0]):
+            s += Xd[i, j] * _raw_grad_i(df, y[i], z[i], inv_n)
+    return s
+
+
+@njit(cache=True)
+def _col_axpy(is_sparse, Xd, data, indices, indptr, j, a, v):
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            v[indices[k]] += a * data[k]
+    else:
+        for i in range(Xd.shape[0]):
+            v[i] += a * Xd[i, j]
+
+
+@njit(cache=True)
+def _col_sq_weighted(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n):
+    s = 0.0
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            s += data[k] * data[k] * _raw_hess_i(df, y[i], z[i], inv_n)
+    else:
+        for i in range(Xd.shape[0]):
+            s += Xd[i, j] * Xd[i, j] * _raw_hess_i(df, y[i], z[i], inv_n)
+    return s
+
+
+@njit(cache=True)
+def grad_subset(Xd, data, indices, indptr, is_sparse, y, z, df, ws, out):
+    """``out[k] = X_{ws[k]}^T f'(z)`` for every position ``k`` of ``ws``."""
+    inv_n = 1.0 / y.shape[0]
+    for k in range(ws.shape[0]):
+        out[k] = _col_grad(is_sparse, Xd, data, indices, indptr, ws[k], y, z, df, inv_n)
+
+
+@njit(cache=True)
+def predict_subset(Xd, data, indices, indptr, is_sparse, w, ws, intercept, out):
+    """``out = X[:, ws] @ w[ws] + intercept``."""
+    out[:] = intercept
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        if w[j] != 0.0:
+            _col_axpy(is_sparse, Xd, data, indices, indptr, j, w[j], out)
+
+
+@njit(cache=True)
+def datafit_value(df, y, z):
+    """Datafit value ``(1/n) sum_i loss(y_i, z_i)``."""
+    s = 0.0
+    for i in range(y.shape[0]):
+        s += _loss_i(df, y[i], z[i])
+    return s / y.shape[0]
+
+
+@njit(cache=True)
+def _intercept_step(df, y, z, intercept):
+    """Exact (quadratic) or backtracked Newton (logistic) step on the intercept; updates z."""
+    n = y.shape[0]
+    inv_n = 1.0 / n
+    g = 0.0
+    h = 0.0
+    for i in range(n):
+        g += _raw_grad_i(df, y[i], z[i], inv_n)
+        h += _raw_hess_i(df, y[i], z[i], inv_n)
+    if df == 0:
+        delta = -g  # h == 1 exactly
+    else:
+        if h < 1e-12:
+            h = 0.25
+        delta = -g / h
+        f0 = datafit_value(df, y, z)
+        for _ in range(40):
+            f1 = 0.0
+            for i in range(n):
+                f1 += _loss_i(df, y[i], z[i] + delta)
+            f1 /= n
+            if f1 <= f0 + 1e-4 * delta * g:
+                break
+            delta *= 0.5
+        else:
+            delta = 0.0
+    for i in range(n):
+        z[i] += delta
+    intercept[0] += delta
+
+
+# --------------------------------------------------------------------------- fast cyclic CD
+@njit(cache=True)
+def cd_epochs(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_intercept,
+              ws, L, df, pen, alpha, n_epochs):
+    """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``.
+
+    With ``L_j`` the exact coordinate curvature for the quadratic datafit, each step is the exact
+    coordinate minimiser (the 'cyclic' / block_size=1 / 'gradient' combination of BCD).
+    """
+    inv_n = 1.0 / y.shape[0]
+    for _ in range(n_epochs):
+        for k in range(ws.shape[0]):
+            j = ws[k]
+            Lj = L[j]
+            if Lj <= 0.0:
+                continue
+            g = _col_grad(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n)
+            old = w[j]
+            new = _prox1(pen, old - g / Lj, alpha / Lj)
+            if new != old:
+                w[j] = new
+                _col_axpy(is_sparse, Xd, data, indices, indptr, j, new - old, z)
+        if fit_intercept:
+            _intercept_step(df, y, z, intercept)
+
+
+# --------------------------------------------------------------------------- block helpers
+@njit(cache=True)
+def _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df, hessian, curv,
+                  H, scratch):
+    """H[:nb, :nb] = X_b^T W X_b with W = f''(z) (hessian) or curv/n (bound)."""
+    n = y.shape[0]
+    inv_n = 1.0 / n
+    for a in range(nb):
+        # scatter weighted column a into scratch
+        for i in range(n):
+            scratch[i] = 0.0
+        ja = js[a]
+        if is_sparse:
+            for k in range(indptr[ja], indptr[ja + 1]):
+                i = indices[k]
+                wi = _raw_hess_i(df, y[i], z[i], inv_n) if hessian else curv * inv_n
+                scratch[i] = data[k] * wi
+        else:
+            for i in range(n):
+                wi = _raw_hess_i(df, y[i], z[i], inv_n) if hessian else curv * inv_n
+                scratch[i] = Xd[i, ja] * wi
+        for c in range(a, nb):
+            jc = js[c]
+            s = 0.0
+            if is_sparse:
+                for k in range(indptr[jc], indptr[jc + 1]):
+                    s += data[k] * scratch[indices[k]]
+            else:
+                for i in range(n):
+                    s += Xd[i, jc] * scratch[i]
+            H[a, c] = s
+            H[c, a] = s
+
+
+@njit(cache=True)
+def _lambda_max(H, nb):
+    if nb == 1:
+        return H[0, 0]
+    return np.linalg.eigvalsh(np.ascontiguousarray(H[:nb, :nb]))[-1]
+
+
+@njit(cache=True)
+def block_lipschitz(Xd, data, indices, indptr, is_sparse, y, z, ws, blk_ptr, blk_pos, curv, L,
+                    out):
+    """Largest eigenvalue of ``curv X_b^T X_b / n`` for every fixed block (``L_j`` if |b| = 1)."""
+    n_blocks = blk_ptr.shape[0] - 1
+    tau = 1
+    for b in range(n_blocks):
+        tau = max(tau, blk_ptr[b + 1] - blk_ptr[b])
+    js = np.empty(tau, dtype=np.int64)
+    H = np.empty((tau, tau))
+    scratch = np.empty(y.shape[0])
+    for b in range(n_blocks):
+        nb = blk_ptr[b + 1] - blk_ptr[b]
+        for a in range(nb):
+            js[a] = ws[blk_pos[blk_ptr[b] + a]]
+        if nb == 1:
+            out[b] = L[js[0]]
+        else:
+            _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, 0, False, curv,
+                          H, scratch)
+            out[b] = _lambda_max(H, nb)
+
+
+@njit(cache=True)
+def _cholesky_solve(H, nb, rhs, out):
+    """Solve H[:nb,:nb] out = rhs by Cholesky; return False if H is not numerically PD."""
+    Lc = np.zeros((nb, nb))
+    scale = 0.0
+    for a in range(nb):
+        scale = max(scale, abs(H[a, a]))
+    for a in range(nb):
+        s = H[a, a]
+        for k in range(a):
+            s -= Lc[a, k] * Lc[a, k]
+        if s <= 1e-13 * scale or scale == 0.0:
+            return False
+        Lc[a, a] = np.sqrt(s)
+        for c in range(a + 1, nb):
+            t = H[c, a]
+            for k in range(a):
+                t -= Lc[c, k] * Lc[a, k]
+            Lc[c, a] = t / Lc[a, a]
+    tmp = np.empty(nb)
+    for a in range(nb):
+        t = rhs[a]
+        for k in range(a):
+            t -= Lc[a, k] * tmp[k]
+        tmp[a] = t / Lc[a, a]
+    for a in range(nb - 1, -1, -1):
+        t = tmp[a]
+        for k in range(a + 1, nb):
+            t -= Lc[k, a] * out[k]
+        out[a] = t / Lc[a, a]
+    return True
+
+
+@njit(cache=True)
+def block_qp(H, nb, g, wb, pen, alpha, d, max_sweeps=1000):
+    """Minimise ``g^T d + d^T H d / 2 + psi(w_b + d) - psi(w_b)`` over ``d`` (size ``nb``).
+
+    Unpenalised blocks use a Cholesky solve; otherwise (or if H is singular) cyclic coordinate
+    descent on the block model until ``max |change| <= 1e-12 (1 + max |d|)``.
+    """
+    if alpha == 0.0 and pen == 0:
+        rhs = np.empty(nb)
+        for a in range(nb):
+            rhs[a] = -g[a]
+        if _cholesky_solve(H, nb, rhs, d):
+            return
+    Hd = np.zeros(nb)
+    for a in range(nb):
+        d[a] = 0.0
+    for _ in range(max_sweeps):
+        max_change = 0.0
+        max_d = 0.0
+        for a in range(nb):
+            haa = H[a, a]
+            if haa <= 0.0:
+                continue
+            grad_a = g[a] + Hd[a]
+            x = wb[a] + d[a]
+            new_x = _prox1(pen, x - grad_a / haa, alpha / haa)
+            change = new_x - x
+            if change != 0.0:
+                d[a] += change
+                for c in range(nb):
+                    Hd[c] += H[c, a] * change
+                if abs(change) > max_change:
+                    max_change = abs(change)
+            if abs(d[a]) > max_d:
+                max_d = abs(d[a])
+        if max_change <= 1e-12 * (1.0 + max_d):
+            break
+
+
+@njit(cache=True)
+def _top_tau(score, m, tau, out):
+    """Positions of the ``tau`` largest scores (ties to the lower position); returns count."""
+    cnt = 0
+    min_k = 0
+    for k in range(m):
+        s = score[k]
+        if cnt < tau:
+            out[cnt] = k
+            cnt += 1
+            if cnt == tau:
+                min_k = 0
+                for c in range(1, cnt):
+                    if score[out[c]] < score[out[min_k]] or (
+                        score[out[c]] == score[out[min_k]] and out[c] > out[min_k]
+                    ):
+                        min_k = c
+        elif s > score[out[min_k]]:
+            out[min_k] = k
+            min_k = 0
+            for c in range(1, cnt):
+                if score[out[c]] < score[out[min_k]] or (
+                    score[out[c]] == score[out[min_k]] and out[c] > out[min_k]
+                ):
+                    min_k = c
+    return cnt
+
+
+@njit(cache=True)
+def _weighted_choice(weights, total):
+    u = np.random.random() * total
+    acc = 0.0
+    last = -1
+    for k in range(weights.shape[0]):
+        if weights[k] > 0.0:
+            last = k
+            acc += weights[k]
+            if u < acc:
+                return k
+    return last
+
+
+@njit(cache=True)
+def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_intercept,
+                ws, blk_ptr, blk_pos, Lb, L, Dg, variable, tau, sel, upd, df, pen, alpha, curv,
+                n_updates, seed, G, use_gram, gvec):
+    """Run ``n_updates`` block updates of BCD restricted to the coordinates ``ws``.
+
+    Fixed partitions are given as ``blk_ptr``/``blk_pos`` (positions into ``ws``) with block
+    constants ``Lb``; ``variable=True`` re-chooses ``tau`` coordinates at every update. ``L`` are
+    the coordinate constants and ``Dg`` the diagonal bounds used by 'gsd' (both indexed globally).
+    With ``use_gram`` (quadratic datafit, no intercept coordinate) ``G = X_ws^T X_ws / n`` keeps
+    the working-set gradient ``gvec`` current in O(|ws| tau) per update; otherwise greedy rules
+    recompute it from the residual at each update. An epoch is ``ceil(|ws| / tau)`` updates; the
+    intercept (if any) is refreshed after every epoch.
+    """
+    np.random.seed(seed)
+    m = ws.shape[0]
+    n = y.shape[0]
+    inv_n = 1.0 / n
+    greedy = sel >= SEL_GS
+    if variable:
+        n_blocks = (m + tau - 1) // tau
+    else:
+        n_blocks = blk_ptr.shape[0] - 1
+    bpos = np.empty(tau, dtype=np.int64)
+    js = np.empty(tau, dtype=np.int64)
+    gb = np.empty(tau)
+    wb = np.empty(tau)
+    delta = np.empty(tau)
+    H = np.empty((tau, tau))
+    scratch = np.empty(n)
+    xd = np.empty(n)
+    perm = np.arange(m)
+    score = np.zeros(m)
+    weights = np.empty(m)
+    cum = np.empty(max(n_blocks, 1))
+    if not variable and sel == SEL_LIPSCHITZ:
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += Lb[b]
+            cum[b] = acc
+    if use_gram:
+        grad_subset(Xd, data, indices, indptr, is_sparse, y, z, df, ws, gvec)
+    have_g = use_gram
+
+    for it in range(n_updates):
+        # ------------------------------------------------------------ choose the block
+        nb = 0
+        blk = -1
+        if greedy:
+            if not use_gram:
+                grad_subset(Xd, data, indices, indptr, is_sparse, y, z, df, ws, gvec)
+                have_g = True
+            for k in range(m):
+                j = ws[k]
+                if sel == SEL_GS:
+                    score[k] = _gss1(pen, alpha, w[j], gvec[k])
+                elif sel == SEL_GSD:
+                    score[k] = _gsq1(pen, alpha, w[j], gvec[k], Dg[j])
+                elif variable:  # gsl with variable blocks: per-coordinate L_j (GSD with d = L)
+                    score[k] = _gsq1(pen, alpha, w[j], gvec[k], L[j])
+            if variable:
+                nb = _top_tau(score, m, tau, bpos)
+            else:
+                best = -1.0
+                for b in range(n_blocks):
+                    s = 0.0
+                    for t in range(blk_ptr[b], blk_ptr[b + 1]):
+                        k = blk_pos[t]
+                        if sel == SEL_GS:
+                            s += score[k] * score[k]
+                        elif sel == SEL_GSL:
+                            s += _gsq1(pen, alpha, w[ws[k]], gvec[k], Lb[b])
+                        else:
+                            s += score[k]
+                    if s > best:
+                        best = s
+                        blk = b
+        elif variable:
+            if sel == SEL_CYCLIC:
+                pos = it % n_blocks
+                if pos == 0:
+                    perm = np.random.permutation(m)
+                start = pos * tau
+                nb = min(tau, m - start)
+                for a in range(nb):
+                    bpos[a] = perm[start + a]
+            elif sel == SEL_RANDOM:
+                nb = min(tau, m)
+                for a in range(nb):
+                    r = a + np.random.randint(m - a)
+                    tmp = perm[a]
+                    perm[a] = perm[r]
+                    perm[r] = tmp
+                    bpos[a] = perm[a]
+            else:  # lipschitz, without replacement, P(j) proportional to L_j
+                total = 0.0
+                for k in range(m):
+                    weights[k] = L[ws[k]]
+                    total += weights[k]
+                nb = 0
+                for a in range(min(tau, m)):
+                    if total <= 0.0:
+                        break
+                    k = _weighted_choice(weights, total)
+                    bpos[nb] = k
+                    nb += 1
+                    total -= weights[k]
+                    weights[k] = 0.0
+        else:
+            if sel == SEL_CYCLIC:
+                blk = it % n_blocks
+            elif sel == SEL_RANDOM:
+                blk = np.random.randint(n_blocks)
+            else:
+                u = np.random.random() * cum[n_blocks - 1]
+                blk = np.searchsorted(cum[:n_blocks], u, side="right")
+                if blk >= n_blocks:
+                    blk = n_blocks - 1
+        if blk >= 0:
+            nb = blk_ptr[blk + 1] - blk_ptr[blk]
+            for a in range(nb):
+                bpos[a] = blk_pos[blk_ptr[blk] + a]
+        if nb == 0:
+            continue
+        for a in range(nb):
+            js[a] = ws[bpos[a]]
+            wb[a] = w[js[a]]
+            if have_g:
+                gb[a] = gvec[bpos[a]]
+            else:
+                gb[a] = _col_grad(is_sparse, Xd, data, indices, indptr, js[a], y, z, df, inv_n)
+
+        # ------------------------------------------------------------ block update
+        hessian = upd == UPD_NEWTON and df != 0
+        need_H = upd != UPD_GRADIENT or (blk < 0 and nb > 1)
+        if need_H:
+            if use_gram and not hessian:
+                for a in range(nb):
+                    for c in range(nb):
+                        H[a, c] = curv * G[bpos[a], bpos[c]]
+            else:
+                _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df, hessian,
+                              curv, H, scratch)
+        if blk >= 0:
+            Lblk = Lb[blk]
+        elif nb == 1:
+            Lblk = L[js[0]]
+        else:
+            Lblk = 0.0
+            if upd == UPD_GRADIENT or hessian:
+                if hessian:  # gradient fallback needs the bound, not the Hessian
+                    _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df,
+                                  False, curv, H, scratch)
+                Lblk = _lambda_max(H, nb)
+                if hessian:
+                    _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df,
+                                  True, curv, H, scratch)
+        if upd == UPD_GRADIENT:
+            if Lblk <= 0.0:
+                continue
+            for a in range(nb):
+                delta[a] = _prox1(pen, wb[a] - gb[a] / Lblk, alpha / Lblk) - wb[a]
+        else:
+            block_qp(H, nb, gb, wb, pen, alpha, delta)
+            if hessian:
+                # backtracking (Armijo, c = 1e-4) on the true objective along delta
+                dec = 0.0
+                for a in range(nb):
+                    dec += gb[a] * delta[a] + _pen1(pen, alpha, wb[a] + delta[a]) - _pen1(
+                        pen, alpha, wb[a])
+                for i in range(n):
+                    xd[i] = 0.0
+                for a in range(nb):
+                    if delta[a] != 0.0:
+                        _col_axpy(is_sparse, Xd, data, indices, indptr, js[a], delta[a], xd)
+                phi0 = datafit_value(df, y, z)
+                for a in range(nb):
+                    phi0 += _pen1(pen, alpha, wb[a])
+                t = 1.0
+                accepted = False
+                if dec < 0.0 and -dec <= 1e-12 * (1.0 + abs(phi0)):
+                    # below the resolution of phi: the model is exact there, take the full step
+                    accepted = True
+                elif dec < 0.0:
+                    for _ in range(30):
+                        phi = 0.0
+                        for i in range(n):
+                            phi += _loss_i(df, y[i], z[i] + t * xd[i])
+                        phi *= inv_n
+                        for a in range(nb):
+                            phi += _pen1(pen, alpha, wb[a] + t * delta[a])
+                        if phi <= phi0 + 1e-4 * t * dec:
+                            accepted = True
+                            break
+                        t *= 0.5
+                if accepted:
+                    for a in range(nb):
+                        delta[a] *= t
+                else:  # fall back to the 1/L_b gradient step
+                    if Lblk <= 0.0:
+                        continue
+                    for a in range(nb):
+                        delta[a] = _prox1(pen, wb[a] - gb[a] / Lblk, alpha / Lblk) - wb[a]
+
+        # ------------------------------------------------------------ apply
+        for a in range(nb):
+            if delta[a] != 0.0:
+                w[js[a]] = wb[a] + delta[a]
+                _col_axpy(is_sparse, Xd, data, indices, indptr, js[a], delta[a], z)
+                if use_gram:
+                    pa = bpos[a]
+                    for k in range(m):
+                        gvec[k] += G[k, pa] * delta[a]
+        if not use_gram:
+            have_g = False
+        if fit_intercept and (it + 1) % n_blocks == 0:
+            _intercept_step(df, y, z, intercept)

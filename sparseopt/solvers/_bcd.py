@@ -465,16 +465,26 @@ class BlockCoordinateDescent:
             G = np.zeros((1, 1))
         fast = (self.selection == "cyclic" and tau_eff == 1 and not variable
                 and (self.update == "gradient" or state["df_code"] == 0))
+        # Logistic + 'newton' + cyclic single coordinates: proximal Newton on the whole working
+        # set (the Newton model minimised by cyclic CD, then a line search), as in glmnet.
+        prox_newton = (self.selection == "cyclic" and tau_eff == 1 and not variable
+                       and self.update == "newton" and state["df_code"] != 0)
         ws_order = ws[blk_pos] if (fast and m) else ws
         return dict(ws=ws, ws_order=np.ascontiguousarray(ws_order, dtype=np.int64),
                     blk_ptr=blk_ptr, blk_pos=blk_pos, Lb=Lb, n_blocks=n_blocks,
                     tau=tau_eff, variable=variable, G=G, use_gram=use_gram,
-                    gvec=np.zeros(max(m, 1)), fast=fast)
+                    gvec=np.zeros(max(m, 1)), fast=fast, prox_newton=prox_newton)
 
     def _inner_updates(self, state, plan, n_updates):
         """Run ``n_updates`` block updates (the fast path runs whole epochs)."""
         K, kx = state["K"], state["kx"]
         if len(plan["ws"]) == 0 or n_updates <= 0:
+            return
+        if plan["prox_newton"]:
+            for _ in range(max(1, n_updates // max(plan["n_blocks"], 1))):
+                K.prox_newton_step(*kx, state["y"], state["z"], state["w"], state["intercept"],
+                                   state["kernel_intercept"], plan["ws"], state["df_code"],
+                                   state["pen_code"], state["alpha"], 100, 1e-10)
             return
         if plan["fast"]:
             n_blocks = max(plan["n_blocks"], 1)
@@ -576,7 +586,9 @@ class BlockCoordinateDescent:
         K, kx, y, z, w = (state[k] for k in ("K", "kx", "y", "z", "w"))
         plan = self._inner_plan(state, ws)
         n_blocks = max(plan["n_blocks"], 1)
-        n_anderson = self.anderson
+        n_anderson = 0 if plan["prox_newton"] else self.anderson
+        if plan["prox_newton"]:
+            freq = 1
         buffer = []
         epochs = 0
         updates = 0

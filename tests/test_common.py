@@ -1,0 +1,19 @@
+"""scikit-learn's estimator checks over every public estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparseopt.linear_model import Lasso, SparseLogisticRegression
+
+ESTIMATORS = [
+    Lasso(alpha=0.01),
+    SparseLogisticRegression(alpha=0.001),
+]
+
+
+def _expected_failed_checks(estimator):
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

@@ -1,0 +1,6 @@
+"""Synthetic problems shared by tests, examples and benchmarks."""
+
+from ._bcd_paper import make_bcd_paper_problem
+from ._correlated import make_correlated_data
+
+__all__ = ["make_bcd_paper_problem", "make_correlated_data"]

@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sparseopt.datasets import make_bcd_paper_problem, make_correlated_data
+
+
+def test_paper_dataset_a_matches_the_spec():
+    """Spec 13.2: default_rng(1), paper sizes: nnz = 690 948, f0 = 6 247 910.01."""
+    prob = make_bcd_paper_problem("A")
+    assert prob.X.shape == (1000, 10000) and sp.isspmatrix_csc(prob.X)
+    assert prob.X.nnz == 690_948
+    assert abs(prob.f0 - 6_247_910.01) < 0.01
+    l1 = make_bcd_paper_problem("A_l1", n_samples=50, n_features=100)
+    assert l1.positive and l1.alpha == pytest.approx(5e4 / 50)
+    with pytest.raises(ValueError, match="name"):
+        make_bcd_paper_problem("Z")
+
+
+def test_correlated_data():
+    X, y, w = make_correlated_data(500, 40, rho=0.5, snr=3, density=0.25, random_state=0)
+    assert X.shape == (500, 40) and (w != 0).sum() == 10
+    c = np.corrcoef(X[:, 0], X[:, 1])[0, 1]
+    assert 0.4 < c < 0.6
+    noise = y - X @ w
+    assert np.linalg.norm(X @ w) / np.linalg.norm(noise) == pytest.approx(3.0)
+    Xs, _, _ = make_correlated_data(100, 20, X_density=0.1)
+    assert sp.isspmatrix_csc(Xs) and Xs.nnz < 0.2 * 100 * 20
+    with pytest.raises(ValueError, match="rho"):
+        make_correlated_data(rho=1.5)

@@ -1,0 +1,86 @@
+"""SparseLogisticRegression against cvxpy and liblinear."""
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.linear_model import LogisticRegression
+
+from sparseopt.datafits import Logistic
+from sparseopt.linear_model import SparseLogisticRegression
+from sparseopt.penalties import L1
+from sparseopt.reference import logistic_l1_reference
+from sparseopt.solvers import BlockCoordinateDescent
+from sparseopt.utils import primal_objective
+
+from ..conftest import as_format
+
+# scikit-learn >= 1.8 selects L1 with l1_ratio=1 (penalty= is deprecated)
+L1_KW = ({"l1_ratio": 1.0} if tuple(int(v) for v in sklearn.__version__.split(".")[:2]) >= (1, 8)
+         else {"penalty": "l1"})
+
+
+@pytest.mark.parametrize("fmt", ["dense", "sparse"])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("update", ["newton", "gradient"])
+def test_logistic_matches_cvxpy(small_classification, fmt, fit_intercept, update):
+    X, y = small_classification
+    X = as_format(X, fmt)
+    alpha = 0.02
+    clf = SparseLogisticRegression(alpha=alpha, fit_intercept=fit_intercept, tol=1e-10,
+                                   solver=BlockCoordinateDescent(update=update,
+                                                                 selection="cyclic"))
+    clf.fit(X, y)
+    w_ref, b_ref, obj_ref = logistic_l1_reference(X, y, alpha, fit_intercept=fit_intercept)
+    obj = primal_objective(Logistic(), L1(alpha), X, y, clf.coef_[0], clf.intercept_[0])
+    assert abs(obj - obj_ref) <= 1e-7 * obj_ref
+    np.testing.assert_allclose(clf.coef_[0], w_ref, atol=1e-5)
+    assert abs(clf.intercept_[0] - b_ref) < 1e-5
+
+
+def test_logistic_matches_liblinear(small_classification):
+    X, y = small_classification
+    n = X.shape[0]
+    alpha = 0.01
+    ours = SparseLogisticRegression(alpha=alpha, fit_intercept=False, tol=1e-12).fit(X, y)
+    lib = LogisticRegression(C=1 / (n * alpha), solver="liblinear", fit_intercept=False,
+                             tol=1e-12, max_iter=100_000, **L1_KW).fit(X, y)
+    o1 = primal_objective(Logistic(), L1(alpha), X, y, ours.coef_[0])
+    o2 = primal_objective(Logistic(), L1(alpha), X, y, lib.coef_[0])
+    assert o1 <= o2 * (1 + 1e-9)
+    np.testing.assert_allclose(ours.coef_, lib.coef_, atol=1e-4)
+
+
+def test_labels_probabilities_and_predictions(small_classification):
+    X, y = small_classification
+    labels = np.where(y > 0, "spam", "ham")
+    clf = SparseLogisticRegression(alpha=0.01).fit(X, labels)
+    assert clf.classes_.tolist() == ["ham", "spam"]
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.log(proba), clf.predict_log_proba(X), atol=1e-12)
+    pred = clf.predict(X)
+    np.testing.assert_array_equal(pred, clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, labels) > 0.8
+    assert clf.coef_.shape == (1, X.shape[1]) and clf.intercept_.shape == (1,)
+
+
+def test_multiclass_rejected(small_classification):
+    X, _ = small_classification
+    y3 = np.arange(X.shape[0]) % 3
+    with pytest.raises(ValueError, match="binary"):
+        SparseLogisticRegression().fit(X, y3)
+
+
+def test_warm_start(small_classification):
+    X, y = small_classification
+    clf = SparseLogisticRegression(alpha=0.01, warm_start=True, tol=1e-10).fit(X, y)
+    coef = clf.coef_.copy()
+    clf.fit(X, y)
+    assert clf.n_iter_ == 1
+    np.testing.assert_allclose(clf.coef_, coef, atol=1e-8)
+
+
+def test_bad_alpha(small_classification):
+    X, y = small_classification
+    with pytest.raises(ValueError, match="alpha"):
+        SparseLogisticRegression(alpha=-0.1).fit(X, y)

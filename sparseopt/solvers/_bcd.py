@@ -49,6 +49,8 @@ class BCDResult:
         Fitted intercept (0 without one).
     n_screened : int
         Coordinates removed by Gap Safe screening at the end.
+    n_extrapolations : int
+        Anderson extrapolations accepted (each one decreased the objective).
     effective_selection : str
         The rule actually run (e.g. 'gsl' with variable blocks runs GSD with ``d_j = L_j``).
     history : dict of ndarray
@@ -64,6 +66,7 @@ class BCDResult:
     rel_gap: float = np.inf
     intercept: float = 0.0
     n_screened: int = 0
+    n_extrapolations: int = 0
     effective_selection: str = ""
     history: dict = field(default_factory=dict)
 
@@ -316,13 +319,20 @@ class BlockCoordinateDescent:
 
         L = datafit.lipschitz(X)
         P0 = self._p0(datafit, y, fit_intercept)
+        y_dual = y
+        if df_code == 0:
+            # Least squares runs on the residual: kernels see y = 0 and z = Xw + b - y, so each
+            # coordinate gradient is one BLAS dot X_j^T z (raw_grad and value are unchanged;
+            # only the dual needs the true y).
+            z = z - y
+            y = np.zeros_like(y)
         paper_mode = self.working_set is False or (self.working_set == "auto" and alpha == 0.0)
         effective = self.selection
         if self.selection == "gsl" and self.partition == "variable" and tau > 1:
             effective = "gsd(L)"
         Dg = (_abs_row_sum_bound(X, curv) if self.selection == "gsd"
               else np.zeros(0))
-        state = dict(X=X, kx=kx, y=y, z=z, w=w, intercept=intercept, L=L, Dg=Dg,
+        state = dict(X=X, kx=kx, y=y, y_dual=y_dual, z=z, w=w, intercept=intercept, L=L, Dg=Dg,
                      df_code=df_code, pen_code=pen_code, alpha=alpha, curv=curv, tau=tau,
                      rng=rng, kernel_intercept=kernel_intercept, datafit=datafit,
                      penalty=penalty, K=K)
@@ -337,6 +347,7 @@ class BlockCoordinateDescent:
             self._run_working_set(state, result, tol, P0)
 
         result.history = {k: np.asarray(v) for k, v in hist.items()}
+        result.n_extrapolations = state.get("n_extrapolations", 0)
         result.intercept = float(intercept[0])
         if center:
             result.intercept = y_mean - float(X_mean @ w)
@@ -427,7 +438,8 @@ class BlockCoordinateDescent:
         """(criterion, objective, reference): the gap vs P0, or the gradient norm."""
         datafit, penalty, X, y, z, w = (state[k] for k in
                                         ("datafit", "penalty", "X", "y", "z", "w"))
-        gap, primal, _, xt = gap_from_predictor(datafit, penalty, X, y, w, z)
+        gap, primal, _, xt = gap_from_predictor(datafit, penalty, X, y, w, z,
+                                                y_dual=state["y_dual"])
         if state["alpha"] == 0.0:
             return float(np.linalg.norm(xt)), primal, None
         return max(gap, 0.0), primal, P0
@@ -521,7 +533,8 @@ class BlockCoordinateDescent:
             self._refresh_intercept(state)
             raw = datafit.raw_grad(y, z)
             grad = np.asarray(X.T @ raw).ravel()
-            gap, primal, dual, xt = gap_from_predictor(datafit, penalty, X, y, w, z, grad)
+            gap, primal, dual, xt = gap_from_predictor(datafit, penalty, X, y, w, z, grad,
+                                                       y_dual=state["y_dual"])
             if dual > best_dual:
                 best_dual, best_xt = dual, xt
             gap = max(primal - best_dual, 0.0)
@@ -579,7 +592,7 @@ class BlockCoordinateDescent:
         scale = 1.0 if dn <= alpha else alpha / dn
         theta = -scale * datafit.raw_grad(y, z)
         primal = datafit.value(y, z) + penalty.value(w[ws])
-        return primal - datafit.dual(y, theta), primal
+        return primal - datafit.dual(state["y_dual"], theta), primal
 
     def _solve_subproblem(self, state, ws, eps, freq, budget):
         """Inner BCD on the working set, with Anderson extrapolation; returns (epochs, updates)."""
@@ -634,11 +647,14 @@ class BlockCoordinateDescent:
         # the part of z not carried by ws (screened coordinates are zero; others outside ws
         # are zero too since ws contains the support), plus the intercept
         z_acc += state["intercept"][0]
+        if state["df_code"] == 0:  # least squares runs on the residual z = Xw + b - y
+            z_acc -= state["y_dual"]
         p_acc = datafit.value(y, z_acc) + penalty.value(w_acc)
         p_cur = datafit.value(y, z) + penalty.value(w[ws])
         if p_acc < p_cur:
             w[ws] = w_acc
             z[:] = z_acc
+            state["n_extrapolations"] = state.get("n_extrapolations", 0) + 1
 
 
 def bcd_solve(datafit, penalty, X, y, *, w0=None, fit_intercept=False, **params):

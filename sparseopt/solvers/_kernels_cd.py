@@ -6,6 +6,9 @@ Conventions shared by every kernel
   ``data, indices, indptr`` are the CSC arrays (length-1 dummies when dense); ``is_sparse``
   selects the branch once per column operation, so dense and sparse share one compiled signature.
 - ``z`` is the linear predictor ``X w + intercept``, updated incrementally (never recomputed).
+  For least squares (``df = 0``) the driver passes ``y = 0`` and ``z = Xw + intercept - y`` (the
+  negative residual): the loss and its derivatives are unchanged, and a coordinate gradient is
+  one BLAS dot product ``X_j^T z`` on dense data.
 - ``df`` is the datafit code (0 quadratic, 1 logistic); ``pen`` the penalty code (0 L1,
   1 positive L1); ``alpha = 0`` with ``pen = 0`` is the unpenalised problem.
 - Selection codes: 0 cyclic, 1 random, 2 lipschitz, 3 gs, 4 gsl, 5 gsd.
@@ -158,9 +161,8 @@ def _col_grad(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n):
             i = indices[k]
             s += data[k] * _raw_grad_i(df, y[i], z[i], inv_n)
     elif df == 0:
-        for i in range(Xd.shape[0]):
-            s += Xd[i, j] * (z[i] - y[i])
-        s *= inv_n
+        # least squares: the driver passes y = 0 and z = Xw + b - y (see module docstring)
+        s = np.dot(Xd[:, j], z) * inv_n
     else:
         for i in range(Xd.shape[0]):
             s += Xd[i, j] * _raw_grad_i(df, y[i], z[i], inv_n)

@@ -15,10 +15,12 @@ def primal_objective(datafit, penalty, X, y, w, intercept=0.0):
     return datafit.value(y, z) + pen
 
 
-def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None):
+def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None, y_dual=None):
     """Duality gap at ``w`` with linear predictor ``z``; returns ``(gap, primal, dual, Xt_theta)``.
 
-    ``grad = X^T f'(z)`` may be passed when already known.
+    ``grad = X^T f'(z)`` may be passed when already known. ``y_dual`` (default ``y``) is the
+    target used in the dual objective: the solvers run least squares on the residual
+    (``y = 0``, ``z = Xw - y``) and pass the true targets here.
     """
     raw = datafit.raw_grad(y, z)
     if grad is None:
@@ -30,7 +32,7 @@ def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None):
     dn = penalty.dual_norm(-grad)
     scale = 1.0 if dn <= alpha else alpha / dn
     theta = -scale * raw
-    dual = datafit.dual(y, theta)
+    dual = datafit.dual(y if y_dual is None else y_dual, theta)
     return primal - dual, primal, dual, -scale * grad
 
 

@@ -241,3 +241,20 @@ def test_solver_get_set_params():
     assert s.set_params(block_size=3).block_size == 3
     with pytest.raises(ValueError, match="nope"):
         s.set_params(nope=1)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_anderson_is_used_and_keeps_the_optimum(sparse):
+    from sparseopt.datasets import make_correlated_data
+
+    X, y, _ = make_correlated_data(100, 300, rho=0.9, density=0.1, random_state=0)
+    X = sp.csc_matrix(X) if sparse else X
+    alpha = np.max(np.abs(X.T @ y)) / 100 / 50
+    w_ref, _, obj = lasso_reference(X, y, alpha)
+    w, res = bcd_solve(Quadratic(), L1(alpha), X, y, selection="cyclic", tol=1e-10,
+                       anderson=5)
+    assert res.n_extrapolations > 0
+    np.testing.assert_allclose(w, w_ref, atol=1e-5)
+    _, res0 = bcd_solve(Quadratic(), L1(alpha), X, y, selection="cyclic", tol=1e-10,
+                        anderson=0)
+    assert res0.n_extrapolations == 0

@@ -553,7 +553,7 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
                     weights[k] = L[ws[k]]
                     total += weights[k]
                 nb = 0
-                for a in range(min(tau, m)):
+                for _ in range(min(tau, m)):
                     if total <= 0.0:
                         break
                     k = _weighted_choice(weights, total)

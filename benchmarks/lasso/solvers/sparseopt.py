@@ -1,0 +1,23 @@
+from benchopt import BaseSolver, safe_import_context
+
+with safe_import_context() as import_ctx:
+    from sparseopt.linear_model import Lasso
+
+
+class Solver(BaseSolver):
+    name = "sparseopt"
+    sampling_strategy = "tolerance"
+    requirements = ["pip:sparseopt"]
+
+    def set_objective(self, X, y, lmbd, fit_intercept):
+        self.X, self.y = X, y
+        self.est = Lasso(alpha=lmbd, fit_intercept=fit_intercept, warm_start=False)
+
+    def warm_up(self):  # keep Numba compilation out of the timings
+        self.est.set_params(tol=1e-2).fit(self.X, self.y)
+
+    def run(self, tol):
+        self.est.set_params(tol=tol).fit(self.X, self.y)
+
+    def get_result(self):
+        return dict(beta=self.est.coef_)

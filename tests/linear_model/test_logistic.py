@@ -19,11 +19,22 @@ L1_KW = ({"l1_ratio": 1.0} if tuple(int(v) for v in sklearn.__version__.split(".
          else {"penalty": "l1"})
 
 
+@pytest.fixture(params=["random", "correlated"])
+def classification_data(request):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((80, 25))
+    if request.param == "correlated":
+        for j in range(1, X.shape[1]):
+            X[:, j] = 0.9 * X[:, j - 1] + np.sqrt(1 - 0.81) * X[:, j]
+    y = np.sign(X[:, 0] - 0.5 * X[:, 3] + 0.3 + 0.5 * rng.standard_normal(80))
+    return X, y
+
+
 @pytest.mark.parametrize("fmt", ["dense", "sparse"])
 @pytest.mark.parametrize("fit_intercept", [False, True])
 @pytest.mark.parametrize("update", ["newton", "gradient"])
-def test_logistic_matches_cvxpy(small_classification, fmt, fit_intercept, update):
-    X, y = small_classification
+def test_logistic_matches_cvxpy(classification_data, fmt, fit_intercept, update):
+    X, y = classification_data
     X = as_format(X, fmt)
     alpha = 0.02
     clf = SparseLogisticRegression(alpha=alpha, fit_intercept=fit_intercept, tol=1e-10,

@@ -65,6 +65,7 @@ def test_every_combination_reaches_the_logistic_optimum(logistic_problem, select
     np.testing.assert_allclose(w, w_ref, atol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # tol=0 budget
 @pytest.mark.parametrize("selection", SELECTIONS)
 @pytest.mark.parametrize("update", ["gradient", "matrix"])
 def test_paper_mode_is_monotone(selection, update):

@@ -12,8 +12,8 @@ def _solve(problem):
     import cvxpy as cp
 
     try:
-        problem.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10,
-                      tol_feas=1e-10, max_iter=500)
+        problem.solve(solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12,
+                      tol_feas=1e-12, max_iter=500)
     except (cp.error.SolverError, TypeError):
         problem.solve()
     if problem.status not in ("optimal", "optimal_inaccurate"):

@@ -82,12 +82,13 @@ def _prepare_design(X):
         data = np.ascontiguousarray(Xc.data, dtype=np.float64)
         indices = np.ascontiguousarray(Xc.indices, dtype=idx_dtype)
         indptr = np.ascontiguousarray(Xc.indptr, dtype=idx_dtype)
-        Xd = np.zeros((1, 1), order="F")
+        Xd = np.zeros(1)
         return Xc, (Xd, data, indices, indptr, True)
-    Xd = np.asfortranarray(X, dtype=np.float64)
+    XF = np.asfortranarray(X, dtype=np.float64)
+    flat = XF.ravel(order="F")  # a view: column j is flat[j*n:(j+1)*n]
     dummy_f = np.zeros(1)
     dummy_i = np.zeros(1, dtype=np.int32)
-    return Xd, (Xd, dummy_f, dummy_i, dummy_i, False)
+    return XF, (flat, dummy_f, dummy_i, dummy_i, False)
 
 
 def _abs_row_sum_bound(X, curvature):

@@ -2,7 +2,9 @@
 
 Conventions shared by every kernel
 ----------------------------------
-- ``Xd`` is a Fortran-ordered float64 matrix (a 1x1 dummy when the design is sparse);
+- ``Xd`` is the dense design flattened in column-major order (``X.ravel(order='F')``, a view of
+  a Fortran-ordered X), so column ``j`` is the contiguous slice ``Xd[j*n:(j+1)*n]`` whatever the
+  shape (a length-1 dummy when the design is sparse);
   ``data, indices, indptr`` are the CSC arrays (length-1 dummies when dense); ``is_sparse``
   selects the branch once per column operation, so dense and sparse share one compiled signature.
 - ``z`` is the linear predictor ``X w + intercept``, updated incrementally (never recomputed).
@@ -162,10 +164,13 @@ def _col_grad(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n):
             s += data[k] * _raw_grad_i(df, y[i], z[i], inv_n)
     elif df == 0:
         # least squares: the driver passes y = 0 and z = Xw + b - y (see module docstring)
-        s = np.dot(Xd[:, j], z) * inv_n
+        n = z.shape[0]
+        s = np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
     else:
-        for i in range(Xd.shape[0]):
-            s += Xd[i, j] * _raw_grad_i(df, y[i], z[i], inv_n)
+        n = z.shape[0]
+        off = j * n
+        for i in range(n):
+            s += Xd[off + i] * _raw_grad_i(df, y[i], z[i], inv_n)
     return s
 
 
@@ -175,8 +180,10 @@ def _col_axpy(is_sparse, Xd, data, indices, indptr, j, a, v):
         for k in range(indptr[j], indptr[j + 1]):
             v[indices[k]] += a * data[k]
     else:
-        for i in range(Xd.shape[0]):
-            v[i] += a * Xd[i, j]
+        n = v.shape[0]
+        off = j * n
+        for i in range(n):
+            v[i] += a * Xd[off + i]
 
 
 @njit(cache=True)
@@ -187,8 +194,10 @@ def _col_sq_weighted(is_sparse, Xd, data, indices, indptr, j, y, z, df, inv_n):
             i = indices[k]
             s += data[k] * data[k] * _raw_hess_i(df, y[i], z[i], inv_n)
     else:
-        for i in range(Xd.shape[0]):
-            s += Xd[i, j] * Xd[i, j] * _raw_hess_i(df, y[i], z[i], inv_n)
+        n = z.shape[0]
+        off = j * n
+        for i in range(n):
+            s += Xd[off + i] * Xd[off + i] * _raw_hess_i(df, y[i], z[i], inv_n)
     return s
 
 
@@ -295,7 +304,7 @@ def _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df, hessia
         else:
             for i in range(n):
                 wi = _raw_hess_i(df, y[i], z[i], inv_n) if hessian else curv * inv_n
-                scratch[i] = Xd[i, ja] * wi
+                scratch[i] = Xd[ja * n + i] * wi
         for c in range(a, nb):
             jc = js[c]
             s = 0.0
@@ -303,8 +312,9 @@ def _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df, hessia
                 for k in range(indptr[jc], indptr[jc + 1]):
                     s += data[k] * scratch[indices[k]]
             else:
+                off = jc * n
                 for i in range(n):
-                    s += Xd[i, jc] * scratch[i]
+                    s += Xd[off + i] * scratch[i]
             H[a, c] = s
             H[c, a] = s
 
@@ -696,8 +706,8 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
                 c += data[t] * data[t] * h[i]
         else:
             for i in range(n):
-                s += Xd[i, j] * raw[i]
-                c += Xd[i, j] * Xd[i, j] * h[i]
+                s += Xd[j * n + i] * raw[i]
+                c += Xd[j * n + i] * Xd[j * n + i] * h[i]
         g[k] = s
         curv[k] = c
     gb = 0.0
@@ -723,7 +733,7 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
                     s += data[t] * h[indices[t]] * v[indices[t]]
             else:
                 for i in range(n):
-                    s += Xd[i, j] * h[i] * v[i]
+                    s += Xd[j * n + i] * h[i] * v[i]
             old = w[j] + d[k]
             new = _prox1(pen, old - s / curv[k], alpha / curv[k])
             change = new - old

@@ -45,6 +45,13 @@ class GLMDatafit:
         """Matrix bound ``H_b = c X_b^T X_b / n``, above the block Hessian everywhere."""
         return self.curvature * block_gram(X, np.asarray(block)) / X.shape[0]
 
+    def block_lipschitz(self, X, block):
+        """Block constant ``L_b = lambda_max(H_b)``: the gradient of block ``b`` is L_b-Lipschitz."""
+        block = np.asarray(block)
+        if block.size == 1:
+            return float(self.lipschitz(X[:, block])[0])
+        return float(np.linalg.eigvalsh(self.block_bound(X, block))[-1])
+
     def global_lipschitz(self, X):
         """Lipschitz constant of the full gradient, ``c ||X||_2^2 / n``."""
         from scipy.sparse.linalg import svds

@@ -104,3 +104,21 @@ def test_dual_strong_concavity(df):
             t1, t2 = q1 * y / n, q2 * y / n
         rhs = df.dual(y, t1) + _dual_grad(df, y, t1) @ (t2 - t1) - 0.5 * mu * np.sum((t2 - t1) ** 2)
         assert df.dual(y, t2) <= rhs + 1e-10
+
+
+@pytest.mark.parametrize("df", DATAFITS, ids=repr)
+def test_block_lipschitz_bounds_block_gradient_change(df):
+    X, y = _problem(df)
+    rng = np.random.default_rng(4)
+    p = X.shape[1]
+    for _ in range(100):
+        b = rng.choice(p, 4, replace=False)
+        Lb = df.block_lipschitz(X, b)
+        w = rng.standard_normal(p)
+        d = rng.standard_normal(4)
+        w2 = w.copy()
+        w2[b] += d
+        change = df.gradient(X, y, X @ w2)[b] - df.gradient(X, y, X @ w)[b]
+        assert np.linalg.norm(change) <= Lb * np.linalg.norm(d) * (1 + 1e-12)
+    assert df.block_lipschitz(X, [3]) == pytest.approx(df.lipschitz(X)[3])
+    assert df.global_lipschitz(X) >= df.block_lipschitz(X, np.arange(p)) * (1 - 1e-9)

@@ -1,5 +1,18 @@
 """Penalties: values, proximal operators, conjugates and proximal greedy scores."""
 
-from ._norms import L1
+from ._envelope import (
+    GroupTopK,
+    SparseEnvelope,
+    WeightedGroupSparseEnvelope,
+    fenchel_young_gap,
+)
+from ._norms import L1, GroupL2
 
-__all__ = ["L1"]
+__all__ = [
+    "GroupL2",
+    "GroupTopK",
+    "L1",
+    "SparseEnvelope",
+    "WeightedGroupSparseEnvelope",
+    "fenchel_young_gap",
+]

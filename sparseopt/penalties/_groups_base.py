@@ -1,0 +1,56 @@
+"""Shared group handling of the group penalties (encoding resolved lazily per n_features)."""
+
+import numbers
+
+import numpy as np
+
+from ..utils._validation import check_nonnegative
+from ..utils.groups import check_groups, check_weights, group_labels
+
+
+def check_vector(x, name="x"):
+    """A 1-D real float64 copy-free view of ``x`` (complex raises TypeError)."""
+    x = np.asarray(x)
+    if np.iscomplexobj(x):
+        raise TypeError(f"{name} must be real; complex input is not supported.")
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {x.shape}.")
+    return x
+
+
+def check_step(step):
+    """A finite step > 0."""
+    return check_nonnegative("step", step, allow_zero=False)
+
+
+def check_k(k):
+    """An int k >= 1."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise ValueError(f"k must be an int >= 1, got {k!r}.")
+    return int(k)
+
+
+class GroupedPenalty:
+    """Mixin resolving ``groups``/``weights`` to int64 arrays once per feature count."""
+
+    _allow_zero_weight = True
+
+    def _encoding(self, n_features):
+        cache = getattr(self, "_enc_cache", None)
+        key = (n_features, id(self.groups), id(getattr(self, "weights", None)))
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        grp_ptr, grp_indices = check_groups(self.groups, n_features)
+        weights = check_weights(getattr(self, "weights", None), grp_ptr,
+                                allow_zero=self._allow_zero_weight)
+        enc = (grp_ptr, grp_indices, weights, group_labels(grp_ptr, grp_indices))
+        self._enc_cache = (key, enc)
+        return enc
+
+    def group_norms(self, x):
+        """Euclidean norm of every group of ``x``."""
+        x = check_vector(x)
+        _, _, _, labels = self._encoding(x.size)
+        m = int(labels.max()) + 1 if labels.size else 0
+        return np.sqrt(np.bincount(labels, x * x, minlength=m))

@@ -12,6 +12,8 @@ _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "dat
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
+    "GroupSparseRegression": "linear_model",
+    "ProximalGradient": "solvers",
     "lasso_path": "linear_model",
     "BlockCoordinateDescent": "solvers",
 }

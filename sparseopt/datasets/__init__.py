@@ -2,5 +2,6 @@
 
 from ._bcd_paper import make_bcd_paper_problem
 from ._correlated import make_correlated_data
+from ._group_sparse import make_group_sparse_regression
 
-__all__ = ["make_bcd_paper_problem", "make_correlated_data"]
+__all__ = ["make_bcd_paper_problem", "make_correlated_data", "make_group_sparse_regression"]

@@ -181,9 +181,9 @@ def _col_axpy(is_sparse, Xd, data, indices, indptr, j, a, v):
             v[indices[k]] += a * data[k]
     else:
         n = v.shape[0]
-        off = j * n
+        col = Xd[j * n:(j + 1) * n]
         for i in range(n):
-            v[i] += a * Xd[off + i]
+            v[i] += a * col[i]
 
 
 @njit(cache=True)

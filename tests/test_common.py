@@ -2,11 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sparseopt.linear_model import Lasso, SparseLogisticRegression
+from sparseopt.linear_model import GroupSparseRegression, Lasso, SparseLogisticRegression
 
 ESTIMATORS = [
     Lasso(alpha=0.01),
     SparseLogisticRegression(alpha=0.001),
+    GroupSparseRegression(n_groups_active=1, groups=1, alpha=0.01),
 ]
 
 

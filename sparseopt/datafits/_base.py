@@ -46,7 +46,7 @@ class GLMDatafit:
         return self.curvature * block_gram(X, np.asarray(block)) / X.shape[0]
 
     def block_lipschitz(self, X, block):
-        """Block constant ``L_b = lambda_max(H_b)``: the gradient of block ``b`` is L_b-Lipschitz."""
+        """Block constant ``L_b = lambda_max(H_b)`` (the block gradient is L_b-Lipschitz)."""
         block = np.asarray(block)
         if block.size == 1:
             return float(self.lipschitz(X[:, block])[0])

@@ -190,8 +190,9 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         for it in range(1, max_iter + 1):
             t_i = min(1.0, t0 * growth ** (it - 1))
             grad = Xc.T @ (Xc @ w - yc) / n
-            pen = GroupTopK(k, enc, alpha=t_i / eta)
-            w_new = pen.prox(w - eta * grad, eta)
+            # prox of eta * (t_i / eta) h = t_i h, passed as (alpha=t_i, step=1) so that
+            # lambda = t_i exactly (t_i / eta * eta can round below 1)
+            w_new = GroupTopK(k, enc, alpha=t_i).prox(w - eta * grad, 1.0)
             norms = np.sqrt(np.bincount(labels, w_new * w_new, minlength=m))
             sup = np.flatnonzero(norms > 0)
             stable = stable + 1 if (sup_prev is not None and np.array_equal(sup, sup_prev)) \
@@ -210,8 +211,7 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
                 w_ls = np.zeros_like(w)
                 w_ls[cols] = np.linalg.lstsq(Xc[:, cols], yc, rcond=None)[0]
                 g_ls = Xc.T @ (Xc @ w_ls - yc) / n
-                pen1 = GroupTopK(k, enc, alpha=1.0 / eta)
-                cand = pen1.prox(w_ls - eta * g_ls, eta)
+                cand = GroupTopK(k, enc, alpha=1.0).prox(w_ls - eta * g_ls, 1.0)
                 cn = np.sqrt(np.bincount(labels, cand * cand, minlength=m))
                 if np.array_equal(np.flatnonzero(cn > 0), sup):
                     return w_ls, it

@@ -283,7 +283,9 @@ class GroupTopK(GroupedPenalty):
         v = self.group_norms(x)
         if k >= v.size:
             return x.copy()
-        if lam >= 1.0:
+        if lam >= 1.0 - 1e-10:
+            # at lambda -> 1 the convex reformulation scales x by 1/(1 - lambda) and shrinks it
+            # back by as much: numerically void; the limit is the projection (error O(1 - lambda))
             return self.project(x)
         env = WeightedGroupSparseEnvelope(k, self.groups, alpha=1.0)
         return env.prox(x / (1.0 - lam), lam / (1.0 - lam))

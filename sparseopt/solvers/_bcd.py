@@ -284,6 +284,14 @@ class BlockCoordinateDescent:
         if penalty is None:
             penalty = L1(0.0)
         if not isinstance(penalty, L1):
+            from ..penalties import GroupTopK, SparseEnvelope, WeightedGroupSparseEnvelope
+
+            if isinstance(penalty, SparseEnvelope | WeightedGroupSparseEnvelope | GroupTopK):
+                raise ValueError(
+                    f"penalty: {type(penalty).__name__} has a whole-vector prox (it couples all "
+                    "coordinates/groups), so block coordinate descent cannot use it block-wise; "
+                    "use sparseopt.solvers.ProximalGradient."
+                )
             raise TypeError(
                 f"penalty must be an L1 instance or None, got {type(penalty).__name__}; "
                 "other penalties are solved by ProximalGradient."

@@ -220,7 +220,7 @@ def test_group_topk_small_lambda_matches_convex_form():
         pen = GroupTopK(2, groups)
         z = pen.prox(x, lam)
 
-        def obj(v):
+        def obj(v, lam=lam, pen=pen, x=x):
             return lam * pen.value(v) + 0.5 * np.sum((v - x) ** 2)
 
         for _ in range(50):
@@ -261,3 +261,14 @@ def test_conjugate_outside_ball_and_errors():
         WeightedGroupSparseEnvelope(1, 1, weights=[1.0, 0.0, 1.0]).value(np.ones(3))
     with pytest.raises(ValueError, match="groups"):
         WeightedGroupSparseEnvelope(1, [[0, 1], [1, 2]]).value(np.ones(3))
+
+
+def test_group_topk_near_one_keeps_k_groups():
+    """lambda = 1 - 1e-16 (e.g. (t / eta) * eta rounding) still returns exactly k groups."""
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(10), 3)
+    for _ in range(50):
+        x = rng.standard_normal(30)
+        for lam in (1 - 1e-16, 1 - 1e-12, np.nextafter(1.0, 0.0)):
+            z = GroupTopK(4, groups).prox(x, lam)
+            assert np.count_nonzero(np.bincount(groups, z * z)) == 4

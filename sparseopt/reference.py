@@ -106,3 +106,48 @@ def reference_solve(estimator, X, y):
         return logistic_l1_reference(X, y_pm, float(estimator.alpha),
                                      fit_intercept=estimator.fit_intercept)
     raise TypeError(f"No cvxpy reference for {type(estimator).__name__}.")
+
+
+def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadratic",
+                          fit_intercept=False):
+    """Solve ``F(Xw + b) + alpha sum_j w_j ||w_{G_j}||`` with cvxpy.
+
+    Parameters
+    ----------
+    X, y : arrays
+        ``y`` in {-1, 1} for ``datafit='logistic'``.
+    alpha : float
+    groups, weights
+        As for :class:`sparseopt.penalties.GroupL2`.
+    datafit : {'quadratic', 'logistic'}
+    fit_intercept : bool
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+    intercept : float
+    objective : float
+    """
+    import cvxpy as cp
+
+    from .utils.groups import check_groups, check_weights
+
+    n, p = X.shape
+    grp_ptr, grp_indices = check_groups(groups, p)
+    gw = check_weights(weights, grp_ptr, allow_zero=True)
+    Xc = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    w = cp.Variable(p)
+    b = cp.Variable() if fit_intercept else 0.0
+    z = Xc @ w + b
+    if datafit == "quadratic":
+        loss = cp.sum_squares(y - z) / (2 * n)
+    elif datafit == "logistic":
+        loss = cp.sum(cp.logistic(-cp.multiply(y, z))) / n
+    else:
+        raise ValueError(f"datafit={datafit!r}: expected 'quadratic' or 'logistic'.")
+    pen = sum(gw[j] * cp.norm(w[grp_indices[grp_ptr[j]:grp_ptr[j + 1]]], 2)
+              for j in range(len(grp_ptr) - 1))
+    prob = cp.Problem(cp.Minimize(loss + alpha * pen))
+    _solve(prob)
+    intercept = float(b.value) if fit_intercept else 0.0
+    return np.asarray(w.value).ravel(), intercept, float(prob.value)

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ..penalties import L1
+from ..penalties import L1, GroupL2
 from ..utils._convergence import gap_from_predictor
 from ..utils._validation import check_choice, check_nonnegative, check_positive_int
 from ._blocks import make_partition
@@ -283,7 +283,10 @@ class BlockCoordinateDescent:
         tau, tol = self._validated(n_features)
         if penalty is None:
             penalty = L1(0.0)
-        if not isinstance(penalty, L1):
+        group = isinstance(penalty, GroupL2)
+        if group:
+            self._check_group_options(tau)
+        if not isinstance(penalty, L1 | GroupL2):
             from ..penalties import GroupTopK, SparseEnvelope, WeightedGroupSparseEnvelope
 
             if isinstance(penalty, SparseEnvelope | WeightedGroupSparseEnvelope | GroupTopK):
@@ -297,7 +300,7 @@ class BlockCoordinateDescent:
                 "other penalties are solved by ProximalGradient."
             )
         alpha = check_nonnegative("alpha", penalty.alpha)
-        pen_code = penalty.kernel_code
+        pen_code = 0 if group else penalty.kernel_code
         df_code = datafit.code
         curv = float(datafit.curvature)
         y = np.ascontiguousarray(y, dtype=np.float64)
@@ -350,7 +353,9 @@ class BlockCoordinateDescent:
                                 "support_size")}
         t_start = time.perf_counter()
         state.update(hist=hist, t_start=t_start)
-        if paper_mode:
+        if group:
+            self._run_group(state, result, tol, P0, paper_mode)
+        elif paper_mode:
             self._run_paper_mode(state, result, tol, P0)
         else:
             self._run_working_set(state, result, tol, P0)
@@ -591,6 +596,110 @@ class BlockCoordinateDescent:
         result.n_epochs = epochs
         result.n_updates = updates
 
+    # ------------------------------------------------------------------ group lasso
+    def _check_group_options(self, tau):
+        """GroupL2 runs blocks = groups, cyclic, 1/L_G proximal gradient steps."""
+        if self.selection != "cyclic":
+            raise ValueError(
+                f"selection={self.selection!r} is not available with GroupL2: blocks are whole "
+                "groups updated cyclically (the working set is built greedily); use 'cyclic'.")
+        if self.partition not in ("fixed", "order"):
+            raise ValueError(
+                f"partition={self.partition!r} is not available with GroupL2: the blocks are the "
+                "penalty's groups (use 'fixed'); a block never splits a group.")
+        if self.update != "gradient":
+            raise ValueError(
+                f"update={self.update!r} is not available with GroupL2; use 'gradient'.")
+        if tau != 1:
+            raise ValueError(
+                f"block_size={tau}: with GroupL2 a block is one group (block_size counts groups "
+                "and must be 1).")
+
+    def _run_group(self, state, result, tol, P0, paper_mode):
+        """Working sets over groups, inner cyclic group BCD, duality-gap stopping."""
+        K, kx, X, y, z, w, L = (state[k] for k in ("K", "kx", "X", "y", "z", "w", "L"))
+        datafit, penalty, alpha = state["datafit"], state["penalty"], state["alpha"]
+        n_features = w.shape[0]
+        grp_ptr, grp_indices, gw, labels = penalty._encoding(n_features)
+        m = len(grp_ptr) - 1
+        Lg = np.empty(m)
+        K.block_lipschitz(*kx, y, z, np.arange(n_features, dtype=np.int64), grp_ptr,
+                          grp_indices, state["curv"], L, Lg)
+        max_iter = self._max_iter(state)
+        freq = self.gap_freq or 10
+        best_dual = -np.inf
+        epochs = 0
+        ws_size = 0
+        for t in range(max_iter):
+            self._refresh_intercept(state)
+            raw = datafit.raw_grad(y, z)
+            grad = np.asarray(X.T @ raw).ravel()
+            gap, primal, dual, _ = gap_from_predictor(datafit, penalty, X, y, w, z, grad,
+                                                      y_dual=state["y_dual"])
+            best_dual = max(best_dual, dual)
+            gap = max(primal - best_dual, 0.0)
+            result.n_iter = t + 1
+            result.dual_gap = gap
+            result.rel_gap = gap / P0 if P0 > 0 else gap
+            self._record(state, t, primal, gap, ws_size)
+            if self.verbose:
+                print(f"[BCD-group] iter {t:4d}  objective {primal:.10e}  gap {gap:.3e}  "
+                      f"ws {ws_size} groups")
+            if gap <= tol * P0 or gap == 0.0:
+                result.converged = True
+                break
+            if t == max_iter - 1 or epochs >= self.max_epochs:
+                break
+            gnorm = np.sqrt(np.bincount(labels, grad * grad, minlength=m))
+            wnorm = np.sqrt(np.bincount(labels, w * w, minlength=m))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = np.maximum(gnorm - alpha * gw, 0.0) ** 2 / (2 * Lg)
+            score[(wnorm > 0) | (gw == 0)] = np.inf
+            score[Lg <= 0] = -1.0
+            n_cand = int(np.count_nonzero(score >= 0))
+            n_active = int(np.count_nonzero(wnorm))
+            ws_size = n_cand if paper_mode else min(max(self.p0, 2 * n_active), n_cand)
+            if ws_size == 0:
+                continue
+            if ws_size < n_cand:
+                ws_groups = np.argpartition(-score, ws_size - 1)[:ws_size]
+            else:
+                ws_groups = np.flatnonzero(score >= 0)
+            ws_groups = np.sort(ws_groups).astype(np.int64)
+            ws_feat = np.sort(np.concatenate(
+                [grp_indices[grp_ptr[g]:grp_ptr[g + 1]] for g in ws_groups])).astype(np.int64)
+            buffer = []
+            budget = self.max_epochs - epochs
+            inner = 0
+            while inner < budget:
+                n_ep = min(freq, budget - inner)
+                for _ in range(n_ep):
+                    K.group_cd_epochs(*kx, y, z, w, state["intercept"], state["kernel_intercept"],
+                                      grp_ptr, grp_indices, ws_groups, Lg, gw, state["df_code"],
+                                      alpha, 1)
+                    if self.anderson > 0:
+                        buffer.append(w[ws_feat].copy())
+                        if len(buffer) == self.anderson + 1:
+                            self._anderson_step(state, ws_feat, buffer)
+                            buffer = []
+                inner += n_ep
+                # working-set gap: dual point rescaled on the working-set groups only
+                gws = np.empty(len(ws_feat))
+                self._refresh_intercept(state)
+                K.grad_subset(*kx, y, z, state["df_code"], ws_feat, gws)
+                u = np.zeros(n_features)
+                u[ws_feat] = -gws
+                dn = penalty.dual_norm(u)
+                scale = 1.0 if dn <= alpha else alpha / dn
+                theta = -scale * datafit.raw_grad(y, z)
+                gap_ws = (datafit.value(y, z) + penalty.value(w)
+                          - datafit.dual(state["y_dual"], theta))
+                if gap_ws <= 0.3 * gap:
+                    break
+            epochs += inner
+        result.n_epochs = epochs
+        result.n_updates = epochs
+
     def _subproblem_gap(self, state, ws):
         K, kx, y, z, w = (state[k] for k in ("K", "kx", "y", "z", "w"))
         datafit, penalty, alpha = state["datafit"], state["penalty"], state["alpha"]
@@ -600,7 +709,7 @@ class BlockCoordinateDescent:
         dn = penalty.dual_norm(-gws)
         scale = 1.0 if dn <= alpha else alpha / dn
         theta = -scale * datafit.raw_grad(y, z)
-        primal = datafit.value(y, z) + penalty.value(w[ws])
+        primal = datafit.value(y, z) + penalty.value(w)  # w is zero outside ws
         return primal - datafit.dual(state["y_dual"], theta), primal
 
     def _solve_subproblem(self, state, ws, eps, freq, budget):
@@ -647,7 +756,7 @@ class BlockCoordinateDescent:
             return
         c /= c.sum()
         w_acc = c @ W[1:]
-        if penalty.positive:
+        if getattr(penalty, "positive", False):
             w_acc = np.maximum(w_acc, 0.0)
         w_full = w.copy()
         w_full[ws] = w_acc
@@ -658,8 +767,9 @@ class BlockCoordinateDescent:
         z_acc += state["intercept"][0]
         if state["df_code"] == 0:  # least squares runs on the residual z = Xw + b - y
             z_acc -= state["y_dual"]
-        p_acc = datafit.value(y, z_acc) + penalty.value(w_acc)
-        p_cur = datafit.value(y, z) + penalty.value(w[ws])
+        # w is zero outside ws (ws holds the support), so full-vector penalties are the ws ones
+        p_acc = datafit.value(y, z_acc) + penalty.value(w_full)
+        p_cur = datafit.value(y, z) + penalty.value(w)
         if p_acc < p_cur:
             w[ws] = w_acc
             z[:] = z_acc

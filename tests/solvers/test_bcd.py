@@ -259,3 +259,48 @@ def test_anderson_is_used_and_keeps_the_optimum(sparse):
     _, res0 = bcd_solve(Quadratic(), L1(alpha), X, y, selection="cyclic", tol=1e-10,
                         anderson=0)
     assert res0.n_extrapolations == 0
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("df_name", ["quadratic", "logistic"])
+@pytest.mark.parametrize("fmt", ["dense", "sparse"])
+def test_group_l2_block_coordinate_descent(df_name, fit_intercept, fmt):
+    from sparseopt.penalties import GroupL2
+    from sparseopt.reference import group_lasso_reference
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((50, 18))
+    if fmt == "sparse":
+        X = sp.csc_matrix(np.where(np.abs(X) > 0.4, X, 0.0))
+    y = np.asarray(X[:, :6] @ rng.standard_normal(6)).ravel() + 0.2 * rng.standard_normal(50)
+    df = Quadratic()
+    if df_name == "logistic":
+        y, df = np.sign(y), Logistic()
+    alpha = 0.03
+    groups = np.arange(18) % 6  # interleaved groups of 3
+    w, res = bcd_solve(df, GroupL2(alpha, groups, "sqrt_size"), X, y, selection="cyclic",
+                       tol=1e-11, fit_intercept=fit_intercept)
+    w_ref, b_ref, obj = group_lasso_reference(X, y, alpha, groups, "sqrt_size", datafit=df_name,
+                                              fit_intercept=fit_intercept)
+    assert res.converged
+    np.testing.assert_allclose(w, w_ref, atol=1e-5)
+    assert abs(res.intercept - b_ref) < 1e-5
+    # whole groups are zero or not: blocks never split a group
+    norms = np.sqrt(np.bincount(groups, w * w))
+    for g in np.flatnonzero(norms == 0):
+        assert np.all(w[groups == g] == 0)
+
+
+@pytest.mark.parametrize("kwargs,name", [
+    ({"selection": "gsl"}, "selection"),
+    ({"partition": "sorted"}, "partition"),
+    ({"update": "newton"}, "update"),
+    ({"block_size": 2}, "block_size"),
+])
+def test_group_l2_unsupported_options(quad_problem, kwargs, name):
+    from sparseopt.penalties import GroupL2
+
+    X, y, _, _, _ = quad_problem
+    params = {"selection": "cyclic", **kwargs}
+    with pytest.raises(ValueError, match=name):
+        bcd_solve(Quadratic(), GroupL2(0.1, 5), X, y, **params)

@@ -8,12 +8,14 @@ import importlib
 
 __version__ = "0.1.0.dev0"
 
-_SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference")
+_SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
+               "dag")
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
     "GroupSparseRegression": "linear_model",
     "ProximalGradient": "solvers",
+    "CoLiDE": "dag",
     "lasso_path": "linear_model",
     "BlockCoordinateDescent": "solvers",
 }

@@ -13,8 +13,8 @@ _MODE = {"equal": 0, "nonequal": 1, "fixed": 2}
 
 
 @njit(cache=True)
-def _sigma_update(CD, W, mode, floor, sigma):
-    """Closed-form noise scale(s) from CD = C (I - W)."""
+def _sigma_update(CD, W, mode, floor, sigma, scale):
+    """Closed-form noise scale(s) from CD = scale * C (I - W)."""
     d = W.shape[0]
     if mode == 2:
         return
@@ -23,7 +23,7 @@ def _sigma_update(CD, W, mode, floor, sigma):
         r = 0.0
         for i in range(d):
             dij = (1.0 if i == j else 0.0) - W[i, j]
-            r += CD[i, j] * dij
+            r += CD[i, j] / scale * dij
         if r < 0.0:
             r = 0.0
         if mode == 1:
@@ -36,12 +36,13 @@ def _sigma_update(CD, W, mode, floor, sigma):
 
 
 @njit(cache=True)
-def _cd(C, W, CD):
+def _cd(Cm, W, CD):
+    """CD = Cm (I - W), Cm = -mu C (DAGMA's operation order)."""
     d = W.shape[0]
     D = -W.copy()
     for i in range(d):
         D[i, i] += 1.0
-    CD[:, :] = C @ D
+    CD[:, :] = Cm @ D
 
 
 @njit(cache=True)
@@ -84,30 +85,32 @@ def adam_steps(C, W, m, v, g, sigma, CD, mode, mu, lam, s, lr, beta1, beta2, k0,
                 for j in range(d):
                     W[i, j] -= lr * g[i, j]
             _cd(C, W, CD)
-            _sigma_update(CD, W, mode, floor, sigma)
+            _sigma_update(CD, W, mode, floor, sigma, -mu)
             for i in range(d):
                 for j in range(d):
                     M[i, j] = (s if i == j else 0.0) - W[i, j] * W[i, j]
             P = np.linalg.inv(M)
-        bc1 = 1.0 - beta1**k
-        bc2 = 1.0 - beta2**k
+        bc1 = 1.0 - beta1 ** float(k)
+        bc2 = 1.0 - beta2 ** float(k)
+        mulam = mu * lam
         for i in range(d):
             for j in range(d):
+                # CD holds -mu C (I - W): the same operation order as the NumPy path / DAGMA
                 if mode == 0:
-                    gs = -CD[i, j] / sigma[0]
+                    gs = CD[i, j] / sigma[0]
                 elif mode == 1:
-                    gs = -CD[i, j] / sigma[j]
+                    gs = CD[i, j] / sigma[j]
                 else:
-                    gs = -CD[i, j]
+                    gs = CD[i, j]
                 w = W[i, j]
                 sgn = 1.0 if w > 0 else (-1.0 if w < 0 else 0.0)
-                G = mu * (gs + lam * sgn) + 2.0 * w * P[j, i]
-                m[i, j] = beta1 * m[i, j] + (1.0 - beta1) * G
-                v[i, j] = beta2 * v[i, j] + (1.0 - beta2) * G * G
+                G = gs + mulam * sgn + (2.0 * w) * (P[j, i] + 1e-16)
+                m[i, j] = m[i, j] * beta1 + (1.0 - beta1) * G
+                v[i, j] = v[i, j] * beta2 + (1.0 - beta2) * (G * G)
                 g[i, j] = (m[i, j] / bc1) / (np.sqrt(v[i, j] / bc2) + 1e-8)
                 W[i, j] = w - lr * g[i, j]
         _cd(C, W, CD)
-        _sigma_update(CD, W, mode, floor, sigma)
+        _sigma_update(CD, W, mode, floor, sigma, -mu)
     return 0, k, lr
 
 
@@ -121,7 +124,8 @@ def stage_numba(C, W, sigma, variance, mu, lam, s, K, lr, beta1, beta2, tol, che
     v = np.zeros((d, d))
     g = np.zeros((d, d))
     CD = np.empty((d, d))
-    _cd(C, W, CD)
+    Cm = -mu * C  # the kernels carry -mu C (I - W)
+    _cd(Cm, W, CD)
     if mode == 0:
         sig = np.array([float(sigma)])
         fl = np.array([float(np.max(floor))])
@@ -141,8 +145,8 @@ def stage_numba(C, W, sigma, variance, mu, lam, s, K, lr, beta1, beta2, tol, che
     k = 0
     while k < K:
         n_block = min(check - (k % check), K - k)
-        status, k, lr = adam_steps(C, W, m, v, g, sig, CD, mode, mu, lam, s, lr, beta1, beta2,
-                                   k, n_block, fl, delta)
+        status, k, lr = adam_steps(Cm, W, m, v, g, sig, CD, mode, mu, lam, s, lr, beta1,
+                                   beta2, k, n_block, fl, delta)
         if status == 1:
             return W, out_sigma(), False, k, lr, rel, f
         if status == 2:

@@ -59,16 +59,16 @@ def _stage_numpy(C, W, sigma, variance, mu, lam, s, K, lr, beta1, beta2, tol, ch
             W = W - lr * g
             sigma = noise_scale_hat(C, W, variance, floor)
             P = scipy.linalg.inv(s * I - W * W)
-        CD = C @ (I - W)
+        # Same operation order as DAGMA 1.1.1 (sign(W) of near-zero entries makes the path
+        # sensitive to rounding, so parity needs the same arithmetic, not just the same maths).
+        Gs = -mu * C @ (I - W)
         if variance == "equal":
-            Gs = -CD / sigma
+            Gs = Gs / sigma
         elif variance == "nonequal":
-            Gs = -CD / sigma[None, :]
-        else:
-            Gs = -CD
-        G = mu * (Gs + lam * np.sign(W)) + 2 * W * P.T
-        m = beta1 * m + (1 - beta1) * G
-        v = beta2 * v + (1 - beta2) * G * G
+            Gs = Gs / sigma[None, :]
+        G = Gs + mu * lam * np.sign(W) + 2 * W * (P + 1e-16).T
+        m = m * beta1 + (1 - beta1) * G
+        v = v * beta2 + (1 - beta2) * (G**2)
         mhat = m / (1 - beta1**k)
         vhat = v / (1 - beta2**k)
         g = mhat / (np.sqrt(vhat) + 1e-8)

@@ -22,7 +22,7 @@ def noise_scale_hat(C, W, variance, floor):
 
 
 def score(C, W, sigma, variance):
-    """S_EV = tr R/(2 sigma) + d sigma/2; S_NV = sum_j R_jj/(2 sigma_j) + sigma_j/2; S_fix = tr R/2."""
+    """Score: EV tr R/(2 sigma) + d sigma/2; NV sum_j R_jj/(2 sigma_j) + sigma_j/2; fixed tr R/2."""
     Rd = residual_diag(C, W)
     if variance == "equal":
         return Rd.sum() / (2 * sigma) + C.shape[0] * sigma / 2

@@ -141,7 +141,7 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
         retries = 0
         steps = 0
         while True:
-            W_new, sig_new, ok, k, lr_out, rel, f = _stage(
+            W_new, sig_new, ok, k, lr_out, rel, _ = _stage(
                 C, W, sigma, variance, mu, alpha, s_t, K, lr, beta1, beta2, tol, check_every,
                 floor, domain_slack, backend)
             steps += k
@@ -151,7 +151,7 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
             if retries > max_retries:
                 warnings.warn(f"stage {t} exhausted max_retries={max_retries}; keeping its start.",
                               ConvergenceWarning, stacklevel=2)
-                W_new, sig_new, rel, f = W, sigma, np.inf, np.nan
+                W_new, sig_new, rel = W, sigma, np.inf
                 converged = False
                 break
             lr /= 2

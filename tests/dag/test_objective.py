@@ -23,8 +23,12 @@ def test_score_gradient_matches_finite_differences(variance):
         C, W, _ = _problem(seed)
         d = C.shape[0]
         sigma = 1.3 if variance == "equal" else np.linspace(0.5, 2, d)
-        f = lambda w: score(C, w.reshape(d, d), sigma, variance)  # noqa: E731
-        g = lambda w: score_grad(C, w.reshape(d, d), sigma, variance).ravel()  # noqa: E731
+        def f(w, C=C, d=d, sigma=sigma):
+            return score(C, w.reshape(d, d), sigma, variance)
+
+        def g(w, C=C, d=d, sigma=sigma):
+            return score_grad(C, w.reshape(d, d), sigma, variance).ravel()
+
         err = check_grad(f, g, W.ravel())
         assert err <= 1e-6 * max(1.0, np.linalg.norm(g(W.ravel())))
 
@@ -34,8 +38,8 @@ def test_acyclicity_gradient_and_dag_characterisation():
     d = 6
     for s in (1.0, 0.8):
         W = 0.2 * rng.standard_normal((d, d))
-        err = check_grad(lambda w: acyclicity(w.reshape(d, d), s),
-                         lambda w: acyclicity_grad(w.reshape(d, d), s).ravel(), W.ravel())
+        err = check_grad(lambda w, s=s: acyclicity(w.reshape(d, d), s),
+                         lambda w, s=s: acyclicity_grad(w.reshape(d, d), s).ravel(), W.ravel())
         assert err <= 1e-6
     for seed in range(10):
         B = simulate_dag(d, 8, random_state=seed)

@@ -42,10 +42,10 @@ def test_covariance_and_reproducibility():
     X = simulate_linear_sem(W, 200_000, noise_scale=1.5, random_state=0)
     S = linear_sem_covariance(W, 1.5)
     np.testing.assert_allclose(np.cov(X.T, bias=True), S, atol=0.03 * np.abs(S).max())
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 (checking the legacy global RNG)
     a = simulate_linear_sem(W, 10, random_state=5)
     b = simulate_linear_sem(W, 10, random_state=5)
     np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
     with pytest.raises(ValueError, match="DAG"):
         simulate_linear_sem(np.array([[0, 1.0], [1.0, 0]]), 5)

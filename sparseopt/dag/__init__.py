@@ -1,6 +1,7 @@
 """Linear DAG structure learning: CoLiDE (and DAGMA's baseline), simulation and metrics."""
 
 from ._acyclicity import acyclicity, acyclicity_grad, is_dag, threshold_to_dag
+from ._baselines import sort_n_regress
 from ._colide import CoLiDE
 from ._metrics import count_accuracy, varsortability
 from ._path import DAGMA_DEFAULTS, DagPathResult, colide_solve
@@ -26,6 +27,7 @@ __all__ = [
     "simulate_linear_sem",
     "simulate_noise_scales",
     "simulate_parameter",
+    "sort_n_regress",
     "threshold_to_dag",
     "varsortability",
 ]

@@ -50,6 +50,9 @@ class CoLiDE(BaseEstimator):
     Parameters
     ----------
     variance : {'equal', 'nonequal', 'fixed'}, default='equal'
+    loss : {'colide', 'lsq'}, default='colide'
+        'lsq' is DAGMA's least-squares score, the same as ``variance='fixed'`` (the name used by
+        the CoLiDE issue); 'colide' uses the concomitant score chosen by ``variance``.
     alpha : float, default=0.05
         L1 strength.
     n_stages : int, default=4
@@ -113,12 +116,14 @@ class CoLiDE(BaseEstimator):
     [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
     """
 
-    def __init__(self, variance="equal", *, alpha=0.05, n_stages=4, mu_init=1.0, mu_factor=0.1,
+    def __init__(self, variance="equal", *, loss="colide", alpha=0.05, n_stages=4, mu_init=1.0,
+                 mu_factor=0.1,
                  s=(1.0, 0.9, 0.8, 0.7), warm_iter=20_000, max_iter=70_000,
                  learning_rate=3e-4, beta1=0.99, beta2=0.999, tol=1e-6, check_every=1000,
                  noise_scale_min=None, w_threshold=0.3, enforce_dag=True, standardize=False,
                  backend="auto", verbose=0):
         self.variance = variance
+        self.loss = loss
         self.alpha = alpha
         self.n_stages = n_stages
         self.mu_init = mu_init
@@ -138,9 +143,15 @@ class CoLiDE(BaseEstimator):
         self.backend = backend
         self.verbose = verbose
 
-    def _validate_params_colide(self, d):
+    def _effective_variance(self):
+        if self.loss not in ("colide", "lsq"):
+            raise ValueError(f"loss={self.loss!r}: expected 'colide' or 'lsq'.")
         if self.variance not in MODES:
             raise ValueError(f"variance={self.variance!r}: expected one of {MODES}.")
+        return "fixed" if self.loss == "lsq" else self.variance
+
+    def _validate_params_colide(self, d):
+        variance = self._effective_variance()
         if self.backend not in ("auto", "numpy", "numba"):
             raise ValueError(f"backend={self.backend!r}: expected 'auto', 'numpy' or 'numba'.")
         _nonneg("alpha", self.alpha)
@@ -165,7 +176,7 @@ class CoLiDE(BaseEstimator):
             arr = np.asarray(self.noise_scale_min, dtype=np.float64)
             if np.any(~np.isfinite(arr)) or np.any(arr <= 0):
                 raise ValueError("noise_scale_min must be > 0 (or None).")
-            if arr.ndim > 0 and (self.variance != "nonequal" or arr.shape != (d,)):
+            if arr.ndim > 0 and (variance != "nonequal" or arr.shape != (d,)):
                 raise ValueError(
                     "noise_scale_min as an array needs variance='nonequal' and shape (d,).")
 
@@ -187,6 +198,7 @@ class CoLiDE(BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         n, d = X.shape
         self._validate_params_colide(d)
+        variance = self._effective_variance()
         Xc = X - X.mean(axis=0)
         if self.standardize:
             std = Xc.std(axis=0)
@@ -198,19 +210,19 @@ class CoLiDE(BaseEstimator):
             warnings.warn("Every column of X is constant: returning the empty graph.",
                           UserWarning, stacklevel=2)
             self.coef_ = np.zeros((d, d))
-            self.noise_scale_ = 1.0 if self.variance == "fixed" else (
-                np.zeros(d) if self.variance == "nonequal" else 0.0)
+            self.noise_scale_ = 1.0 if variance == "fixed" else (
+                np.zeros(d) if variance == "nonequal" else 0.0)
             self.n_iter_, self.h_ = 1, 0.0
             self.history_ = {}
         else:
             res = colide_solve(
-                C, variance=self.variance, alpha=float(self.alpha), n_stages=self.n_stages,
+                C, variance=variance, alpha=float(self.alpha), n_stages=self.n_stages,
                 mu_init=float(self.mu_init), mu_factor=float(self.mu_factor),
                 s=tuple(float(v) for v in np.atleast_1d(self.s)), warm_iter=self.warm_iter,
                 max_iter=self.max_iter, learning_rate=float(self.learning_rate),
                 beta1=float(self.beta1), beta2=float(self.beta2), tol=float(self.tol),
                 check_every=self.check_every, noise_scale_min=self.noise_scale_min,
-                domain_slack=0.0 if self.variance == "fixed" else 1e-6, backend=self.backend,
+                domain_slack=0.0 if variance == "fixed" else 1e-6, backend=self.backend,
                 verbose=self.verbose)
             if not res.converged:
                 warnings.warn(

@@ -97,3 +97,16 @@ def test_to_networkx(er2):
     m = CoLiDE(warm_iter=2000, max_iter=4000).fit(X)
     G = m.to_networkx()
     assert isinstance(G, nx.DiGraph) and G.number_of_edges() == np.count_nonzero(m.adjacency_)
+
+
+def test_loss_lsq_is_the_dagma_mode(er2):
+    _, X = er2
+    kw = dict(warm_iter=500, max_iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = CoLiDE(loss="lsq", **kw).fit(X[:200])
+        b = CoLiDE("fixed", **kw).fit(X[:200])
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.noise_scale_ == 1.0
+    with pytest.raises(ValueError, match="loss"):
+        CoLiDE(loss="l1").fit(X[:50])

@@ -9,13 +9,14 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
-               "dag")
+               "dag", "multitask")
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
     "GroupSparseRegression": "linear_model",
     "ProximalGradient": "solvers",
     "CoLiDE": "dag",
+    "ActiveTaskSelector": "multitask",
     "lasso_path": "linear_model",
     "BlockCoordinateDescent": "solvers",
 }

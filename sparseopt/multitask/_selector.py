@@ -1,0 +1,347 @@
+"""Multi-epoch active sampling of source tasks for a target task."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._design import apportion
+from ._relevance import LassoTaskRelevance
+from ._representation import MultiTaskLinearRepresentation
+
+
+def n_epochs_auto(budget, n_tasks, n_min):
+    """``max(1, floor(log2(N / (T n_min) + 1)))``: epoch 1 gives >= n_min samples per task."""
+    return max(1, int(np.floor(np.log2(budget / (n_tasks * n_min) + 1))))
+
+
+def epoch_budgets(budget, n_epochs):
+    """Doubling budgets ``N_i = floor(N 2^(i-1) / (2^L - 1))``, the last one takes the rest."""
+    L = int(n_epochs)
+    N = np.array([int(np.floor(budget * 2 ** (i - 1) / (2**L - 1))) for i in range(1, L + 1)])
+    N[-1] += int(budget) - int(N.sum())
+    return N
+
+
+class ActiveTaskSelector(RegressorMixin, BaseEstimator):
+    r"""Decide which source tasks to sample, and how much, to learn a target predictor.
+
+    Multi-epoch algorithm (doubling budgets): epoch 1 samples every source uniformly; later
+    epochs allocate in proportion to the estimated relevance (``|nu|`` for 'l1', Wang et al. 2023;
+    ``nu^2`` for 'l2', Chen et al. 2022), with a per-task exploration floor. After each epoch the
+    shared representation ``B`` and heads ``W`` are refit on all the data collected so far and the
+    relevance is re-estimated on the target data. The target predictor is ``B w_0``.
+
+    Parameters
+    ----------
+    n_components : int, default=5
+    budget : int, default=10_000
+        Total source samples (a cost budget with ``task_costs``).
+    relevance : {'l1', 'l2', 'uniform'}, LassoTaskRelevance or array of shape (T,), default='l1'
+        An array is a vector of known allocation weights (oracle mode, one epoch by default).
+    n_epochs : int or 'auto', default='auto'
+    explore : 'sqrt', int or float, default='sqrt'
+        Per-task floor in epochs >= 2: ``ceil(sqrt(N_i / T))``, a fixed int, or a fraction of
+        ``N_i / T``.
+    min_explore_per_task : int or None, default=None
+        Samples per task that epoch 1 must give (default ``2 n_components``); sizes 'auto'.
+    task_costs : ndarray of shape (T,) or None
+    max_tasks : int or None
+        Sample only the top ``max_tasks`` relevant tasks after epoch 1.
+    reuse_data : bool, default=True
+        Accumulate data across epochs (False: each epoch refits on its fresh samples only).
+    representation : MultiTaskLinearRepresentation or None
+    random_state : None, int or Generator
+    verbose : int, default=0
+
+    Attributes
+    ----------
+    representation_ : MultiTaskLinearRepresentation
+    relevance_estimator_ : LassoTaskRelevance or None
+    relevance_ : ndarray of shape (T,)
+    target_head_ : ndarray of shape (k,)
+    coef_ : ndarray of shape (d,)
+    intercept_ : float
+    allocation_ : ndarray of int, shape (T,)
+    allocation_history_ : ndarray of int, shape (n_epochs, T)
+    relevance_history_ : ndarray of shape (n_epochs, T)
+    budget_used_ : int
+    n_epochs_ : int
+    n_iter_ : int
+    history_ : dict of ndarray
+        Per epoch: ``epoch_budget``, ``objective``, ``target_mse``, ``noise_variance``,
+        ``nnz_relevance``, ``snr``.
+
+    Examples
+    --------
+    >>> from sparseopt.datasets import make_active_multitask
+    >>> from sparseopt.multitask import ActiveTaskSelector
+    >>> prob = make_active_multitask(n_tasks=30, random_state=0)
+    >>> sel = ActiveTaskSelector(budget=3000, random_state=0).fit(
+    ...     prob.X_target, prob.y_target, n_tasks=30, sampler=prob.sample)
+    >>> int(sel.allocation_.sum())
+    3000
+    """
+
+    def __init__(self, n_components=5, *, budget=10_000, relevance="l1", n_epochs="auto",
+                 explore="sqrt", min_explore_per_task=None, task_costs=None, max_tasks=None,
+                 reuse_data=True, representation=None, random_state=None, verbose=0):
+        self.n_components = n_components
+        self.budget = budget
+        self.relevance = relevance
+        self.n_epochs = n_epochs
+        self.explore = explore
+        self.min_explore_per_task = min_explore_per_task
+        self.task_costs = task_costs
+        self.max_tasks = max_tasks
+        self.reuse_data = reuse_data
+        self.representation = representation
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ----------------------------------------------------------------- data sources
+    def _make_draw(self, sampler, source_pools, T, d, seeds):
+        if sampler is not None:
+            if not callable(sampler):
+                raise ValueError("sampler must be callable: sampler(t, n, rng) -> (X, y).")
+
+            def draw(epoch, t, n):
+                rng = np.random.default_rng(seeds[epoch].spawn(T)[t])
+                out = sampler(t, int(n), rng)
+                return self._check_sample(out, t, n, d)
+
+            return draw, None
+        pools = []
+        for t, pool in enumerate(source_pools):
+            try:
+                Xt, yt = pool
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"source_pools[{t}] must be a pair (X, y).") from err
+            Xt, yt = self._check_sample((Xt, yt), t, None, d, name="source_pools")
+            pools.append((Xt, yt))
+        rng = np.random.default_rng(seeds[-1])
+        perms = [rng.permutation(len(p[1])) for p in pools]
+        cursor = np.zeros(T, dtype=np.int64)
+
+        def draw(epoch, t, n):
+            rows = perms[t][cursor[t]:cursor[t] + int(n)]
+            cursor[t] += len(rows)
+            return pools[t][0][rows], pools[t][1][rows]
+
+        def remaining():
+            return np.array([len(p[1]) for p in pools]) - cursor
+
+        return draw, remaining
+
+    def _check_sample(self, out, t, n, d, name="sampler"):
+        try:
+            Xt, yt = out
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name} must return a pair (X, y) for task {t}.") from err
+        Xt = np.asarray(Xt, dtype=np.float64)
+        yt = np.asarray(yt, dtype=np.float64).ravel()
+        if Xt.ndim != 2 or Xt.shape[1] != d or Xt.shape[0] != yt.shape[0] or \
+                (n is not None and Xt.shape[0] != int(n)):
+            want = f"({int(n)}, {d})" if n is not None else f"(m, {d})"
+            raise ValueError(f"{name} returned X of shape {Xt.shape} and y of shape {yt.shape} "
+                             f"for task {t}; expected X {want} and a matching y.")
+        if not (np.all(np.isfinite(Xt)) and np.all(np.isfinite(yt))):
+            raise ValueError(f"{name} returned NaN or infinite values for task {t}.")
+        return Xt, yt
+
+    # ----------------------------------------------------------------- main loop
+    def fit(self, X_target, y_target, *, n_tasks=None, sampler=None, source_pools=None):
+        """Spend the source budget and fit the target predictor.
+
+        Parameters
+        ----------
+        X_target : array-like of shape (n_0, d)
+        y_target : array-like of shape (n_0,)
+        n_tasks : int, optional
+            Number of source tasks (required with ``sampler``).
+        sampler : callable, optional
+            ``sampler(t, n, rng) -> (X_t of shape (n, d), y_t of shape (n,))``.
+        source_pools : list of (X_t, y_t), optional
+            Pre-collected source data (pool mode).
+
+        Returns
+        -------
+        self : ActiveTaskSelector
+            The fitted estimator.
+        """
+        X0, y0 = validate_data(self, X_target, y_target, dtype=np.float64, y_numeric=True)
+        n0, d = X0.shape
+        if (sampler is None) == (source_pools is None):
+            raise ValueError("Give exactly one of sampler and source_pools.")
+        if sampler is not None:
+            if not isinstance(n_tasks, numbers.Integral) or n_tasks < 1:
+                raise ValueError("n_tasks (an int >= 1) is required with sampler.")
+            T = int(n_tasks)
+        else:
+            T = len(source_pools)
+            if n_tasks is not None and n_tasks != T:
+                raise ValueError(f"n_tasks={n_tasks} differs from len(source_pools)={T}.")
+        k = self.n_components
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+            raise ValueError(f"n_components must be an int >= 1, got {k!r}.")
+        budget = self.budget
+        if isinstance(budget, bool) or not isinstance(budget, numbers.Integral) or budget < T:
+            raise ValueError(f"budget must be an int >= n_tasks={T}, got {budget!r}.")
+        costs = None if self.task_costs is None else np.asarray(self.task_costs, float).ravel()
+        if costs is not None and (costs.shape != (T,) or np.any(costs <= 0)):
+            raise ValueError(f"task_costs must hold {T} values > 0.")
+        known = None
+        rel = self.relevance
+        if not isinstance(rel, str | LassoTaskRelevance):
+            known = np.asarray(rel, dtype=np.float64).ravel()
+            if known.shape != (T,) or np.any(known < 0) or not np.all(np.isfinite(known)):
+                raise ValueError(f"relevance as an array must hold {T} finite weights >= 0.")
+        elif isinstance(rel, str) and rel not in ("l1", "l2", "uniform"):
+            raise ValueError(f"relevance={rel!r}: expected 'l1', 'l2', 'uniform', a "
+                             "LassoTaskRelevance or an array of weights.")
+        n_min = self.min_explore_per_task or 2 * k
+        if self.n_epochs == "auto":
+            L = 1 if known is not None else n_epochs_auto(budget, T, n_min)
+        elif isinstance(self.n_epochs, numbers.Integral) and self.n_epochs >= 1:
+            L = int(self.n_epochs)
+        else:
+            raise ValueError(f"n_epochs must be 'auto' or an int >= 1, got {self.n_epochs!r}.")
+        N = epoch_budgets(budget, L)
+        ss = np.random.SeedSequence(
+            self.random_state if isinstance(self.random_state, numbers.Integral | None)
+            else int(np.random.default_rng(self.random_state).integers(2**63)))
+        seeds = ss.spawn(L + 1)
+        draw, remaining = self._make_draw(sampler, source_pools, T, d, seeds)
+
+        rep = clone(self.representation) if self.representation is not None else \
+            MultiTaskLinearRepresentation(n_components=k)
+        rep.set_params(warm_start=True)
+        if known is not None:
+            rel_est = None
+        elif isinstance(rel, LassoTaskRelevance):
+            rel_est = clone(rel)
+        elif rel == "l2":
+            rel_est = LassoTaskRelevance(penalty="l2")
+        elif rel == "l1":
+            rel_est = LassoTaskRelevance(task_costs=costs)
+        else:
+            rel_est = None
+        G = np.zeros((T, d, d))
+        h = np.zeros((T, d))
+        s = np.zeros(T)
+        cnt = np.zeros(T)
+        alloc_hist, rel_hist = [], []
+        hist = {key: [] for key in ("epoch_budget", "objective", "target_mse", "noise_variance",
+                                    "nnz_relevance", "snr")}
+        weights = None
+        spent = 0
+        for i in range(L):
+            Ni = int(N[i])
+            caps = remaining() if remaining is not None else None
+            if known is not None:
+                n_i = apportion(Ni, known, floor=int(np.ceil(np.sqrt(Ni / T))), caps=caps,
+                                costs=costs)
+            elif i == 0 or rel_est is None or weights is None:
+                n_i = apportion(Ni, np.ones(T), caps=caps, costs=costs)
+            else:
+                q = weights.copy()
+                mask = np.ones(T, dtype=bool)  # the floor goes to every eligible task
+                if self.max_tasks is not None:
+                    keep = np.argsort(-q, kind="stable")[: self.max_tasks]
+                    mask = np.zeros(T, dtype=bool)
+                    mask[keep] = True
+                    q = np.where(mask, q, 0.0)
+                n_i = apportion(Ni, q, floor=self._floor(Ni, T), caps=caps, costs=costs,
+                                eligible=mask)
+            if not self.reuse_data:
+                G[:], h[:], s[:], cnt[:] = 0.0, 0.0, 0.0, 0.0
+            for t in np.flatnonzero(n_i):
+                Xt, yt = draw(i, t, n_i[t])
+                G[t] += Xt.T @ Xt
+                h[t] += Xt.T @ yt
+                s[t] += yt @ yt
+                cnt[t] += len(yt)
+            n_used = n_i if remaining is None else n_i  # pools cap requests above
+            spent += int(n_used.sum()) if costs is None else int(costs @ n_used)
+            alloc_hist.append(n_i)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rep.fit_statistics(G, h, s, cnt)
+            if rep.n_components_ < k:
+                raise ValueError(f"Only {rep.n_components_} components can be learnt from the "
+                                 f"tasks sampled (n_components={k}).")
+            B, W = rep.components_, rep.task_heads_
+            if rel_est is not None:
+                rel_est.fit(X0, y0, components=B, task_heads=W)
+                weights = rel_est.allocation_weights_
+                nu = rel_est.relevance_
+                w0 = rel_est.target_head_
+                sig2 = rel_est.noise_variance_
+                snr = rel_est.snr_
+            else:
+                F = X0 @ B
+                w0 = np.linalg.lstsq(F, y0, rcond=None)[0]
+                sig2 = float(np.sum((y0 - F @ w0) ** 2)) / max(n0 - k, 1)
+                nu = np.full(T, np.nan) if known is None else known
+                snr = n0 * float(w0 @ w0) / (k * sig2) if sig2 > 0 else np.inf
+            rel_hist.append(nu)
+            hist["epoch_budget"].append(Ni)
+            hist["objective"].append(rep.history_["objective"][-1])
+            hist["target_mse"].append(float(np.mean((y0 - X0 @ (B @ w0)) ** 2)))
+            hist["noise_variance"].append(sig2)
+            hist["nnz_relevance"].append(int(np.count_nonzero(np.nan_to_num(nu))))
+            hist["snr"].append(snr)
+            if self.verbose:
+                print(f"[ActiveTaskSelector] epoch {i + 1}/{L}: {Ni} samples, "
+                      f"nnz(nu) = {hist['nnz_relevance'][-1]}, target mse "
+                      f"{hist['target_mse'][-1]:.4g}")
+            if remaining is not None and not np.any(remaining() > 0) and i < L - 1:
+                warnings.warn("Every source pool is exhausted: stopping early.", UserWarning,
+                              stacklevel=2)
+                L = i + 1
+                break
+        if rel_est is not None and np.isfinite(hist["snr"][-1]) and hist["snr"][-1] < 10:
+            warnings.warn(f"Low target signal-to-noise (snr_={hist['snr'][-1]:.2f} < 10): the "
+                          "relevance estimate is unreliable; consider n_bootstrap > 0 or "
+                          "relevance='l2'.", UserWarning, stacklevel=2)
+        self.representation_ = rep
+        self.relevance_estimator_ = rel_est
+        self.relevance_ = rel_hist[-1]
+        self.target_head_ = w0
+        self.coef_ = B @ w0
+        self.intercept_ = 0.0
+        self.allocation_history_ = np.asarray(alloc_hist, dtype=np.int64)
+        self.allocation_ = self.allocation_history_.sum(axis=0)
+        self.relevance_history_ = np.asarray(rel_hist)
+        self.budget_used_ = int(spent)
+        self.n_epochs_ = len(alloc_hist)
+        self.n_iter_ = self.n_epochs_
+        self.history_ = {key: np.asarray(v) for key, v in hist.items()}
+        return self
+
+    def _floor(self, Ni, T):
+        e = self.explore
+        if e == "sqrt":
+            return int(np.ceil(np.sqrt(Ni / T)))
+        if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e >= 0:
+            return int(e)
+        if isinstance(e, float) and 0 < e < 1:
+            return int(np.floor(e * Ni / T))
+        raise ValueError(f"explore={e!r}: expected 'sqrt', an int >= 0 or a float in (0, 1).")
+
+    def predict(self, X):
+        """Target predictions ``X @ coef_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, d)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_

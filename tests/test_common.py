@@ -4,12 +4,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparseopt.dag import CoLiDE
 from sparseopt.linear_model import GroupSparseRegression, Lasso, SparseLogisticRegression
+from sparseopt.multitask import LassoTaskRelevance, MultiTaskLinearRepresentation
 
 ESTIMATORS = [
     Lasso(alpha=0.01),
     SparseLogisticRegression(alpha=0.001),
     GroupSparseRegression(n_groups_active=1, groups=1, alpha=0.01),
     CoLiDE(warm_iter=2000, max_iter=4000),
+    MultiTaskLinearRepresentation(n_components=2),
+    LassoTaskRelevance(alpha=0.01),
 ]
 
 

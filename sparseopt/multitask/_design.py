@@ -100,8 +100,8 @@ def l2_relevance(W, w0):
 def optimal_allocation(W, w0, budget, *, costs=None, floor=0.0):
     """Allocation of a source budget minimising :func:`allocation_error` (Elfving design).
 
-    ``floor = 0``: ``n_t = budget sqrt(c_t)|nu^c_t| / c_t / ...`` proportional to
-    ``|nu^c_t| / sqrt(c_t)`` with total cost ``budget``, and error ``(sum sqrt(c)|nu^c|)^2 / budget``.
+    ``floor = 0``: ``n_t`` proportional to ``|nu^c_t| / sqrt(c_t)`` with total cost ``budget``
+    (``nu^c`` the cost-weighted l1 relevance), and error ``(sum sqrt(c)|nu^c|)^2 / budget``.
     ``floor > 0``: ``n_t = max(c' q_t, floor)`` with ``c'`` set by bisection to spend the budget
     (the asymptotically optimal floored rule; not the exact floored optimum).
 
@@ -145,8 +145,9 @@ def apportion(total, weights, *, floor=0, caps=None, costs=None, eligible=None):
     """Integer allocation summing exactly to ``total`` (largest remainder).
 
     Eligible tasks (``eligible``, default: positive weight) get ``floor`` first; the rest is
-    split in proportion to the weights, fractional parts going to the largest remainders (ties to the lower index). ``caps``
-    are honoured by re-apportioning the excess; with ``costs`` the total is a cost budget.
+    split in proportion to the weights, fractional parts going to the largest remainders (ties
+    to the lower index). ``caps`` are honoured by re-apportioning the excess; with ``costs`` the
+    total is a cost budget.
     All-zero weights mean uniform.
 
     Examples

@@ -1,4 +1,4 @@
-"""Shared low-rank linear representation learnt from pooled source tasks (alternating least squares)."""
+"""Shared low-rank linear representation learnt from pooled source tasks (alternating LS)."""
 
 import warnings
 from dataclasses import dataclass, field
@@ -32,14 +32,15 @@ def _objective(G, h, s, B, W):
 def _w_step(G, h, n, B, ridge):
     k = B.shape[1]
     W = np.zeros((k, len(n)))
-    for t in np.flatnonzero(n > 0):
-        BG = B.T @ G[t]
-        M = BG @ B + ridge * n[t] * np.eye(k)
-        rhs = B.T @ h[t]
-        try:
-            W[:, t] = np.linalg.solve(M, rhs)
-        except np.linalg.LinAlgError:
-            W[:, t] = np.linalg.lstsq(M, rhs, rcond=None)[0]
+    act = np.flatnonzero(n > 0)
+    M = np.einsum("ia,tij,jb->tab", B, G[act], B, optimize=True)
+    M += (ridge * n[act])[:, None, None] * np.eye(k)
+    rhs = h[act] @ B
+    try:
+        W[:, act] = np.linalg.solve(M, rhs[:, :, None])[:, :, 0].T
+    except np.linalg.LinAlgError:
+        for i, t in enumerate(act):
+            W[:, t] = np.linalg.lstsq(M[i], rhs[i], rcond=None)[0]
     return W
 
 
@@ -84,12 +85,10 @@ def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_
     floor = tol * s.sum()
     res = RepresentationResult()
     for it in range(1, max_iter + 1):
-        M = np.zeros((d * r, d * r))
-        rhs = np.zeros(d * r)
-        for t in active:
-            w = W[:, t]
-            M += np.kron(np.outer(w, w), G[t])
-            rhs += np.kron(w, h[t])
+        # M = sum_t (w_t w_t^T) kron G_t and rhs = sum_t w_t kron h_t, as one contraction each
+        Wa = W[:, active]
+        M = np.einsum("at,bt,tij->aibj", Wa, Wa, G[active], optimize=True).reshape(d * r, d * r)
+        rhs = (h[active].T @ Wa.T).T.reshape(d * r)
         M += ridge * np.trace(M) / (d * r) * np.eye(d * r)
         try:
             v = np.linalg.solve(M, rhs)

@@ -35,7 +35,8 @@ autosummary_generate = True
 autodoc_default_options = {
     "members": True,
     "exclude-members": "set_score_request, set_fit_request, set_predict_request, score, "
-                       "set_output, get_metadata_routing",
+                       "set_output, get_metadata_routing, set_partial_fit_request, "
+                       "set_transform_request, fit_transform",
 }
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

@@ -14,9 +14,9 @@ def _check_heads(W, w0):
 
 
 def allocation_error(W, w0, n, *, return_nu=False):
-    r"""Source-driven target error of an allocation: ``min sum_t nu_t^2 / n_t s.t. W nu = w0``.
+    r"""Source-driven target error of an allocation of samples to the source tasks.
 
-    Equals ``w0^T (W diag(n) W^T)^{-1} w0`` (``+inf`` if the sampled heads do not span ``w0``);
+    The error is ``min sum_t nu_t^2 / n_t`` subject to ``W nu = w0``. It equals ``w0^T (W diag(n) W^T)^{-1} w0`` (``+inf`` if the sampled heads do not span ``w0``);
     the minimiser is ``nu(n) = diag(n) W^T A^{-1} w0``.
 
     Parameters
@@ -65,7 +65,9 @@ def allocation_error(W, w0, n, *, return_nu=False):
 
 
 def l1_relevance(W, w0, *, costs=None):
-    """``nu^1 = argmin sum_t sqrt(c_t) |nu_t| s.t. W nu = w0`` by a dual-simplex LP (a vertex).
+    """The l1-minimal task relevance ``nu^1``, by a dual-simplex LP (a vertex solution).
+
+    ``nu^1`` minimises ``sum_t sqrt(c_t) |nu_t|`` subject to ``W nu = w0``.
 
     Returns
     -------

@@ -16,8 +16,9 @@ def _check_heads(W, w0):
 def allocation_error(W, w0, n, *, return_nu=False):
     r"""Source-driven target error of an allocation of samples to the source tasks.
 
-    The error is ``min sum_t nu_t^2 / n_t`` subject to ``W nu = w0``. It equals ``w0^T (W diag(n) W^T)^{-1} w0`` (``+inf`` if the sampled heads do not span ``w0``);
-    the minimiser is ``nu(n) = diag(n) W^T A^{-1} w0``.
+    The error is ``min sum_t nu_t^2 / n_t`` subject to ``W nu = w0``. It equals
+    ``w0^T (W diag(n) W^T)^{-1} w0`` (``+inf`` if the sampled heads do not span ``w0``); the
+    minimiser is ``nu(n) = diag(n) W^T A^{-1} w0``.
 
     Parameters
     ----------

@@ -59,7 +59,8 @@ def test_optimal_allocation_elfving_and_numerical_minimum(seed):
                         options={"maxiter": 4000, "xatol": 1e-10, "fatol": 1e-14}).fun
                for s in range(3))
     assert value <= best * (1 + 1e-6)
-    for comp in (np.full(T, N / T), N * l2_relevance(W, w0) ** 2 / np.sum(l2_relevance(W, w0) ** 2)):
+    nu2 = l2_relevance(W, w0)
+    for comp in (np.full(T, N / T), N * nu2**2 / np.sum(nu2**2)):
         assert value <= allocation_error(W, w0, comp) * (1 + 1e-12)
     rng = np.random.default_rng(seed)
     for _ in range(100):

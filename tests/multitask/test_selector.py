@@ -133,7 +133,7 @@ def test_bad_inputs(prob):
 
 
 def test_known_l1_allocation_needs_a_fifth_of_uniform():
-    """Exact helper, no randomness: budget ratio to match uniform's error = ||nu1||_1^2 / (T ||nu2||^2)."""
+    """Exact helper, no randomness: budget ratio to match uniform = ||nu1||_1^2 / (T ||nu2||^2)."""
     from sparseopt.multitask import allocation_error
 
     prob = make_active_multitask(random_state=0)

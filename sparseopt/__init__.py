@@ -9,7 +9,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
-               "dag", "multitask")
+               "dag", "multitask", "bayes", "operators")
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
@@ -17,6 +17,8 @@ _ESTIMATORS = {
     "ProximalGradient": "solvers",
     "CoLiDE": "dag",
     "ActiveTaskSelector": "multitask",
+    "SparseBayesianRegression": "bayes",
+    "KroneckerSBL": "bayes",
     "lasso_path": "linear_model",
     "BlockCoordinateDescent": "solvers",
 }

@@ -1,0 +1,14 @@
+"""Sparse Bayesian learning: classical EM-SBL and Kronecker-structured SBL."""
+
+from ._estep import dense_estep, kron_estep
+from ._kronecker_sbl import KroneckerSBL, from_dense
+from ._sbl import SparseBayesianRegression, check_complex_array
+
+__all__ = [
+    "KroneckerSBL",
+    "SparseBayesianRegression",
+    "check_complex_array",
+    "dense_estep",
+    "from_dense",
+    "kron_estep",
+]

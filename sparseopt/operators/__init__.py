@@ -1,0 +1,5 @@
+"""Structured linear operators."""
+
+from ._kronecker import KroneckerOperator
+
+__all__ = ["KroneckerOperator"]

@@ -4,7 +4,9 @@ import numpy as np
 
 
 class KroneckerOperator:
-    r"""``H = H_1 (x) H_2 (x) ... (x) H_I`` (``np.kron`` order, factor 1 slowest), matrix-free.
+    r"""Matrix-free Kronecker product of factor matrices (``np.kron`` order, factor 1 slowest).
+
+    ``H = H_1 (x) H_2 (x) ... (x) H_I``.
 
     ``H @ x`` reshapes ``x`` to the tensor ``(N_1, ..., N_I)`` (C order) and applies one mode
     product per factor, at cost about ``N sum_i M_i`` instead of ``M N``.

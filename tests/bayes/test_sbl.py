@@ -161,7 +161,7 @@ def test_kronecker_sbl_complex_learned_noise_and_inputs(method):
     with pytest.raises(ValueError, match="method"):
         KroneckerSBL("xx").fit(H, y)
     with pytest.raises(ValueError, match="structure"):
-        KroneckerSBL(structure="block").fit(H, y)
+        KroneckerSBL(structure="blocks").fit(H, y)
 
 
 def test_from_dense():
@@ -172,3 +172,17 @@ def test_from_dense():
     np.testing.assert_allclose(op.toarray(), K, atol=1e-12)
     with pytest.raises(ValueError, match="Kronecker"):
         from_dense(rng.standard_normal((6, 6)), [(2, 2), (3, 3)])
+
+
+def test_block_structure_zero_coupling_is_am_and_errors():
+    H, y, x, sig2 = _kron_problem(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        am = KroneckerSBL("am", noise_variance=sig2, max_iter=40).fit(H, y)
+        pc0 = KroneckerSBL("am", structure="block", beta=0.0, coupling_floor=0.0,
+                           noise_variance=sig2, max_iter=40).fit(H, y)
+    np.testing.assert_allclose(pc0.coef_, am.coef_, rtol=1e-6, atol=1e-9)
+    with pytest.raises(ValueError, match="method"):
+        KroneckerSBL("svd", structure="block").fit(H, y)
+    with pytest.raises(ValueError, match="coupled_factors"):
+        KroneckerSBL("am", structure="block", coupled_factors=(5,)).fit(H, y)

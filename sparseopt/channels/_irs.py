@@ -1,0 +1,170 @@
+"""IRS-assisted MIMO uplink: array responses, angular dictionaries and the sparse Kronecker model."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..operators import KroneckerOperator
+
+
+def array_response(n_antennas, f):
+    """ULA response ``N^{-1/2} exp(j pi f [0..N-1])`` for spatial frequencies ``f`` (columns)."""
+    f = np.atleast_1d(np.asarray(f, dtype=np.float64))
+    n = np.arange(int(n_antennas))[:, None]
+    return np.exp(1j * np.pi * n * f[None, :]) / np.sqrt(n_antennas)
+
+
+def angular_dictionary(n_antennas, n_grid):
+    """Array responses on the grid ``f_g = 2g/G - 1``, g = 0..G-1 (shape ``(N, G)``)."""
+    return array_response(n_antennas, 2.0 * np.arange(n_grid) / n_grid - 1.0)
+
+
+def qpsk_pilots(n_tx, n_pilots, rng):
+    """QPSK pilot matrix ``(+-1 +- j)/sqrt(2) / sqrt(n_tx)`` of shape ``(n_tx, n_pilots)``."""
+    re = rng.choice([-1.0, 1.0], (n_tx, n_pilots))
+    im = rng.choice([-1.0, 1.0], (n_tx, n_pilots))
+    return (re + 1j * im) / np.sqrt(2.0) / np.sqrt(n_tx)
+
+
+def nmse(h_est, h_true):
+    """Mean over configurations of ``||H_k_est - H_k||_F^2 / ||H_k||_F^2`` (linear)."""
+    h_est, h_true = np.asarray(h_est), np.asarray(h_true)
+    num = np.sum(np.abs(h_est - h_true) ** 2, axis=(-2, -1))
+    den = np.sum(np.abs(h_true) ** 2, axis=(-2, -1))
+    return float(np.mean(num / den))
+
+
+def nmse_db(h_est, h_true):
+    """:func:`nmse` in dB."""
+    return 10.0 * np.log10(nmse(h_est, h_true))
+
+
+@dataclass
+class IRSChannel:
+    """One channel draw: the cascaded channels and their sparse representation."""
+
+    cascaded: np.ndarray  # (K, N_r, N_t)
+    x: np.ndarray  # (G^3,) sparse vector, C order (irs, ms, bs)
+    y_clean: np.ndarray  # (K * T * N_r,)
+
+
+class IRSMIMOScenario:
+    r"""IRS-assisted MIMO uplink channel estimation (He and Joseph, IEEE TSP 2024, Sec. VI).
+
+    A mobile station (``n_ms`` antennas) sends ``n_pilots`` QPSK pilots through an intelligent
+    reflecting surface (``n_irs`` elements, ``n_configs`` random +-1 phase configurations) to a
+    base station (``n_bs`` antennas). With angular dictionaries on a ``n_grid`` grid the stacked
+    observations are
+
+    .. math:: y = (F_1 \otimes F_2 \otimes F_3)\,x + n,
+
+    with ``F_1`` the IRS angle-difference factor (``n_configs x G``), ``F_2 = X^T A_MS^*``
+    (``n_pilots x G``), ``F_3 = A_BS`` (``n_bs x G``) and ``x`` with 9 nonzeros (a block of 3, one
+    index, a block of 3). Pilots and IRS configurations are drawn once at construction.
+
+    Parameters
+    ----------
+    n_ms, n_bs, n_irs, n_grid, n_paths, n_pilots, n_configs : int
+    random_state : None, int or Generator
+
+    Examples
+    --------
+    >>> from sparseopt.channels import IRSMIMOScenario
+    >>> scn = IRSMIMOScenario(random_state=0)
+    >>> y, x_true, noise_variance = scn.draw(snr_db=20, random_state=1)
+    >>> scn.measurement_operator().shape, int((x_true != 0).sum())
+    ((288, 5832), 9)
+    """
+
+    def __init__(self, n_ms=6, n_bs=16, n_irs=256, n_grid=18, n_paths=3, n_pilots=3,
+                 n_configs=6, random_state=None):
+        self.n_ms = n_ms
+        self.n_bs = n_bs
+        self.n_irs = n_irs
+        self.n_grid = n_grid
+        self.n_paths = n_paths
+        self.n_pilots = n_pilots
+        self.n_configs = n_configs
+        self.random_state = random_state
+        rng = np.random.default_rng(random_state)
+        G = n_grid
+        self.A_ms = angular_dictionary(n_ms, G)
+        self.A_bs = angular_dictionary(n_bs, G)
+        self.A_irs = angular_dictionary(n_irs, G)
+        self.pilots = qpsk_pilots(n_ms, n_pilots, rng)
+        self.irs_configs = rng.choice([-1.0, 1.0], (n_irs, n_configs)) / np.sqrt(n_irs)
+        n = np.arange(n_irs)
+        j = np.arange(G)
+        E = np.exp(-2j * np.pi * np.outer(n, j) / G)  # (N_IRS, G)
+        self.F1 = self.irs_configs.T @ E / n_irs
+        self.F2 = self.pilots.T @ self.A_ms.conj()
+        self.F3 = self.A_bs
+
+    @property
+    def shape(self):
+        """``(M, N)`` of the measurement operator."""
+        return (self.n_configs * self.n_pilots * self.n_bs, self.n_grid**3)
+
+    def measurement_operator(self):
+        """The ``KroneckerOperator([F_1, F_2, F_3])``."""
+        return KroneckerOperator([self.F1, self.F2, self.F3])
+
+    def draw_channel(self, rng):
+        """One channel: angles, clusters and complex gains; returns an :class:`IRSChannel`."""
+        rng = np.random.default_rng(rng)
+        G, L = self.n_grid, self.n_paths
+        grid = 2.0 * np.arange(G) / G - 1.0
+        while True:
+            m, d = rng.integers(G), rng.integers(G)
+            a, b = rng.integers(G - L + 1), rng.integers(G - L + 1)
+            cl_a, cl_b = np.arange(a, a + L), np.arange(b, b + L)
+            alpha_a = (rng.standard_normal(L) + 1j * rng.standard_normal(L)) / np.sqrt(2)
+            alpha_2 = (rng.standard_normal(L) + 1j * rng.standard_normal(L)) / np.sqrt(2)
+            H1 = np.sqrt(self.n_ms * self.n_irs / L) * (self.A_irs[:, cl_a] @ alpha_a)[:, None] \
+                * array_response(self.n_ms, grid[m]).conj().T
+            H2 = np.sqrt(self.n_bs * self.n_irs / L) * (self.A_bs[:, cl_b] @ alpha_2)[:, None] \
+                * array_response(self.n_irs, grid[d]).conj().T
+            Hk = np.stack([H2 @ (self.irs_configs[:, k][:, None] * H1)
+                           for k in range(self.n_configs)])
+            if np.all(np.linalg.norm(Hk, axis=(1, 2)) >= 1e-5):
+                break
+        c = self.n_irs * np.sqrt(self.n_ms * self.n_bs) / L
+        x_irs = np.zeros(G, dtype=complex)
+        x_irs[(d - cl_a) % G] = alpha_a
+        e_m = np.zeros(G)
+        e_m[m] = 1.0
+        x_bs = np.zeros(G, dtype=complex)
+        x_bs[cl_b] = alpha_2
+        x = c * np.kron(np.kron(x_irs, e_m), x_bs)
+        Y = np.einsum("krn,nt->ktr", Hk, self.pilots)  # y[k, t, r] = (H_k X)[r, t]
+        return IRSChannel(cascaded=Hk, x=x, y_clean=Y.ravel())
+
+    def observe(self, channel, snr_db, rng):
+        """Noisy observations at ``snr_db`` (per-measurement SNR); returns ``(y, noise_variance)``."""
+        rng = np.random.default_rng(rng)
+        M = channel.y_clean.size
+        sigma2 = float(np.sum(np.abs(channel.y_clean) ** 2) / M / 10 ** (snr_db / 10))
+        noise = np.sqrt(sigma2 / 2) * (rng.standard_normal(M) + 1j * rng.standard_normal(M))
+        return channel.y_clean + noise, sigma2
+
+    def draw(self, snr_db=20.0, random_state=None):
+        """One trial: ``(y, x_true, noise_variance)``."""
+        rng = np.random.default_rng(random_state)
+        ch = self.draw_channel(rng)
+        y, sigma2 = self.observe(ch, snr_db, rng)
+        return y, ch.x, sigma2
+
+    def cascaded_channels(self, x):
+        """Cascaded channels ``H_k = A_BS Z_k^T A_MS^H`` rebuilt from a sparse vector ``x``."""
+        G = self.n_grid
+        X = np.asarray(x).reshape(G, G, G)
+        Z = np.einsum("kj,jmb->kmb", self.F1, X)
+        return np.einsum("rb,kmb,tm->krt", self.A_bs, Z, self.A_ms.conj())
+
+    def nmse(self, x_est, x_true):
+        """Linear NMSE of the cascaded channels rebuilt from two sparse vectors."""
+        return nmse(self.cascaded_channels(x_est), self.cascaded_channels(x_true))
+
+    def nmse_db(self, x_est, x_true):
+        """:meth:`nmse` in dB."""
+        return 10.0 * np.log10(self.nmse(x_est, x_true))

@@ -9,7 +9,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
-               "dag", "multitask", "bayes", "operators")
+               "dag", "multitask", "bayes", "operators", "channels")
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",

@@ -1,6 +1,7 @@
 """Sparse Bayesian learning: classical EM-SBL and Kronecker-structured SBL."""
 
 from ._estep import dense_estep, kron_estep
+from ._komp import kronecker_omp
 from ._kronecker_sbl import KroneckerSBL, from_dense
 from ._sbl import SparseBayesianRegression, check_complex_array
 
@@ -11,4 +12,5 @@ __all__ = [
     "dense_estep",
     "from_dense",
     "kron_estep",
+    "kronecker_omp",
 ]

@@ -99,7 +99,7 @@ class SparseEnvelope:
     --------
     >>> import numpy as np
     >>> from sparseopt.penalties import SparseEnvelope
-    >>> SparseEnvelope(2).value(np.array([3.0, 1.0, 1.0, 1.0]))
+    >>> float(SparseEnvelope(2).value(np.array([3.0, 1.0, 1.0, 1.0])))
     9.0
     >>> SparseEnvelope(2).prox(np.array([3.0, 1.0, 1.0, 1.0]), step=1.0)
     array([1.5 , 0.25, 0.25, 0.25])
@@ -169,7 +169,7 @@ class WeightedGroupSparseEnvelope(GroupedPenalty):
     >>> from sparseopt.penalties import WeightedGroupSparseEnvelope
     >>> pen = WeightedGroupSparseEnvelope(1, groups=2)
     >>> x = np.array([3.0, 4.0, 0.0, 1.0])
-    >>> pen.value(x) == 0.5 * (5.0 + 1.0) ** 2
+    >>> bool(pen.value(x) == 0.5 * (5.0 + 1.0) ** 2)
     True
     """
 

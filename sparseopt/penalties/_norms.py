@@ -37,8 +37,8 @@ class L1:
     --------
     >>> import numpy as np
     >>> from sparseopt.penalties import L1
-    >>> L1(alpha=1.0).prox(np.array([3.0, -0.5]), step=1.0)
-    array([2., 0.])
+    >>> L1(alpha=1.0).prox(np.array([3.0, -0.5]), step=1.0).tolist()
+    [2.0, -0.0]
     """
 
     code = 0

@@ -186,3 +186,20 @@ def test_block_structure_zero_coupling_is_am_and_errors():
         KroneckerSBL("svd", structure="block").fit(H, y)
     with pytest.raises(ValueError, match="coupled_factors"):
         KroneckerSBL("am", structure="block", coupled_factors=(5,)).fit(H, y)
+
+
+def test_kronecker_omp():
+    from sparseopt.bayes import kronecker_omp
+
+    rng = np.random.default_rng(0)
+    A, B = rng.standard_normal((12, 20)), rng.standard_normal((12, 20))
+    x = np.zeros(400)
+    x[[5, 77, 301]] = [1.0, -2.0, 0.5]
+    y = np.kron(A, B) @ x
+    coef, support = kronecker_omp([A, B], y, noise_variance=1e-14)
+    assert sorted(support.tolist()) == [5, 77, 301]
+    np.testing.assert_allclose(coef, x, atol=1e-8)
+    coef2, support2 = kronecker_omp(KroneckerOperator([A, B]), y, max_atoms=1)
+    assert len(support2) == 1
+    with pytest.raises(ValueError, match="y"):
+        kronecker_omp([A, B], y[:-1])

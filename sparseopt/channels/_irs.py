@@ -1,4 +1,4 @@
-"""IRS-assisted MIMO uplink: array responses, angular dictionaries and the sparse Kronecker model."""
+"""IRS-assisted MIMO uplink: array responses, angular dictionaries, the sparse Kronecker model."""
 
 from dataclasses import dataclass
 
@@ -140,7 +140,7 @@ class IRSMIMOScenario:
         return IRSChannel(cascaded=Hk, x=x, y_clean=Y.ravel())
 
     def observe(self, channel, snr_db, rng):
-        """Noisy observations at ``snr_db`` (per-measurement SNR); returns ``(y, noise_variance)``."""
+        """Noisy observations at ``snr_db`` (per-measurement SNR): ``(y, noise_variance)``."""
         rng = np.random.default_rng(rng)
         M = channel.y_clean.size
         sigma2 = float(np.sum(np.abs(channel.y_clean) ** 2) / M / 10 ** (snr_db / 10))

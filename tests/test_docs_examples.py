@@ -34,3 +34,17 @@ def test_gallery_example_runs(path, monkeypatch):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+DOC_PAGES = sorted((ROOT / "docs").glob("*.rst"))
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=lambda p: p.name)
+def test_doc_page_code_runs(page):
+    """Every ``.. code-block:: python`` of a page runs, in order, in one namespace."""
+    text = page.read_text()
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", text)
+    code = "\n".join("\n".join(line[3:] for line in b.splitlines()) for b in blocks)
+    if not code.strip():
+        pytest.skip("no python code on this page")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)

@@ -5,6 +5,7 @@ import re
 import runpy
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_doc_page_code_runs(page):
     """Every ``.. code-block:: python`` of a page runs, in order, in one namespace."""
     text = page.read_text()
     blocks = re.findall(r"\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", text)
-    code = "\n".join("\n".join(line[3:] for line in b.splitlines()) for b in blocks)
+    code = "\n".join(textwrap.dedent(b) for b in blocks)
     if not code.strip():
         pytest.skip("no python code on this page")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)

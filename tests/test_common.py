@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sparseopt.bayes import SparseBayesianRegression
+from sparseopt.bayes import KroneckerSBL, SparseBayesianRegression
 from sparseopt.dag import CoLiDE
 from sparseopt.linear_model import GroupSparseRegression, Lasso, SparseLogisticRegression
 from sparseopt.multitask import LassoTaskRelevance, MultiTaskLinearRepresentation
@@ -15,11 +15,12 @@ ESTIMATORS = [
     MultiTaskLinearRepresentation(n_components=2),
     LassoTaskRelevance(alpha=0.01),
     SparseBayesianRegression(),
+    KroneckerSBL(),
 ]
 
 
 def _expected_failed_checks(estimator):
-    if isinstance(estimator, SparseBayesianRegression):
+    if isinstance(estimator, SparseBayesianRegression | KroneckerSBL):
         return {"check_complex_data": "complex data is supported by design (SBL for channels)"}
     return {}
 

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
@@ -13,6 +13,11 @@ from ._estep import kron_estep
 from ._sbl import check_complex_array
 
 _TINY = np.finfo(float).tiny
+
+
+def _is_factor_list(X):
+    """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix."""
+    return isinstance(X, list | tuple) and len(X) > 0 and all(np.ndim(f) == 2 for f in X)
 
 
 def _kron_all(vs):
@@ -178,6 +183,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     gamma_factors_ : list of ndarray
         Full-length per factor, zeros off the support.
     gamma_ : ndarray of shape (N,)
+    sigma_diag_ : ndarray of shape (N,)
+        Posterior variances (zeros off the support).
     support_ : list of ndarray
     noise_variance_ : float
     n_iter_ : int
@@ -227,7 +234,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     def _operator(self, X):
         if isinstance(X, KroneckerOperator):
             return X
-        if isinstance(X, list | tuple):
+        if _is_factor_list(X):
             return KroneckerOperator([check_complex_array(f, f"X[{i}]", ndim=2)
                                       for i, f in enumerate(X)])
         X = check_complex_array(X, "X", ndim=2)
@@ -260,10 +267,18 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             raise ValueError(f"svd_solver={self.svd_solver!r}: expected 'power' or 'full'.")
         if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
             raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
+        if y is None:
+            raise ValueError("KroneckerSBL requires y to be passed, but the target y is None.")
         op = self._operator(X)
-        y = check_complex_array(np.asarray(y).ravel(), "y", ndim=1)
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected; it is "
+                          "raveled.", DataConversionWarning, stacklevel=2)
+            y = y.ravel()
+        y = check_complex_array(y, "y", ndim=1)
         if y.shape[0] != op.shape[0]:
-            raise ValueError(f"y has {y.shape[0]} entries; X has {op.shape[0]} rows.")
+            raise ValueError(f"X and y have inconsistent numbers of samples: {op.shape[0]} and "
+                             f"{y.shape[0]}.")
         I = len(op.factors)
         prune = np.broadcast_to(np.asarray(self.prune, dtype=float), (I,))
         Ns = [s[1] for s in op.factor_shapes]
@@ -334,6 +349,9 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         coef = np.zeros(Ns, dtype=dtype)
         coef[np.ix_(*supports)] = mu.reshape([len(sp) for sp in supports])
         self.coef_ = coef.ravel()
+        sdiag = np.zeros(Ns)
+        sdiag[np.ix_(*supports)] = s.reshape([len(sp) for sp in supports])
+        self.sigma_diag_ = sdiag.ravel()
         self.gamma_ = full_gamma(gammas, supports)
         self.gamma_factors_ = []
         for n, sp, g in zip(Ns, supports, gammas, strict=True):
@@ -360,7 +378,13 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         op = X if isinstance(X, KroneckerOperator) else (
-            KroneckerOperator(X) if isinstance(X, list | tuple) else None)
-        if op is not None:
-            return op @ self.coef_
-        return check_complex_array(X, "X", ndim=2) @ self.coef_
+            KroneckerOperator(X) if _is_factor_list(X) else None)
+        if op is None:
+            X = check_complex_array(X, "X", ndim=2)
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {X.shape[1]} features, but KroneckerSBL is expecting "
+                                 f"{self.n_features_in_} features as input.")
+            out = X @ self.coef_
+        else:
+            out = op @ self.coef_
+        return out if np.iscomplexobj(self.coef_) else np.real(out)

@@ -28,3 +28,21 @@ def test_correlated_data():
     assert sp.isspmatrix_csc(Xs) and Xs.nnz < 0.2 * 100 * 20
     with pytest.raises(ValueError, match="rho"):
         make_correlated_data(rho=1.5)
+
+
+def test_make_kronecker_sparse():
+    from sparseopt.datasets import make_kronecker_sparse
+    from sparseopt.operators import KroneckerOperator
+
+    for complex_ in (False, True):
+        factors, y, x, s2 = make_kronecker_sparse([(6, 8), (5, 7), (4, 6)], (2, 3, 2), 15,
+                                                  complex=complex_, random_state=0)
+        X = x.reshape(8, 7, 6)
+        nz = np.nonzero(X)
+        assert len(set(nz[0])) == 2 and len(set(nz[1])) == 3 and len(set(nz[2])) == 2
+        assert np.count_nonzero(x) == 12  # grid support (Kronecker values are nonzero a.s.)
+        signal = KroneckerOperator(factors) @ x
+        assert np.mean(np.abs(signal) ** 2) / s2 == pytest.approx(10**1.5)
+        f2, y2, x2, _ = make_kronecker_sparse([(6, 8), (5, 7), (4, 6)], (2, 3, 2), 15,
+                                              complex=complex_, random_state=0)
+        np.testing.assert_array_equal(y, y2)

@@ -8,6 +8,7 @@ from ._irs import (
     nmse,
     nmse_db,
     qpsk_pilots,
+    upa_response,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "nmse",
     "nmse_db",
     "qpsk_pilots",
+    "upa_response",
 ]

@@ -14,6 +14,19 @@ def array_response(n_antennas, f):
     return np.exp(1j * np.pi * n * f[None, :]) / np.sqrt(n_antennas)
 
 
+def upa_response(shape, f_1, f_2):
+    """Uniform planar array response: the Kronecker product of two ULA responses.
+
+    ``shape = (N_1, N_2)`` elements; ``f_1``, ``f_2`` the spatial frequencies along each axis
+    (same length); returns ``(N_1 N_2, len(f_1))`` unit-norm columns.
+    """
+    a1 = array_response(shape[0], f_1)
+    a2 = array_response(shape[1], f_2)
+    if a1.shape[1] != a2.shape[1]:
+        raise ValueError("f_1 and f_2 must have the same length.")
+    return np.einsum("ik,jk->ijk", a1, a2).reshape(shape[0] * shape[1], -1)
+
+
 def angular_dictionary(n_antennas, n_grid):
     """Array responses on the grid ``f_g = 2g/G - 1``, g = 0..G-1 (shape ``(N, G)``)."""
     return array_response(n_antennas, 2.0 * np.arange(n_grid) / n_grid - 1.0)

@@ -56,3 +56,14 @@ def test_kronecker_sbl_estimates_the_channel():
         res["svd"].append(scn.nmse_db(svd.coef_, x))
         res["pc"].append(scn.nmse_db(pc.coef_, x))
     assert np.median(res["svd"]) <= -20 and np.median(res["pc"]) <= -20
+
+
+def test_upa_is_kronecker_of_ulas():
+    from sparseopt.channels import upa_response
+
+    a = upa_response((4, 3), [0.2, -0.5], [0.1, 0.7])
+    np.testing.assert_allclose(a[:, 1], np.kron(array_response(4, -0.5)[:, 0],
+                                                array_response(3, 0.7)[:, 0]))
+    np.testing.assert_allclose(np.linalg.norm(a, axis=0), 1.0)
+    with pytest.raises(ValueError, match="same length"):
+        upa_response((2, 2), [0.1], [0.1, 0.2])

@@ -46,7 +46,7 @@ def dense_estep(H, y, gamma, sigma2):
     return mu, s, logdet + quad, resid2, trace
 
 
-def kron_estep(factors, y, gammas, sigma2):
+def kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
     """E-step for ``H = (x) H_i`` and ``gamma = (x) gamma_i`` from per-factor eigendecompositions.
 
     No N x N, M x M or M x N matrix is formed: ``C = (x)(U_i) diag(sigma2 + P) (x)(U_i)^H`` with
@@ -74,4 +74,6 @@ def kron_estep(factors, y, gammas, sigma2):
     cost = float(np.sum(np.log(sigma2 + P)) + np.sum(delta * az2))
     resid2 = float(sigma2**2 * np.sum(delta**2 * az2))
     trace = float(np.sum(P * delta))
+    if return_parts:
+        return mu, s, cost, resid2, trace, Ws, delta
     return mu, s, cost, resid2, trace

@@ -342,7 +342,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         if not converged:
             warnings.warn(f"KroneckerSBL did not converge within max_iter={self.max_iter} to "
                           f"tol={self.tol}.", ConvergenceWarning, stacklevel=2)
-        mu, s, _, _, _ = kron_estep(Hs, y, gammas, sigma2)
+        mu, s, _, _, _, Ws, delta = kron_estep(Hs, y, gammas, sigma2, return_parts=True)
+        self._posterior = (supports, [g.copy() for g in gammas], Ws, delta)
         N = op.shape[1]
         dtype = np.complex128 if (np.iscomplexobj(y) or np.iscomplexobj(op.factors[0])) \
             else np.float64
@@ -365,16 +366,21 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self.n_features_in_ = N
         return self
 
-    def predict(self, X):
-        """``X @ coef_`` for a KroneckerOperator, a list of factors or a dense matrix.
+    def predict(self, X, return_std=False):
+        """Posterior predictive mean ``X @ coef_`` (and standard deviation).
 
         Parameters
         ----------
         X : KroneckerOperator, list of arrays, or array of shape (n_samples, N)
+        return_std : bool, default=False
+            Also return ``sqrt(diag(X Sigma X^H) + sigma^2)``; for a Kronecker ``X`` it is
+            computed factor-wise (``(x)(|G_i|^2 gamma_i) - (x)|G_i W_i|^2 delta + sigma^2``).
 
         Returns
         -------
-        y_pred : ndarray
+        y_mean : ndarray
+        y_std : ndarray
+            Only with ``return_std=True``.
         """
         check_is_fitted(self)
         op = X if isinstance(X, KroneckerOperator) else (
@@ -387,4 +393,21 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             out = X @ self.coef_
         else:
             out = op @ self.coef_
-        return out if np.iscomplexobj(self.coef_) else np.real(out)
+        out = out if np.iscomplexobj(self.coef_) else np.real(out)
+        if not return_std:
+            return out
+        supports, gammas, Ws, delta = self._posterior
+        if op is not None:
+            Gs = [f[:, sp] for f, sp in zip(op.factors, supports, strict=True)]
+            prior = KroneckerOperator([np.abs(G) ** 2 for G in Gs]) @ _kron_all(gammas)
+            shrink = KroneckerOperator([np.abs(G @ W) ** 2 for G, W in zip(Gs, Ws,
+                                                                          strict=True)]) @ delta
+        else:
+            Ns = [len(g) for g in self.gamma_factors_]
+            cols = np.ravel_multi_index(np.ix_(*supports), Ns).ravel()
+            XA = X[:, cols]
+            prior = (np.abs(XA) ** 2) @ _kron_all(gammas)
+            V = KroneckerOperator([W.T for W in Ws]) @ XA.T  # (M_active, n): ((x)W)^T X_A^T
+            shrink = (np.abs(V) ** 2).T @ delta
+        var = np.maximum(np.real(prior - shrink), 0.0)
+        return out, np.sqrt(var + self.noise_variance_)

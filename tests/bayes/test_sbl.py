@@ -208,3 +208,26 @@ def test_kronecker_omp():
     assert len(support2) == 1
     with pytest.raises(ValueError, match="y"):
         kronecker_omp([A, B], y[:-1])
+
+
+def test_kronecker_predictive_std_matches_dense_formula():
+    H, y, x, sig2 = _kron_problem(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = KroneckerSBL("svd", noise_variance=sig2, max_iter=30).fit(H, y)
+    # dense posterior covariance on the active grid
+    supports, gammas, _, _ = m._posterior
+    cols = np.ravel_multi_index(np.ix_(*supports), (32, 32)).ravel()
+    Hd = H.toarray()[:, cols]
+    g = np.kron(gammas[0], gammas[1])
+    C = sig2 * np.eye(256) + (Hd * g) @ Hd.T
+    Sigma = np.diag(g) - (g[:, None] * Hd.T) @ np.linalg.solve(C, Hd * g)
+    rng = np.random.default_rng(0)
+    G1, G2 = rng.standard_normal((3, 32)), rng.standard_normal((2, 32))
+    Gd = np.kron(G1, G2)[:, cols]
+    want = np.sqrt(np.diag(Gd @ Sigma @ Gd.T) + sig2)
+    mean, std = m.predict(KroneckerOperator([G1, G2]), return_std=True)
+    np.testing.assert_allclose(std, want, rtol=1e-8)
+    np.testing.assert_allclose(mean, np.kron(G1, G2) @ m.coef_)
+    mean_d, std_d = m.predict(np.kron(G1, G2), return_std=True)
+    np.testing.assert_allclose(std_d, want, rtol=1e-8)

@@ -32,6 +32,9 @@ class Lasso(RegressorMixin, BaseEstimator):
         gradient norm).
     fit_intercept : bool, default=True
         Fit the unpenalised intercept ``b``.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (the penalty becomes
+        ``alpha * sum(w) + indicator(w >= 0)``; proximal steps project onto the orthant).
     solver : BlockCoordinateDescent or None, default=None
         The algorithm. None: cyclic coordinate descent with working sets, Anderson
         extrapolation and Gap Safe screening (the fastest per second). Any selection rule,
@@ -84,10 +87,11 @@ class Lasso(RegressorMixin, BaseEstimator):
     [0, 5]
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, solver=None, max_iter=None, tol=1e-6,
-                 warm_start=False, verbose=0):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, positive=False, solver=None,
+                 max_iter=None, tol=1e-6, warm_start=False, verbose=0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self.positive = positive
         self.solver = solver
         self.max_iter = max_iter
         self.tol = tol
@@ -118,7 +122,10 @@ class Lasso(RegressorMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
             w0 = self.coef_
-        w, res = solver.solve(Quadratic(), L1(alpha), X, y, w0, fit_intercept=self.fit_intercept)
+        if not isinstance(self.positive, bool | np.bool_):
+            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
+        w, res = solver.solve(Quadratic(), L1(alpha, positive=bool(self.positive)), X, y, w0,
+                              fit_intercept=self.fit_intercept)
         self.coef_ = w
         self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0
         self.dual_gap_ = float(res.dual_gap)

@@ -20,7 +20,7 @@ from ..utils._validation import check_choice, check_nonnegative, check_positive_
 from ._blocks import make_partition
 
 SELECTIONS = ("cyclic", "random", "lipschitz", "gs", "gsl", "gsd")
-PARTITIONS = ("fixed", "order", "sorted", "variable")
+PARTITIONS = ("fixed", "order", "sorted", "avg", "variable")
 UPDATES = ("gradient", "matrix", "newton")
 _SEL_CODE = {name: code for code, name in enumerate(SELECTIONS)}
 _UPD_CODE = {"gradient": 0, "matrix": 1, "newton": 2}
@@ -104,9 +104,10 @@ class BlockCoordinateDescent:
     ----------
     selection : {'cyclic', 'random', 'lipschitz', 'gs', 'gsl', 'gsd'}, default='gsl'
         Which block to update (rules of Nutini et al. 2022; see Notes for what each maximises).
-    partition : {'fixed', 'order', 'sorted', 'variable'}, default='fixed'
+    partition : {'fixed', 'order', 'sorted', 'avg', 'variable'}, default='fixed'
         'fixed' (= 'order'): contiguous blocks; 'sorted': blocks of coordinates with similar
         Lipschitz constants (the paper's best fixed partition, recommended for greedy rules);
+        'avg': blocks with similar average constants (smallest and largest interleaved);
         'variable': any ``block_size`` coordinates chosen afresh at every update.
     block_size : int, default=1
         Coordinates per block (the paper's tau). Must not exceed ``n_features``.

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-PARTITIONS = ("fixed", "order", "sorted", "variable")
+PARTITIONS = ("fixed", "order", "sorted", "avg", "variable")
 
 
 def make_partition(partition, L_ws, block_size):
@@ -10,9 +10,11 @@ def make_partition(partition, L_ws, block_size):
 
     Parameters
     ----------
-    partition : {'fixed', 'order', 'sorted'}
+    partition : {'fixed', 'order', 'sorted', 'avg'}
         'fixed' (= 'order'): contiguous chunks in the given order; 'sorted': positions sorted by
-        their Lipschitz constant (stable), then chunked, so each block holds similar constants.
+        their Lipschitz constant (stable), then chunked, so each block holds similar constants;
+        'avg': the sorted order interleaved from both ends (smallest, largest, 2nd smallest, ...)
+        then chunked, so blocks have similar mean constants.
     L_ws : ndarray of shape (m,)
         Coordinate Lipschitz constants of the positions.
     block_size : int
@@ -29,6 +31,11 @@ def make_partition(partition, L_ws, block_size):
         order = np.arange(m, dtype=np.int64)
     elif partition == "sorted":
         order = np.argsort(L_ws, kind="stable").astype(np.int64)
+    elif partition == "avg":
+        srt = np.argsort(L_ws, kind="stable").astype(np.int64)
+        order = np.empty(m, dtype=np.int64)
+        order[0::2] = srt[: (m + 1) // 2]
+        order[1::2] = srt[::-1][: m // 2]
     else:
         raise ValueError(f"partition={partition!r} has no fixed blocks.")
     blk_ptr = np.append(np.arange(0, m, block_size, dtype=np.int64), np.int64(m))

@@ -151,3 +151,18 @@ def test_lasso_path_intercepts_and_grid(small_regression):
         assert abs(b[k] - reg.intercept_) < 1e-6
     with pytest.raises(ValueError, match="alphas"):
         lasso_path(X, y, alphas=[-1.0])
+
+
+@pytest.mark.parametrize("fmt", ["dense", "sparse"])
+def test_positive_lasso_matches_sklearn_and_cvxpy(regression_data, fmt):
+    X, y = regression_data
+    X = as_format(X, fmt)
+    alpha = 0.02
+    ours = Lasso(alpha=alpha, positive=True, tol=1e-12).fit(X, y)
+    sk = SkLasso(alpha=alpha, positive=True, tol=1e-14, max_iter=100_000).fit(X, y)
+    assert np.all(ours.coef_ >= 0)
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-6)
+    w_ref, b_ref, obj = lasso_reference(X, y, alpha, fit_intercept=True, positive=True)
+    np.testing.assert_allclose(ours.coef_, w_ref, atol=1e-5)
+    with pytest.raises(TypeError, match="positive"):
+        Lasso(positive="yes").fit(X, y)

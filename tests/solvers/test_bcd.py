@@ -16,7 +16,7 @@ from sparseopt.solvers import BlockCoordinateDescent, bcd_solve
 from sparseopt.utils import primal_objective
 
 SELECTIONS = ["cyclic", "random", "lipschitz", "gs", "gsl", "gsd"]
-PARTITIONS = ["fixed", "sorted", "variable"]
+PARTITIONS = ["fixed", "sorted", "avg", "variable"]
 UPDATES = ["gradient", "matrix", "newton"]
 COMBOS = list(itertools.product(SELECTIONS, PARTITIONS, UPDATES, [1, 3]))
 

@@ -9,7 +9,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
-               "dag", "multitask", "bayes", "operators", "channels")
+               "dag", "multitask", "bayes", "operators", "channels", "semi_supervised")
 _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
@@ -19,6 +19,7 @@ _ESTIMATORS = {
     "ActiveTaskSelector": "multitask",
     "SparseBayesianRegression": "bayes",
     "KroneckerSBL": "bayes",
+    "LabelPropagation": "semi_supervised",
     "lasso_path": "linear_model",
     "BlockCoordinateDescent": "solvers",
 }

@@ -6,6 +6,7 @@ from sparseopt.bayes import KroneckerSBL, SparseBayesianRegression
 from sparseopt.dag import CoLiDE
 from sparseopt.linear_model import GroupSparseRegression, Lasso, SparseLogisticRegression
 from sparseopt.multitask import LassoTaskRelevance, MultiTaskLinearRepresentation
+from sparseopt.semi_supervised import LabelPropagation
 
 ESTIMATORS = [
     Lasso(alpha=0.01),
@@ -16,6 +17,7 @@ ESTIMATORS = [
     LassoTaskRelevance(alpha=0.01),
     SparseBayesianRegression(),
     KroneckerSBL(),
+    LabelPropagation(),
 ]
 
 

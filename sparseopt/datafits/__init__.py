@@ -1,6 +1,7 @@
-"""Smooth datafits F(w) = f(Xw): values, gradients, Lipschitz constants and Fenchel duals."""
+"""Smooth datafits: values, gradients, Lipschitz constants and Fenchel duals."""
 
+from ._graph import GraphQuadratic
 from ._logistic import Logistic
 from ._quadratic import Quadratic
 
-__all__ = ["Logistic", "Quadratic"]
+__all__ = ["GraphQuadratic", "Logistic", "Quadratic"]

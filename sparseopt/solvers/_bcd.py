@@ -20,8 +20,8 @@ from ..utils._validation import check_choice, check_nonnegative, check_positive_
 from ._blocks import make_partition
 
 SELECTIONS = ("cyclic", "random", "lipschitz", "gs", "gsl", "gsd")
-PARTITIONS = ("fixed", "order", "sorted", "avg", "variable")
-UPDATES = ("gradient", "matrix", "newton")
+PARTITIONS = ("fixed", "order", "sorted", "avg", "variable", "tree")
+UPDATES = ("gradient", "matrix", "newton", "message_passing")
 _SEL_CODE = {name: code for code, name in enumerate(SELECTIONS)}
 _UPD_CODE = {"gradient": 0, "matrix": 1, "newton": 2}
 _GRAM_CAP_BYTES = 64 * 2**20
@@ -278,8 +278,15 @@ class BlockCoordinateDescent:
         w : ndarray of shape (n_features,)
         result : BCDResult
         """
+        from ..datafits import GraphQuadratic
         from . import _kernels_cd as K  # compiled or cache-loaded on first use
 
+        if isinstance(datafit, GraphQuadratic):
+            return self._solve_graph(X, y, w0)
+        if self.partition == "tree" or self.update == "message_passing":
+            raise ValueError(
+                f"partition={self.partition!r} / update={self.update!r}: forest blocks and "
+                "message passing need the GraphQuadratic datafit (a sparse SPD system).")
         n_samples, n_features = X.shape
         tau, tol = self._validated(n_features)
         if penalty is None:
@@ -375,6 +382,50 @@ class BlockCoordinateDescent:
                 stacklevel=2,
             )
         return w, result
+
+    def _solve_graph(self, A, b, x0):
+        """``min 1/2 x^T A x - b^T x`` with forest blocks solved exactly by message passing."""
+        from ..datafits._graph import check_graph_matrix
+        from ._forest import forest_bcd, forest_partition
+
+        A = check_graph_matrix(A)
+        n = A.shape[0]
+        b = np.ascontiguousarray(b, dtype=np.float64).ravel()
+        if b.shape != (n,):
+            raise ValueError(f"y (the right-hand side b) must have shape ({n},), got {b.shape}.")
+        if self.partition != "tree":
+            raise ValueError(f"partition={self.partition!r}: GraphQuadratic uses forest blocks, "
+                             "partition='tree'.")
+        if self.update != "message_passing":
+            raise ValueError(f"update={self.update!r}: GraphQuadratic blocks are solved exactly "
+                             "by update='message_passing'.")
+        if self.selection not in ("cyclic", "random", "gs", "gsl"):
+            raise ValueError(f"selection={self.selection!r}: forest blocks support 'cyclic', "
+                             "'random', 'gs' and 'gsl'.")
+        if self.block_size is not None and not isinstance(self.block_size, numbers.Integral):
+            raise ValueError(f"block_size must be None or an int, got {self.block_size!r}.")
+        tol = check_nonnegative("tol", self.tol)
+        size = None if self.block_size is None else int(self.block_size)
+        ptr, nodes = forest_partition(A, max_size=size)
+        # default budget: 1000 sweeps over the forests
+        max_iter = self.max_iter if self.max_iter is not None else 1000 * (len(ptr) - 1)
+        # greedy rules grow a fresh maximal forest each iteration (the paper's greedy tree);
+        # cyclic / random cycle through the fixed forest partition
+        greedy = self.selection in ("gs", "gsl")
+        x, it, converged, hist = forest_bcd(
+            A, b, x0, block_ptr=ptr, block_nodes=nodes, selection=self.selection,
+            max_iter=max_iter, tol=tol, random_state=self.random_state,
+            record="every" if self.gap_freq == 1 else None, greedy_tree=greedy, max_size=size)
+        result = BCDResult(n_iter=it, n_epochs=it // max(len(ptr) - 1, 1), n_updates=it,
+                           converged=converged, dual_gap=np.inf,
+                           rel_gap=float(hist["criterion"][-1]),
+                           effective_selection=self.selection, history=hist)
+        result.n_blocks = len(ptr) - 1
+        if not converged:
+            warnings.warn(f"BlockCoordinateDescent did not converge within max_iter={max_iter} "
+                          f"to tol={self.tol}: final relative residual {result.rel_gap:.3e}.",
+                          ConvergenceWarning, stacklevel=3)
+        return x, result
 
     def _p0(self, datafit, y, fit_intercept):
         """Objective at w = 0 with the best intercept (if any)."""

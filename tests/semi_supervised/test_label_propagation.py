@@ -1,0 +1,55 @@
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.sparse.linalg import spsolve
+from sklearn.datasets import make_moons
+
+from sparseopt.semi_supervised import LabelPropagation, harmonic_system
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = make_moons(600, noise=0.06, random_state=0)
+    y_obs = np.full(600, -1)
+    rng = np.random.default_rng(0)
+    lab = rng.choice(600, 30, replace=False)
+    y_obs[lab] = y[lab]
+    return X, y, y_obs
+
+
+def test_matches_direct_solve_and_accuracy(moons):
+    X, y, y_obs = moons
+    model = LabelPropagation(n_neighbors=7).fit(X, y_obs)
+    np.testing.assert_allclose(model.label_distributions_.sum(axis=1), 1.0)
+    assert (model.transduction_ == y).mean() >= 0.95
+    W = model._affinity(X)
+    lab = y_obs != -1
+    Y_l = (y_obs[lab][:, None] == model.classes_[None, :]).astype(float)
+    A, B = harmonic_system(W, lab, Y_l)
+    F_u = np.column_stack([spsolve(A.tocsc(), B[:, c]) for c in range(2)])
+    F_u /= F_u.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.label_distributions_[~lab], F_u, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(model.label_distributions_[lab], Y_l)
+    assert (model.predict(X) == y).mean() >= 0.9
+    P = model.predict_proba(X[:5])
+    assert P.shape == (5, 2) and np.allclose(P.sum(axis=1), 1.0)
+
+
+def test_unlabelled_component_gets_uniform_rows():
+    W = sp.block_diag([np.ones((3, 3)) - np.eye(3), np.ones((3, 3)) - np.eye(3)]).tocsr()
+    y = np.array([0, 1, -1, -1, -1, -1])
+    with pytest.warns(UserWarning, match="without any labelled"):
+        model = LabelPropagation(kernel="precomputed").fit(W.toarray(), y)
+    np.testing.assert_allclose(model.label_distributions_[3:], 0.5)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="labelled"):
+        LabelPropagation().fit(np.random.default_rng(0).standard_normal((10, 2)),
+                               np.full(10, -1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="kernel"):
+            LabelPropagation(kernel="cosine").fit(np.eye(4), np.array([0, 1, -1, -1]))

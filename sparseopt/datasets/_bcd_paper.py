@@ -4,14 +4,17 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import Bunch
 
-_NAMES = ("A", "A_l1")
+_NAMES = ("A", "A_l1", "B", "D", "E")
 
 
 def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_state=1):
     r"""Regenerate a test problem of the block-coordinate-descent paper.
 
-    Only dataset A (least squares) and its non-negative L1 variant ``'A_l1'`` are available in
-    this version; B-E (logistic, softmax, label propagation) come with their datafits.
+    Available: 'A' (least squares), 'A_l1' (non-negative L1), 'B' (logistic, labels in {-1, 1}),
+    'D' (50 x 50 lattice label propagation) and 'E' (two-moons label propagation); 'C'
+    (softmax) comes with the multinomial datafit. For D and E, ``X`` is the SPD matrix ``A`` and
+    ``y`` the right-hand side ``b`` of ``min 1/2 x^T A x - b^T x``, with ``fstar`` computed by a
+    sparse direct solve.
 
     Dataset A: ``A0 = N(0,1)^{n x p} + 1``; columns scaled by ``10 N(0,1)`` (spreading the
     ``L_j``); entries kept with probability ``10 log(n) / n`` (CSC); ``w* = N(0,1)`` on about
@@ -42,6 +45,8 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
     """
     if name not in _NAMES:
         raise ValueError(f"name={name!r} is not available; expected one of {_NAMES}.")
+    if name in ("D", "E"):
+        return _graph_problem(name, random_state)
     rng = np.random.default_rng(random_state)
     n, p = int(n_samples), int(n_features)
     A = rng.standard_normal((n, p)) + 1.0
@@ -54,6 +59,62 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
     if name == "A":
         return Bunch(X=A, y=b, alpha=0.0, positive=False, f0=f0, paper_fstar=0.0,
                      w_true=w_true)
+    if name == "B":
+        labels = np.sign(np.asarray(A @ w_true).ravel())
+        labels[labels == 0] = 1.0
+        flip = rng.random(n) < 0.1
+        labels[flip] = -labels[flip]
+        return Bunch(X=A, y=labels, alpha=0.0, positive=False, f0=n * np.log(2.0),
+                     paper_fstar=5e-15, w_true=w_true)
     lam = 5e4
     return Bunch(X=A, y=b, alpha=lam / n, positive=True, f0=f0, paper_fstar=6.7258e6,
                  w_true=w_true)
+
+
+def _graph_problem(name, random_state):
+    """Label-propagation systems D (lattice) and E (two moons) of the paper."""
+    from scipy.sparse.linalg import spsolve
+    from sklearn.neighbors import kneighbors_graph
+
+    rng = np.random.default_rng(random_state)
+    if name == "D":
+        side = 50
+        N = side * side
+        r, c = np.divmod(np.arange(N), side)
+        right = np.flatnonzero(c < side - 1)
+        down = np.flatnonzero(r < side - 1)
+        rows = np.concatenate([right, down])
+        cols = np.concatenate([right + 1, down + side])
+        W = sp.coo_matrix((np.full(rows.size, 1e5), (rows, cols)), shape=(N, N))
+        W = (W + W.T).tocsr()
+        labelled = rng.choice(N, 100, replace=False)
+        y_l = 10.0 * rng.standard_normal(100)
+        paper_fstar = -1.046e9
+        points = None
+    else:
+        N = 2000
+        phi = rng.uniform(0.0, np.pi, N)
+        second = rng.random(N) < 0.5
+        pts = np.where(second[:, None],
+                       np.column_stack([1 + np.cos(phi), 0.5 - np.sin(phi)]),
+                       np.column_stack([np.cos(phi), np.sin(phi)]))
+        pts = pts + 0.2 * rng.standard_normal((N, 2))
+        Wk = kneighbors_graph(pts, 5, mode="connectivity", include_self=False)
+        W = Wk + Wk.T
+        W.data = np.minimum(W.data, 1.0)
+        W = W.tocsr()
+        labelled = rng.choice(N, 100, replace=False)
+        classes = np.where(second, 2.0, 1.0)
+        y_l = classes[labelled]
+        paper_fstar = -717.71
+        points = (pts, classes)
+    is_lab = np.zeros(N, dtype=bool)
+    is_lab[labelled] = True
+    U = np.flatnonzero(~is_lab)
+    deg = np.asarray(W.sum(axis=1)).ravel()
+    A = (sp.diags(deg[U]) - W[U][:, U]).tocsr()
+    b = np.asarray(W[U][:, labelled] @ y_l).ravel()
+    x_star = spsolve(A.tocsc(), b)
+    fstar = -0.5 * float(b @ x_star)
+    return Bunch(X=A, y=b, alpha=0.0, positive=False, f0=0.0, fstar=fstar,
+                 paper_fstar=paper_fstar, unlabelled=U, labelled=labelled, points=points)

@@ -46,3 +46,19 @@ def test_make_kronecker_sparse():
         f2, y2, x2, _ = make_kronecker_sparse([(6, 8), (5, 7), (4, 6)], (2, 3, 2), 15,
                                               complex=complex_, random_state=0)
         np.testing.assert_array_equal(y, y2)
+
+
+def test_paper_graph_problems_match_the_spec():
+    """Spec 13.2: D f* ~ -1.062e9 with a 2-forest partition of sizes 1654 + 746; E has 3."""
+    from sparseopt.solvers._forest import forest_partition
+
+    D = make_bcd_paper_problem("D")
+    assert D.X.shape == (2400, 2400)
+    assert D.fstar == pytest.approx(-1.062e9, rel=1e-3)
+    ptr, _ = forest_partition(D.X)
+    assert np.diff(ptr).tolist() == [1654, 746]
+    E = make_bcd_paper_problem("E")
+    assert E.X.shape == (1900, 1900)
+    assert len(forest_partition(E.X)[0]) - 1 == 3
+    B = make_bcd_paper_problem("B", n_samples=80, n_features=200)
+    assert set(np.unique(B.y)) == {-1.0, 1.0}

@@ -20,7 +20,7 @@ from ..utils._validation import check_choice, check_nonnegative, check_positive_
 from ._blocks import make_partition
 
 SELECTIONS = ("cyclic", "random", "lipschitz", "gs", "gsl", "gsd")
-PARTITIONS = ("fixed", "order", "sorted", "avg", "variable", "tree")
+PARTITIONS = ("fixed", "order", "sorted", "avg", "variable", "tree", "color")
 UPDATES = ("gradient", "matrix", "newton", "message_passing")
 _SEL_CODE = {name: code for code, name in enumerate(SELECTIONS)}
 _UPD_CODE = {"gradient": 0, "matrix": 1, "newton": 2}
@@ -283,7 +283,7 @@ class BlockCoordinateDescent:
 
         if isinstance(datafit, GraphQuadratic):
             return self._solve_graph(X, y, w0)
-        if self.partition == "tree" or self.update == "message_passing":
+        if self.partition in ("tree", "color") or self.update == "message_passing":
             raise ValueError(
                 f"partition={self.partition!r} / update={self.update!r}: forest blocks and "
                 "message passing need the GraphQuadratic datafit (a sparse SPD system).")
@@ -393,9 +393,9 @@ class BlockCoordinateDescent:
         b = np.ascontiguousarray(b, dtype=np.float64).ravel()
         if b.shape != (n,):
             raise ValueError(f"y (the right-hand side b) must have shape ({n},), got {b.shape}.")
-        if self.partition != "tree":
+        if self.partition not in ("tree", "color"):
             raise ValueError(f"partition={self.partition!r}: GraphQuadratic uses forest blocks, "
-                             "partition='tree'.")
+                             "partition='tree' (or independent sets, 'color').")
         if self.update != "message_passing":
             raise ValueError(f"update={self.update!r}: GraphQuadratic blocks are solved exactly "
                              "by update='message_passing'.")
@@ -406,12 +406,17 @@ class BlockCoordinateDescent:
             raise ValueError(f"block_size must be None or an int, got {self.block_size!r}.")
         tol = check_nonnegative("tol", self.tol)
         size = None if self.block_size is None else int(self.block_size)
-        ptr, nodes = forest_partition(A, max_size=size)
+        if self.partition == "color":
+            from ._forest import color_partition
+
+            ptr, nodes = color_partition(A)
+        else:
+            ptr, nodes = forest_partition(A, max_size=size)
         # default budget: 1000 sweeps over the forests
         max_iter = self.max_iter if self.max_iter is not None else 1000 * (len(ptr) - 1)
         # greedy rules grow a fresh maximal forest each iteration (the paper's greedy tree);
         # cyclic / random cycle through the fixed forest partition
-        greedy = self.selection in ("gs", "gsl")
+        greedy = self.selection in ("gs", "gsl") and self.partition == "tree"
         x, it, converged, hist = forest_bcd(
             A, b, x0, block_ptr=ptr, block_nodes=nodes, selection=self.selection,
             max_iter=max_iter, tol=tol, random_state=self.random_state,

@@ -196,3 +196,33 @@ def grow_one_forest(indptr, indices, order, max_size, uf, in_forest):
             nodes[cnt_nodes] = i
             cnt_nodes += 1
     return nodes[:cnt_nodes]
+
+
+@njit(cache=True)
+def greedy_coloring(indptr, indices, order):
+    """Nodes in ``order`` take the least-used colour absent from their neighbours."""
+    n = indptr.shape[0] - 1
+    color = np.full(n, -1, dtype=np.int64)
+    used = np.zeros(n + 1, dtype=np.int64)
+    n_colors = 0
+    banned = np.zeros(n + 1, dtype=np.bool_)
+    for t in range(order.shape[0]):
+        i = order[t]
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            if j != i and color[j] >= 0:
+                banned[color[j]] = True
+        best = -1
+        for k in range(n_colors):
+            if not banned[k] and (best < 0 or used[k] < used[best]):
+                best = k
+        if best < 0:
+            best = n_colors
+            n_colors += 1
+        color[i] = best
+        used[best] += 1
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            if j != i and color[j] >= 0:
+                banned[color[j]] = False
+    return color

@@ -13,7 +13,7 @@ Conventions shared by every kernel
   one BLAS dot product ``X_j^T z`` on dense data.
 - ``df`` is the datafit code (0 quadratic, 1 logistic); ``pen`` the penalty code (0 L1,
   1 positive L1); ``alpha = 0`` with ``pen = 0`` is the unpenalised problem.
-- Selection codes: 0 cyclic, 1 random, 2 lipschitz, 3 gs, 4 gsl, 5 gsd.
+- Selection codes: 0 cyclic, 1 random, 2 lipschitz, 3 gs, 4 gsl, 5 gsd, 6 gsq.
 - Update codes: 0 gradient, 1 matrix, 2 newton.
 
 Nothing here is compiled at import: Numba compiles (or loads from its cache) at first call.
@@ -22,7 +22,7 @@ Nothing here is compiled at import: Numba compiles (or loads from its cache) at 
 import numpy as np
 from numba import njit
 
-SEL_CYCLIC, SEL_RANDOM, SEL_LIPSCHITZ, SEL_GS, SEL_GSL, SEL_GSD = 0, 1, 2, 3, 4, 5
+SEL_CYCLIC, SEL_RANDOM, SEL_LIPSCHITZ, SEL_GS, SEL_GSL, SEL_GSD, SEL_GSQ = 0, 1, 2, 3, 4, 5, 6
 UPD_GRADIENT, UPD_MATRIX, UPD_NEWTON = 0, 1, 2
 
 
@@ -464,9 +464,126 @@ def _weighted_choice(weights, total):
 
 
 @njit(cache=True)
+def _col_dot(is_sparse, Xd, data, indices, indptr, j, v):
+    s = 0.0
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            s += data[k] * v[indices[k]]
+    else:
+        n = v.shape[0]
+        s = np.dot(Xd[j * n:(j + 1) * n], v)
+    return s
+
+
+@njit(cache=True)
+def block_bounds(Xd, data, indices, indptr, is_sparse, y, z, ws, blk_ptr, blk_pos, curv, out):
+    """``out[b] = curv X_b^T X_b / n`` for every fixed block (padded to tau x tau)."""
+    n_blocks = blk_ptr.shape[0] - 1
+    tau = out.shape[1]
+    js = np.empty(tau, dtype=np.int64)
+    H = np.empty((tau, tau))
+    scratch = np.empty(y.shape[0])
+    for b in range(n_blocks):
+        nb = blk_ptr[b + 1] - blk_ptr[b]
+        for a in range(nb):
+            js[a] = ws[blk_pos[blk_ptr[b] + a]]
+        _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, 0, False, curv, H,
+                      scratch)
+        for a in range(nb):
+            for c in range(nb):
+                out[b, a, c] = H[a, c]
+
+
+@njit(cache=True)
+def _gsq_block(H, nb, g, wb, pen, alpha):
+    """Decrease guaranteed by minimising the block model with matrix H (GS-q / GSQ score)."""
+    d = np.empty(nb)
+    if alpha == 0.0 and pen == 0:
+        rhs = np.empty(nb)
+        for a in range(nb):
+            rhs[a] = -g[a]
+        if _cholesky_solve(H, nb, rhs, d):
+            s = 0.0
+            for a in range(nb):
+                s -= g[a] * d[a]
+            return 0.5 * s
+    block_qp(H, nb, g, wb, pen, alpha, d)
+    q = 0.0
+    for a in range(nb):
+        hd = 0.0
+        for c in range(nb):
+            hd += H[a, c] * d[c]
+        q += g[a] * d[a] + 0.5 * d[a] * hd + _pen_diff(pen, alpha, wb[a], d[a])
+    return -q if q < 0.0 else 0.0
+
+
+@njit(cache=True)
+def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, mu, tau,
+               score, bpos, w, pen, alpha):
+    """GSQ with variable blocks: iterative hard thresholding of the global quadratic model.
+
+    Approximately minimises ``g^T d + d^T H d / 2 + psi(w + d) - psi(w)`` over ``tau``-sparse
+    ``d`` (H the global bound): ``d = H_tau(prox-gradient step with L_j)``, then up to 10
+    proximal steps ``d = H_tau(prox(w + d - mu (g + H d), mu alpha) - w)``; the block is
+    supp(d), padded with the best remaining ``score`` entries.
+    """
+    m = ws.shape[0]
+    d = np.zeros(m)
+    u = np.empty(m)
+    au = np.empty(m)
+    for k in range(m):
+        Lk = L[ws[k]]
+        wk = w[ws[k]]
+        u[k] = _prox1(pen, wk - gvec[k] / Lk, alpha / Lk) - wk if Lk > 0.0 else 0.0
+        au[k] = abs(u[k])
+    keep = np.empty(tau, dtype=np.int64)
+    cnt = _top_tau(au, m, tau, keep)
+    for a in range(cnt):
+        d[keep[a]] = u[keep[a]]
+    t = np.zeros(int(1.0 / inv_n + 0.5))  # one entry per sample
+    Hd = np.empty(m)
+    for _ in range(10):
+        for i in range(t.shape[0]):
+            t[i] = 0.0
+        for k in range(m):
+            if d[k] != 0.0:
+                _col_axpy(is_sparse, Xd, data, indices, indptr, ws[k], d[k], t)
+        for k in range(m):
+            Hd[k] = curv * inv_n * _col_dot(is_sparse, Xd, data, indices, indptr, ws[k], t)
+        for k in range(m):
+            wk = w[ws[k]]
+            u[k] = _prox1(pen, wk + d[k] - mu * (gvec[k] + Hd[k]), mu * alpha) - wk
+            au[k] = abs(u[k])
+        cnt = _top_tau(au, m, tau, keep)
+        change = 0.0
+        new = np.zeros(m)
+        for a in range(cnt):
+            new[keep[a]] = u[keep[a]]
+        for k in range(m):
+            change += (new[k] - d[k]) ** 2
+            d[k] = new[k]
+        if change < 1e-20:
+            break
+    nb = 0
+    for k in range(m):
+        if d[k] != 0.0 and nb < tau:
+            bpos[nb] = k
+            nb += 1
+    if nb < tau:
+        order = np.argsort(-score)
+        for k in order:
+            if nb >= tau:
+                break
+            if d[k] == 0.0:
+                bpos[nb] = k
+                nb += 1
+    return nb
+
+
+@njit(cache=True)
 def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_intercept,
                 ws, blk_ptr, blk_pos, Lb, L, Dg, variable, tau, sel, upd, df, pen, alpha, curv,
-                n_updates, seed, G, use_gram, gvec):
+                n_updates, seed, G, use_gram, gvec, Hcache, mu_iht):
     """Run ``n_updates`` block updates of BCD restricted to the coordinates ``ws``.
 
     Fixed partitions are given as ``blk_ptr``/``blk_pos`` (positions into ``ws``) with block
@@ -521,15 +638,28 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
                     score[k] = _gss1(pen, alpha, w[j], gvec[k])
                 elif sel == SEL_GSD:
                     score[k] = _gsq1(pen, alpha, w[j], gvec[k], Dg[j])
-                elif variable:  # gsl with variable blocks: per-coordinate L_j (GSD with d = L)
+                elif variable:  # gsl (and gsq padding) with variable blocks: per-coordinate L_j
                     score[k] = _gsq1(pen, alpha, w[j], gvec[k], L[j])
             if variable:
-                nb = _top_tau(score, m, tau, bpos)
+                if sel == SEL_GSQ:
+                    nb = _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv,
+                                    inv_n, mu_iht, tau, score, bpos, w, pen, alpha)
+                else:
+                    nb = _top_tau(score, m, tau, bpos)
             else:
                 best = -1.0
                 for b in range(n_blocks):
                     s = 0.0
+                    if sel == SEL_GSQ:
+                        nbk = blk_ptr[b + 1] - blk_ptr[b]
+                        for a in range(nbk):
+                            k = blk_pos[blk_ptr[b] + a]
+                            gb[a] = gvec[k]
+                            wb[a] = w[ws[k]]
+                        s = _gsq_block(Hcache[b], nbk, gb, wb, pen, alpha)
                     for t in range(blk_ptr[b], blk_ptr[b + 1]):
+                        if sel == SEL_GSQ:
+                            break
                         k = blk_pos[t]
                         if sel == SEL_GS:
                             s += score[k] * score[k]

@@ -15,7 +15,7 @@ from sparseopt.reference import lasso_reference, logistic_l1_reference
 from sparseopt.solvers import BlockCoordinateDescent, bcd_solve
 from sparseopt.utils import primal_objective
 
-SELECTIONS = ["cyclic", "random", "lipschitz", "gs", "gsl", "gsd"]
+SELECTIONS = ["cyclic", "random", "lipschitz", "gs", "gsl", "gsd", "gsq"]
 PARTITIONS = ["fixed", "sorted", "avg", "variable"]
 UPDATES = ["gradient", "matrix", "newton"]
 COMBOS = list(itertools.product(SELECTIONS, PARTITIONS, UPDATES, [1, 3]))
@@ -98,7 +98,7 @@ def test_greedy_rules_need_no_more_iterations_than_cyclic():
     _, f_cyclic = _updates_to_reach("cyclic", "sorted", prob, 0.0, 500)
     target = f_cyclic  # what cyclic reaches after 500 block updates
     n_cyclic = 500
-    for selection in ("gs", "gsl", "gsd"):
+    for selection in ("gs", "gsl", "gsd", "gsq"):
         for partition in ("sorted", "variable"):
             n_greedy, f_end = _updates_to_reach(selection, partition, prob, target, 500)
             assert n_greedy <= n_cyclic, (selection, partition)
@@ -304,3 +304,27 @@ def test_group_l2_unsupported_options(quad_problem, kwargs, name):
     params = {"selection": "cyclic", **kwargs}
     with pytest.raises(ValueError, match=name):
         bcd_solve(Quadratic(), GroupL2(0.1, 5), X, y, **params)
+
+
+def test_gsq_fixed_blocks_pick_the_brute_force_best_block():
+    """GSQ-FB maximises g_b^T H_b^-1 g_b / 2 (Psi = 0): compare with a dense computation."""
+    from sparseopt.solvers import _kernels_cd as K
+    from sparseopt.solvers._bcd import _prepare_design
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 12))
+    y = rng.standard_normal(30)
+    w = rng.standard_normal(12) * 0.1
+    g = X.T @ (X @ w - y) / 30
+    blocks = [np.arange(0, 4), np.arange(4, 8), np.arange(8, 12)]
+    dense = [0.5 * g[b] @ np.linalg.solve(X[:, b].T @ X[:, b] / 30, g[b]) for b in blocks]
+    _, kx = _prepare_design(X)
+    Hc = np.zeros((3, 4, 4))
+    ws = np.arange(12, dtype=np.int64)
+    K.block_bounds(*kx, np.zeros(30), X @ w - y, ws, np.array([0, 4, 8, 12]), ws, 1.0, Hc)
+    ours = [K._gsq_block(Hc[i], 4, g[b], w[b], 0, 0.0) for i, b in enumerate(blocks)]
+    np.testing.assert_allclose(ours, dense, rtol=1e-10)
+    # with tau = 1 the GSL, GSD(d=L) and GSQ scores rank coordinates identically
+    L = np.sum(X**2, axis=0) / 30
+    gsq1 = [K._gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], 0, 0.0) for j in range(12)]
+    np.testing.assert_allclose(gsq1, g**2 / (2 * L), rtol=1e-12)

@@ -211,6 +211,7 @@ def test_history_and_result_fields(quad_problem):
     w, res = bcd_solve(Quadratic(), L1(alpha), X, y, tol=1e-8)
     h = res.history
     assert set(h) == {"iter", "time", "objective", "criterion", "ws_size", "support_size"}
+    assert 0 <= res.active_set_iter < res.n_iter
     assert len(h["objective"]) == res.n_iter
     assert h["criterion"][-1] <= 1e-8 * Quadratic().value(y, np.zeros_like(y))
     assert res.dual_gap == h["criterion"][-1] and res.converged
@@ -328,3 +329,17 @@ def test_gsq_fixed_blocks_pick_the_brute_force_best_block():
     L = np.sum(X**2, axis=0) / 30
     gsq1 = [K._gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], 0, 0.0) for j in range(12)]
     np.testing.assert_allclose(gsq1, g**2 / (2 * L), rtol=1e-12)
+
+
+def test_polish_lands_on_the_exact_solution():
+    from sparseopt.datasets import make_correlated_data
+
+    X, y, _ = make_correlated_data(100, 200, rho=0.9, density=0.1, random_state=0)
+    alpha = np.max(np.abs(X.T @ y)) / 100 / 10
+    P0 = Quadratic().value(y, np.zeros_like(y))
+    w, res = bcd_solve(Quadratic(), L1(alpha), X, y, selection="cyclic", polish=True,
+                       tol=1e-13)
+    assert res.n_polished >= 1 and res.converged
+    assert res.dual_gap <= 1e-12 * P0
+    w_ref, _, _ = lasso_reference(X, y, alpha)
+    np.testing.assert_allclose(w, w_ref, atol=1e-6)

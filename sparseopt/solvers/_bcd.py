@@ -380,7 +380,7 @@ class BlockCoordinateDescent:
         hist = {k: [] for k in ("iter", "time", "objective", "criterion", "ws_size",
                                 "support_size")}
         t_start = time.perf_counter()
-        state.update(hist=hist, t_start=t_start)
+        state.update(hist=hist, t_start=t_start, P0=P0)
         if group:
             self._run_group(state, result, tol, P0, paper_mode)
         elif paper_mode:
@@ -597,10 +597,12 @@ class BlockCoordinateDescent:
         if len(plan["ws"]) == 0 or n_updates <= 0:
             return
         if plan["prox_newton"]:
+            # inexact Newton: the model is solved to a tolerance tied to the current gap
+            sweep_tol = state.get("newton_tol", 1e-10)
             for _ in range(max(1, n_updates // max(plan["n_blocks"], 1))):
                 K.prox_newton_step(*kx, state["y"], state["z"], state["w"], state["intercept"],
                                    state["kernel_intercept"], plan["ws"], state["df_code"],
-                                   state["pen_code"], state["alpha"], 100, 1e-10)
+                                   state["pen_code"], state["alpha"], 100, sweep_tol)
             return
         if plan["fast"]:
             n_blocks = max(plan["n_blocks"], 1)
@@ -855,6 +857,8 @@ class BlockCoordinateDescent:
         n_anderson = 0 if plan["prox_newton"] else self.anderson
         if plan["prox_newton"]:
             freq = 1
+            P0 = max(state.get("P0", 1.0), 1e-300)
+            state["newton_tol"] = float(np.clip(1e-2 * eps / P0, 1e-12, 1e-3))
         buffer = []
         epochs = 0
         updates = 0

@@ -848,6 +848,7 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
     d = np.zeros(m)
     db = 0.0
     v = np.zeros(n)
+    hv = np.zeros(n)  # h o v, kept current so each model gradient is one (BLAS) dot product
     sweeps = 0
     for sweep in range(max_sweeps):
         sweeps = sweep + 1
@@ -857,19 +858,23 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
             if curv[k] <= 1e-300:
                 continue
             j = ws[k]
-            s = g[k]
-            if is_sparse:
-                for t in range(indptr[j], indptr[j + 1]):
-                    s += data[t] * h[indices[t]] * v[indices[t]]
-            else:
-                for i in range(n):
-                    s += Xd[j * n + i] * h[i] * v[i]
+            s = g[k] + _col_dot(is_sparse, Xd, data, indices, indptr, j, hv)
             old = w[j] + d[k]
             new = _prox1(pen, old - s / curv[k], alpha / curv[k])
             change = new - old
             if change != 0.0:
                 d[k] += change
-                _col_axpy(is_sparse, Xd, data, indices, indptr, j, change, v)
+                if is_sparse:
+                    for t in range(indptr[j], indptr[j + 1]):
+                        i = indices[t]
+                        v[i] += change * data[t]
+                        hv[i] += change * data[t] * h[i]
+                else:
+                    off = j * n
+                    for i in range(n):
+                        xi = change * Xd[off + i]
+                        v[i] += xi
+                        hv[i] += xi * h[i]
                 if abs(change) > max_change:
                     max_change = abs(change)
             if abs(new) > max_val:
@@ -877,11 +882,12 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
         if fit_intercept and hb > 1e-300:
             s = gb
             for i in range(n):
-                s += h[i] * v[i]
+                s += hv[i]
             change = -s / hb
             db += change
             for i in range(n):
                 v[i] += change
+                hv[i] += change * h[i]
             if abs(change) > max_change:
                 max_change = abs(change)
         if max_change <= sweep_tol * (1.0 + max_val):

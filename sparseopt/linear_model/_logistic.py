@@ -1,7 +1,7 @@
 """L1-penalised logistic regression solved by block coordinate descent."""
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -47,9 +47,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
     dual_gap_ : float
     n_iter_ : int
     history_ : dict of ndarray
@@ -58,8 +58,10 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    This issue's version is binary; the multinomial case (row-group penalty) comes with the
-    multinomial datafit. More than two classes raise a ValueError.
+    With more than two classes the model is multinomial,
+    ``(1/n) sum_i [log sum_c exp(z_ic) - z_{i, y_i}] + alpha sum_j ||W_j||_2`` with a row-group
+    penalty (a feature is used by all classes or by none), solved by cyclic row-block descent
+    with Bohning's bound ``||X_j||^2 / (2n)``; ``coef_`` is then ``(n_classes, n_features)``.
 
     Examples
     --------
@@ -102,17 +104,17 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                              accept_large_sparse=True)
         check_classification_targets(y)
         y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type != "binary":
-            raise ValueError(
-                "Only binary classification is supported. The type of the target "
-                f"is {y_type}. (The multinomial case is planned with the Multinomial datafit.)"
-            )
+        if y_type not in ("binary", "multiclass"):
+            raise ValueError(f"SparseLogisticRegression needs class labels; the target type is "
+                             f"{y_type}.")
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(
                 "y must hold samples of 2 classes, but the data contains only one class: "
                 f"{self.classes_[0]!r}."
             )
+        if len(self.classes_) > 2:
+            return self._fit_multinomial(X, y, alpha)
         y_pm = np.where(y == self.classes_[1], 1.0, -1.0)
         solver = resolve_solver(self.solver, _default_logistic_solver(), tol=self.tol,
                                 max_iter=self.max_iter, verbose=self.verbose)
@@ -130,6 +132,27 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver_result_ = res
         return self
 
+    def _fit_multinomial(self, X, y, alpha):
+        """Row-group L1 multinomial fit (blocks = rows of W, Bohning bounds)."""
+        from ..solvers._multinomial import multinomial_bcd
+
+        K = len(self.classes_)
+        Y = (y[:, None] == self.classes_[None, :]).astype(np.float64)
+        W0 = b0 = None
+        if self.warm_start and getattr(self, "coef_", None) is not None \
+                and self.coef_.shape == (K, X.shape[1]):
+            W0, b0 = self.coef_.T, self.intercept_
+        W, b, info = multinomial_bcd(X, Y, alpha, fit_intercept=self.fit_intercept, W0=W0,
+                                     b0=b0, max_iter=self.max_iter or 100, tol=self.tol,
+                                     verbose=self.verbose)
+        self.coef_ = W.T.copy()
+        self.intercept_ = b if self.fit_intercept else np.zeros(K)
+        self.dual_gap_ = info["dual_gap"]
+        self.n_iter_ = max(info["n_iter"], 1)
+        self.history_ = info["history"]
+        self.solver_result_ = info
+        return self
+
     def decision_function(self, X):
         """Signed distance ``X @ coef_ + intercept_`` (positive means ``classes_[1]``).
 
@@ -144,6 +167,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                           reset=False, accept_large_sparse=True)
+        if len(self.classes_) > 2:
+            return np.asarray(X @ self.coef_.T) + self.intercept_
         return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
 
     def predict(self, X):
@@ -158,6 +183,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         labels : ndarray of shape (n_samples,)
         """
         scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return self.classes_[np.argmax(scores, axis=1)]
         return self.classes_[(scores > 0).astype(int)]
 
     def predict_proba(self, X):
@@ -171,7 +198,10 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, 2)
         """
-        p1 = expit(self.decision_function(X))
+        scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return softmax(scores, axis=1)
+        p1 = expit(scores)
         return np.column_stack([1.0 - p1, p1])
 
     def predict_log_proba(self, X):
@@ -186,10 +216,11 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, 2)
         """
         s = self.decision_function(X)
+        if s.ndim == 2:
+            return log_softmax(s, axis=1)
         return np.column_stack([-np.logaddexp(0, s), -np.logaddexp(0, -s)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
-        tags.classifier_tags.multi_class = False
         return tags

@@ -598,11 +598,17 @@ class BlockCoordinateDescent:
             return
         if plan["prox_newton"]:
             # inexact Newton: the model is solved to a tolerance tied to the current gap
-            sweep_tol = state.get("newton_tol", 1e-10)
             for _ in range(max(1, n_updates // max(plan["n_blocks"], 1))):
+                sweep_tol = state.get("newton_tol", 1e-10)
+                before = state["w"][plan["ws"]].copy()
+                b_before = state["intercept"][0]
                 K.prox_newton_step(*kx, state["y"], state["z"], state["w"], state["intercept"],
                                    state["kernel_intercept"], plan["ws"], state["df_code"],
                                    state["pen_code"], state["alpha"], 100, sweep_tol)
+                if np.array_equal(before, state["w"][plan["ws"]]) and \
+                        b_before == state["intercept"][0]:
+                    # no step accepted: the inexact model solve was too coarse; tighten it
+                    state["newton_tol"] = max(sweep_tol * 1e-3, 1e-12)
             return
         if plan["fast"]:
             n_blocks = max(plan["n_blocks"], 1)
@@ -858,7 +864,7 @@ class BlockCoordinateDescent:
         if plan["prox_newton"]:
             freq = 1
             P0 = max(state.get("P0", 1.0), 1e-300)
-            state["newton_tol"] = float(np.clip(1e-2 * eps / P0, 1e-12, 1e-3))
+            state["newton_tol"] = float(np.clip(1e-2 * eps / P0, 1e-12, 1e-5))
         buffer = []
         epochs = 0
         updates = 0

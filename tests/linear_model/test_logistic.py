@@ -75,11 +75,34 @@ def test_labels_probabilities_and_predictions(small_classification):
     assert clf.coef_.shape == (1, X.shape[1]) and clf.intercept_.shape == (1,)
 
 
-def test_multiclass_rejected(small_classification):
-    X, _ = small_classification
-    y3 = np.arange(X.shape[0]) % 3
-    with pytest.raises(ValueError, match="binary"):
-        SparseLogisticRegression().fit(X, y3)
+def test_multinomial_matches_cvxpy_and_predicts():
+    cp = pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(0)
+    n, p, K = 60, 8, 3
+    X = rng.standard_normal((n, p))
+    lab = np.argmax(X[:, :K] + 0.5 * rng.standard_normal((n, K)), axis=1)
+    alpha = 0.02
+    clf = SparseLogisticRegression(alpha=alpha, fit_intercept=False, tol=1e-10).fit(X, lab)
+    Y = np.eye(K)[lab]
+    Wv = cp.Variable((p, K))
+    Z = X @ Wv
+    obj = cp.sum(cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(Y, Z), axis=1)) / n \
+        + alpha * cp.sum(cp.norm(Wv, 2, axis=1))
+    prob = cp.Problem(cp.Minimize(obj))
+    prob.solve(solver=cp.CLARABEL)
+    from sparseopt.solvers._multinomial import multinomial_objective
+
+    ours = multinomial_objective(X, Y, clf.coef_.T, np.zeros(K), alpha)
+    assert abs(ours - prob.value) <= 1e-7 * prob.value
+    np.testing.assert_allclose(clf.coef_.T, Wv.value, atol=1e-4)
+    assert clf.coef_.shape == (K, p) and clf.intercept_.shape == (K,)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    # whole rows are zero or not (row-group penalty)
+    big = SparseLogisticRegression(alpha=0.15, fit_intercept=True).fit(X, lab)
+    zero_rows = np.all(big.coef_ == 0, axis=0)
+    assert zero_rows.any() and not np.all(zero_rows)
 
 
 def test_warm_start(small_classification):

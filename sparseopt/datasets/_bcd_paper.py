@@ -4,15 +4,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import Bunch
 
-_NAMES = ("A", "A_l1", "B", "D", "E")
+_NAMES = ("A", "A_l1", "B", "C", "D", "E")
 
 
 def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_state=1):
     r"""Regenerate a test problem of the block-coordinate-descent paper.
 
     Available: 'A' (least squares), 'A_l1' (non-negative L1), 'B' (logistic, labels in {-1, 1}),
-    'D' (50 x 50 lattice label propagation) and 'E' (two-moons label propagation); 'C'
-    (softmax) comes with the multinomial datafit. For D and E, ``X`` is the SPD matrix ``A`` and
+    'C' (softmax, 50 classes: ``y`` holds integer labels, the design is square, default
+    ``n_features = n_samples``), 'D' (50 x 50 lattice label propagation) and 'E' (two-moons
+    label propagation). For D and E, ``X`` is the SPD matrix ``A`` and
     ``y`` the right-hand side ``b`` of ``min 1/2 x^T A x - b^T x``, with ``fstar`` computed by a
     sparse direct solve.
 
@@ -49,6 +50,8 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
         return _graph_problem(name, random_state)
     rng = np.random.default_rng(random_state)
     n, p = int(n_samples), int(n_features)
+    if name == "C" and n_features == 10000:
+        p = n  # the paper's C is 1000 x 1000
     A = rng.standard_normal((n, p)) + 1.0
     A *= 10.0 * rng.standard_normal(p)
     keep = rng.random((n, p)) < 10.0 * np.log(n) / n
@@ -59,6 +62,12 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
     if name == "A":
         return Bunch(X=A, y=b, alpha=0.0, positive=False, f0=f0, paper_fstar=0.0,
                      w_true=w_true)
+    if name == "C":
+        n_classes = 50
+        W_true = rng.standard_normal((p, n_classes))
+        labels = np.argmax(np.asarray(A @ W_true) + rng.standard_normal((n, n_classes)), axis=1)
+        return Bunch(X=A, y=labels, alpha=0.0, positive=False, f0=n * np.log(n_classes),
+                     paper_fstar=1e-11, W_true=W_true)
     if name == "B":
         labels = np.sign(np.asarray(A @ w_true).ravel())
         labels[labels == 0] = 1.0

@@ -62,3 +62,9 @@ def test_paper_graph_problems_match_the_spec():
     assert len(forest_partition(E.X)[0]) - 1 == 3
     B = make_bcd_paper_problem("B", n_samples=80, n_features=200)
     assert set(np.unique(B.y)) == {-1.0, 1.0}
+
+
+def test_paper_dataset_c_softmax():
+    C = make_bcd_paper_problem("C", n_samples=120, n_features=120)
+    assert C.X.shape == (120, 120) and C.y.min() >= 0 and C.y.max() < 50
+    assert C.W_true.shape == (120, 50)

@@ -231,3 +231,25 @@ def test_kronecker_predictive_std_matches_dense_formula():
     np.testing.assert_allclose(mean, np.kron(G1, G2) @ m.coef_)
     mean_d, std_d = m.predict(np.kron(G1, G2), return_std=True)
     np.testing.assert_allclose(std_d, want, rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_peer_ardregression(seed):
+    """Spec §14: SparseBayesianRegression agrees with scikit-learn's ARDRegression."""
+    from sklearn.linear_model import ARDRegression
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((100, 20))
+    w = np.zeros(20)
+    w[rng.choice(20, 5, replace=False)] = rng.standard_normal(5)
+    y = X @ w + 0.1 * rng.standard_normal(100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ard = ARDRegression(fit_intercept=False, threshold_lambda=1e8, tol=1e-12,
+                            max_iter=10000).fit(X, y)
+        ours = SparseBayesianRegression(prune=1e-8, tol=1e-10, max_iter=20000, update="mackay",
+                                        fit_intercept=False).fit(X, y)
+    assert np.linalg.norm(ours.coef_ - ard.coef_) <= 5e-3 * np.linalg.norm(ard.coef_)
+    big = np.abs(ard.coef_) > 1e-2 * np.abs(ard.coef_).max()
+    np.testing.assert_array_equal(np.abs(ours.coef_) > 1e-2 * np.abs(ours.coef_).max(), big)
+    assert ours.noise_variance_ == pytest.approx(1.0 / ard.alpha_, rel=0.03)

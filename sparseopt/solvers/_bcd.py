@@ -380,7 +380,7 @@ class BlockCoordinateDescent:
         hist = {k: [] for k in ("iter", "time", "objective", "criterion", "ws_size",
                                 "support_size")}
         t_start = time.perf_counter()
-        state.update(hist=hist, t_start=t_start, P0=P0)
+        state.update(hist=hist, t_start=t_start, P0=P0, tol=tol)
         if group:
             self._run_group(state, result, tol, P0, paper_mode)
         elif paper_mode:
@@ -636,8 +636,7 @@ class BlockCoordinateDescent:
         mu = datafit.dual_modulus(n_samples)
         col_norms = np.sqrt(L * n_samples / state["curv"])
         screened = np.zeros(n_features, dtype=bool)
-        best_dual = -np.inf
-        best_xt = None
+        best = (-np.inf, None)  # best dual value and its X^T theta
         epochs = 0
         updates = 0
         ws_size = 0
@@ -657,25 +656,10 @@ class BlockCoordinateDescent:
                     and not state["kernel_intercept"]):
                 if self._polish(state):
                     result.n_polished += 1
-            raw = datafit.raw_grad(y, z)
-            grad = np.asarray(X.T @ raw).ravel()
-            gap, primal, dual, xt = gap_from_predictor(datafit, penalty, X, y, w, z, grad,
-                                                       y_dual=state["y_dual"])
-            if dual > best_dual:
-                best_dual, best_xt = dual, xt
-            gap = max(primal - best_dual, 0.0)
-            result.n_iter = t + 1
-            result.dual_gap = gap
-            result.rel_gap = gap / P0 if P0 > 0 else gap
-            self._record(state, t, primal, gap, ws_size)
-            if self.verbose:
-                print(f"[BCD] iter {t:4d}  objective {primal:.10e}  gap {gap:.3e}  "
-                      f"ws {ws_size}  support {np.count_nonzero(w)}")
-            if gap <= tol * P0 or gap == 0.0:
-                result.converged = True
+            grad, gap, best = self._outer_check(state, result, t, ws_size, P0, best)
+            if result.converged or t == max_iter - 1 or epochs >= self.max_epochs:
                 break
-            if t == max_iter - 1 or epochs >= self.max_epochs:
-                break
+            best_xt = best[1]
             if self.screening:
                 radius = math.sqrt(2.0 * gap / mu)
                 dual_corr = best_xt if penalty.positive else np.abs(best_xt)
@@ -708,6 +692,30 @@ class BlockCoordinateDescent:
         result.n_epochs = epochs
         result.n_updates = updates
 
+    def _outer_check(self, state, result, t, ws_size, P0, best):
+        """One full gradient, the duality gap at the best dual point so far, the record.
+
+        Returns ``(grad, gap, best)``; sets ``result.converged`` when ``gap <= tol * P0``.
+        """
+        datafit, penalty, X, y, z, w = (state[k] for k in
+                                        ("datafit", "penalty", "X", "y", "z", "w"))
+        grad = np.asarray(X.T @ datafit.raw_grad(y, z)).ravel()
+        gap, primal, dual, xt = gap_from_predictor(datafit, penalty, X, y, w, z, grad,
+                                                   y_dual=state["y_dual"])
+        if dual > best[0]:
+            best = (dual, xt)
+        gap = max(primal - best[0], 0.0)
+        result.n_iter = t + 1
+        result.dual_gap = gap
+        result.rel_gap = gap / P0 if P0 > 0 else gap
+        self._record(state, t, primal, gap, ws_size)
+        if self.verbose:
+            print(f"[BCD] iter {t:4d}  objective {primal:.10e}  gap {gap:.3e}  "
+                  f"ws {ws_size}  support {np.count_nonzero(w)}")
+        if gap <= state["tol"] * P0 or gap == 0.0:
+            result.converged = True
+        return grad, gap, best
+
     # ------------------------------------------------------------------ group lasso
     def _check_group_options(self, tau):
         """GroupL2 runs blocks = groups, cyclic, 1/L_G proximal gradient steps."""
@@ -739,28 +747,13 @@ class BlockCoordinateDescent:
                           grp_indices, state["curv"], L, Lg)
         max_iter = self._max_iter(state)
         freq = self.gap_freq or 10
-        best_dual = -np.inf
+        best = (-np.inf, None)
         epochs = 0
         ws_size = 0
         for t in range(max_iter):
             self._refresh_intercept(state)
-            raw = datafit.raw_grad(y, z)
-            grad = np.asarray(X.T @ raw).ravel()
-            gap, primal, dual, _ = gap_from_predictor(datafit, penalty, X, y, w, z, grad,
-                                                      y_dual=state["y_dual"])
-            best_dual = max(best_dual, dual)
-            gap = max(primal - best_dual, 0.0)
-            result.n_iter = t + 1
-            result.dual_gap = gap
-            result.rel_gap = gap / P0 if P0 > 0 else gap
-            self._record(state, t, primal, gap, ws_size)
-            if self.verbose:
-                print(f"[BCD-group] iter {t:4d}  objective {primal:.10e}  gap {gap:.3e}  "
-                      f"ws {ws_size} groups")
-            if gap <= tol * P0 or gap == 0.0:
-                result.converged = True
-                break
-            if t == max_iter - 1 or epochs >= self.max_epochs:
+            grad, gap, best = self._outer_check(state, result, t, ws_size, P0, best)
+            if result.converged or t == max_iter - 1 or epochs >= self.max_epochs:
                 break
             gnorm = np.sqrt(np.bincount(labels, grad * grad, minlength=m))
             wnorm = np.sqrt(np.bincount(labels, w * w, minlength=m))

@@ -17,19 +17,14 @@ from scipy.sparse.linalg import cg, spsolve
 from threadpoolctl import threadpool_limits
 
 from sparseopt.datafits import GraphQuadratic
+from sparseopt.datasets._bcd_paper import lattice_affinity
 from sparseopt.solvers import BlockCoordinateDescent
 
 
 def lattice_system(n, n_labelled, seed=0):
     rng = np.random.default_rng(seed)
     N = n * n
-    r, c = np.divmod(np.arange(N), n)
-    right = np.flatnonzero(c < n - 1)
-    down = np.flatnonzero(r < n - 1)
-    rows = np.concatenate([right, down])
-    cols = np.concatenate([right + 1, down + n])
-    W = sp.coo_matrix((np.full(rows.size, 1e5), (rows, cols)), shape=(N, N))
-    W = (W + W.T).tocsr()
+    W = lattice_affinity(n, 1e5)
     labelled = np.zeros(N, dtype=bool)
     labelled[rng.choice(N, n_labelled, replace=False)] = True
     y_l = 10 * rng.standard_normal(n_labelled)

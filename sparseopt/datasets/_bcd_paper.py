@@ -80,6 +80,18 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
                  w_true=w_true)
 
 
+def lattice_affinity(side, weight=1.0):
+    """Affinity of a ``side x side`` 4-neighbour lattice (node ``r * side + c``), CSR."""
+    N = side * side
+    r, c = np.divmod(np.arange(N), side)
+    right = np.flatnonzero(c < side - 1)
+    down = np.flatnonzero(r < side - 1)
+    rows = np.concatenate([right, down])
+    cols = np.concatenate([right + 1, down + side])
+    W = sp.coo_matrix((np.full(rows.size, float(weight)), (rows, cols)), shape=(N, N))
+    return (W + W.T).tocsr()
+
+
 def _graph_problem(name, random_state):
     """Label-propagation systems D (lattice) and E (two moons) of the paper."""
     from scipy.sparse.linalg import spsolve
@@ -89,13 +101,7 @@ def _graph_problem(name, random_state):
     if name == "D":
         side = 50
         N = side * side
-        r, c = np.divmod(np.arange(N), side)
-        right = np.flatnonzero(c < side - 1)
-        down = np.flatnonzero(r < side - 1)
-        rows = np.concatenate([right, down])
-        cols = np.concatenate([right + 1, down + side])
-        W = sp.coo_matrix((np.full(rows.size, 1e5), (rows, cols)), shape=(N, N))
-        W = (W + W.T).tocsr()
+        W = lattice_affinity(side, 1e5)
         labelled = rng.choice(N, 100, replace=False)
         y_l = 10.0 * rng.standard_normal(100)
         paper_fstar = -1.046e9

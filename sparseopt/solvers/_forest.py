@@ -115,7 +115,7 @@ def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cy
         from ._kernels_forest import grow_one_forest, tree_orders
 
         uf = np.arange(n)
-        in_forest = np.zeros(n, dtype=np.bool_)
+        in_forest = np.zeros(n, dtype=np.int64)
         in_block = np.full(n, -1, dtype=np.int64)
         sqrt_diag = np.sqrt(diag)
         size = int(max_size or 0)
@@ -125,7 +125,7 @@ def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cy
             order = np.argsort(-score, kind="stable").astype(np.int64)
             nodes = grow_one_forest(indptr, indices, order, size, uf, in_forest)
             uf[nodes] = nodes
-            in_forest[nodes] = False
+            in_forest[nodes] = 0
             in_block[nodes] = np.arange(len(nodes))
             o, p, c = tree_orders(indptr, indices, data, nodes, in_block)
             in_block[nodes] = -1

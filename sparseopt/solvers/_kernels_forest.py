@@ -13,6 +13,29 @@ def _find(parent, i):
 
 
 @njit(cache=True)
+def _try_join(indptr, indices, i, member, k, uf, roots):
+    """Join node i to the forest whose nodes have ``member[j] == k`` if no cycle closes.
+
+    The neighbours of i already in the forest must lie in pairwise distinct union-find
+    components; then they are merged with i. Returns True if i joined.
+    """
+    cnt = 0
+    for p in range(indptr[i], indptr[i + 1]):
+        j = indices[p]
+        if j == i or member[j] != k:
+            continue
+        r = _find(uf, j)
+        for q in range(cnt):
+            if roots[q] == r:
+                return False
+        roots[cnt] = r
+        cnt += 1
+    for q in range(cnt):
+        uf[_find(uf, roots[q])] = i
+    return True
+
+
+@njit(cache=True)
 def grow_forests(indptr, indices, order, max_size):
     """Assign every node (in ``order``) to the first forest it keeps acyclic.
 
@@ -34,26 +57,9 @@ def grow_forests(indptr, indices, order, max_size):
                 n_forests += 1
             if max_size > 0 and sizes[k] >= max_size:
                 continue
-            cnt = 0
-            ok = True
-            for p in range(indptr[i], indptr[i + 1]):
-                j = indices[p]
-                if j == i or forest[j] != k:
-                    continue
-                r = _find(uf, j)
-                for q in range(cnt):
-                    if roots[q] == r:
-                        ok = False
-                        break
-                if not ok:
-                    break
-                roots[cnt] = r
-                cnt += 1
-            if ok:
+            if _try_join(indptr, indices, i, forest, k, uf, roots):
                 forest[i] = k
                 sizes[k] += 1
-                for q in range(cnt):
-                    uf[_find(uf, roots[q])] = i
                 placed = True
                 break
         if not placed:  # unreachable: a new forest always accepts the node
@@ -163,7 +169,8 @@ def forest_scores(block_ptr, block_nodes, g, diag):
 def grow_one_forest(indptr, indices, order, max_size, uf, in_forest):
     """Greedy maximal forest: nodes in ``order`` join unless they would close a cycle.
 
-    ``uf`` (n,) and ``in_forest`` (n,) are scratch arrays reset by the caller. Returns the
+    ``uf`` (n,) and ``in_forest`` (n, int64: 1 inside the forest) are scratch arrays reset by
+    the caller. Returns the
     forest's nodes in insertion order (a prefix-closed greedy selection: the paper's greedy tree).
     """
     n = order.shape[0]
@@ -174,25 +181,8 @@ def grow_one_forest(indptr, indices, order, max_size, uf, in_forest):
         i = order[t]
         if max_size > 0 and cnt_nodes >= max_size:
             break
-        cnt = 0
-        ok = True
-        for p in range(indptr[i], indptr[i + 1]):
-            j = indices[p]
-            if j == i or not in_forest[j]:
-                continue
-            r = _find(uf, j)
-            for q in range(cnt):
-                if roots[q] == r:
-                    ok = False
-                    break
-            if not ok:
-                break
-            roots[cnt] = r
-            cnt += 1
-        if ok:
-            in_forest[i] = True
-            for q in range(cnt):
-                uf[_find(uf, roots[q])] = i
+        if _try_join(indptr, indices, i, in_forest, 1, uf, roots):
+            in_forest[i] = 1
             nodes[cnt_nodes] = i
             cnt_nodes += 1
     return nodes[:cnt_nodes]

@@ -604,7 +604,7 @@ class BlockCoordinateDescent:
                 b_before = state["intercept"][0]
                 K.prox_newton_step(*kx, state["y"], state["z"], state["w"], state["intercept"],
                                    state["kernel_intercept"], plan["ws"], state["df_code"],
-                                   state["pen_code"], state["alpha"], 100, sweep_tol)
+                                   state["pen_code"], state["alpha"], 20, sweep_tol)
                 if np.array_equal(before, state["w"][plan["ws"]]) and \
                         b_before == state["intercept"][0]:
                     # no step accepted: the inexact model solve was too coarse; tighten it

@@ -14,6 +14,7 @@ _ESTIMATORS = {
     "Lasso": "linear_model",
     "SparseLogisticRegression": "linear_model",
     "GroupSparseRegression": "linear_model",
+    "GeneralizedLinearEstimator": "linear_model",
     "ProximalGradient": "solvers",
     "CoLiDE": "dag",
     "ActiveTaskSelector": "multitask",

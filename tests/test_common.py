@@ -4,8 +4,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparseopt.bayes import KroneckerSBL, SparseBayesianRegression
 from sparseopt.dag import CoLiDE
-from sparseopt.linear_model import GroupSparseRegression, Lasso, SparseLogisticRegression
+from sparseopt.linear_model import (
+    GeneralizedLinearEstimator,
+    GroupSparseRegression,
+    Lasso,
+    SparseLogisticRegression,
+)
 from sparseopt.multitask import LassoTaskRelevance, MultiTaskLinearRepresentation
+from sparseopt.penalties import L1
 from sparseopt.semi_supervised import LabelPropagation
 
 ESTIMATORS = [
@@ -18,6 +24,7 @@ ESTIMATORS = [
     SparseBayesianRegression(),
     KroneckerSBL(),
     LabelPropagation(),
+    GeneralizedLinearEstimator(penalty=L1(0.01)),
 ]
 
 

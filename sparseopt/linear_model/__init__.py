@@ -1,7 +1,15 @@
-"""Sparse linear models: Lasso, SparseLogisticRegression, GroupSparseRegression, lasso_path."""
+"""Sparse linear models: Lasso, SparseLogisticRegression, GroupSparseRegression, lasso_path and
+the generic GeneralizedLinearEstimator (any datafit with any penalty)."""
 
+from ._glm import GeneralizedLinearEstimator
 from ._group_sparse import GroupSparseRegression
 from ._lasso import Lasso, lasso_path
 from ._logistic import SparseLogisticRegression
 
-__all__ = ["GroupSparseRegression", "Lasso", "SparseLogisticRegression", "lasso_path"]
+__all__ = [
+    "GeneralizedLinearEstimator",
+    "GroupSparseRegression",
+    "Lasso",
+    "SparseLogisticRegression",
+    "lasso_path",
+]

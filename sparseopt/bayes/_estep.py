@@ -63,12 +63,13 @@ def kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
     for p in ps[1:]:
         P = np.kron(P, p)
     delta = 1.0 / (sigma2 + P)
-    z = KroneckerOperator([U.conj().T for U in Us]) @ y
-    mu = KroneckerOperator(Ws) @ (delta * z)
+    apply = KroneckerOperator._apply  # validated factors: skip the constructor's checks
+    z = apply([U.conj().T for U in Us], y, [U.shape[0] for U in Us])
+    mu = apply(Ws, delta * z, [W.shape[1] for W in Ws])
     gamma = gammas[0]
     for g in gammas[1:]:
         gamma = np.kron(gamma, g)
-    s = gamma - KroneckerOperator([np.abs(W) ** 2 for W in Ws]) @ delta
+    s = gamma - apply([np.abs(W) ** 2 for W in Ws], delta, [W.shape[1] for W in Ws])
     s = np.maximum(np.real(s), 0.0)
     az2 = np.abs(z) ** 2
     cost = float(np.sum(np.log(sigma2 + P)) + np.sum(delta * az2))

@@ -55,6 +55,9 @@ class KroneckerOperator:
 
     @staticmethod
     def _apply(mats, v, in_dims):
+        if len(mats) == 2 and v.ndim == 1:  # (A (x) B) vec(V) = vec(A V B^T): two matmuls
+            A, B = mats
+            return (A @ v.reshape(in_dims[0], in_dims[1]) @ B.T).ravel()
         extra = v.shape[1:]
         T = v.reshape(tuple(in_dims) + extra)
         for i, A in enumerate(mats):

@@ -524,8 +524,9 @@ def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, m
 
     Approximately minimises ``g^T d + d^T H d / 2 + psi(w + d) - psi(w)`` over ``tau``-sparse
     ``d`` (H the global bound): ``d = H_tau(prox-gradient step with L_j)``, then up to 10
-    proximal steps ``d = H_tau(prox(w + d - mu (g + H d), mu alpha) - w)``; the block is
-    supp(d), padded with the best remaining ``score`` entries.
+    proximal steps ``d = H_tau(prox(w + d - mu (g + H d), mu alpha) - w)``, where ``H_tau``
+    keeps the ``tau`` entries with the largest ``L_j d_j^2``; the block is supp(d), padded
+    with the best remaining ``score`` entries.
     """
     m = ws.shape[0]
     d = np.zeros(m)
@@ -535,7 +536,9 @@ def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, m
         Lk = L[ws[k]]
         wk = w[ws[k]]
         u[k] = _prox1(pen, wk - gvec[k] / Lk, alpha / Lk) - wk if Lk > 0.0 else 0.0
-        au[k] = abs(u[k])
+        # threshold by the decrease a change brings, L_j d_j^2, not by |d_j| (which favours
+        # columns with tiny norms when the L_j are spread)
+        au[k] = abs(u[k]) * np.sqrt(Lk) if Lk > 0.0 else 0.0
     keep = np.empty(tau, dtype=np.int64)
     cnt = _top_tau(au, m, tau, keep)
     for a in range(cnt):
@@ -553,7 +556,8 @@ def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, m
         for k in range(m):
             wk = w[ws[k]]
             u[k] = _prox1(pen, wk + d[k] - mu * (gvec[k] + Hd[k]), mu * alpha) - wk
-            au[k] = abs(u[k])
+            Lk = L[ws[k]]
+            au[k] = abs(u[k]) * np.sqrt(Lk) if Lk > 0.0 else 0.0
         cnt = _top_tau(au, m, tau, keep)
         change = 0.0
         new = np.zeros(m)

@@ -5,7 +5,6 @@ import time
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import logsumexp, softmax
 from sklearn.exceptions import ConvergenceWarning
 
@@ -96,4 +95,3 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
 
 
 __all__ = ["multinomial_bcd", "multinomial_gap", "multinomial_objective"]
-_ = sp  # CSC inputs are handled by _prepare_design

@@ -98,6 +98,19 @@ def _prepare_design(X):
     return XF, (flat, dummy_f, dummy_i, dummy_i, False)
 
 
+def _block_constants(state, ws, blk_ptr, blk_pos, tau):
+    """Block bounds ``H_b = c X_b^T X_b / n`` (zero-padded to tau x tau) and ``L_b``.
+
+    The padding adds zero eigenvalues only, so ``L_b`` is the largest eigenvalue of the padded
+    matrix; ``H`` is returned for the rules that need the whole block matrix (GSQ).
+    """
+    n_blocks = len(blk_ptr) - 1
+    H = np.zeros((n_blocks, tau, tau))
+    state["K"].block_bounds(*state["kx"], state["y"], state["z"], ws, blk_ptr, blk_pos,
+                            state["curv"], H)
+    return np.linalg.eigvalsh(H)[:, -1], H
+
+
 def _abs_row_sum_bound(X, curvature):
     """Valid GSD diagonal bound d_j = c/n (|X|^T |X| 1)_j >= sum_i |H_ji|, in O(nnz(X))."""
     absX = abs(X)
@@ -538,7 +551,7 @@ class BlockCoordinateDescent:
     # ------------------------------------------------------------------ inner plans
     def _inner_plan(self, state, ws):
         """Blocks, block constants and Gram matrix for running BCD on the coordinates ``ws``."""
-        K, kx, L, tau = state["K"], state["kx"], state["L"], state["tau"]
+        L, tau = state["L"], state["tau"]
         m = len(ws)
         tau_eff = max(1, min(tau, m))
         variable = self.partition == "variable"
@@ -554,8 +567,7 @@ class BlockCoordinateDescent:
             if tau_eff == 1:
                 Lb[:n_blocks] = L[ws[blk_pos]]
             else:
-                K.block_lipschitz(*kx, state["y"], state["z"], ws, blk_ptr, blk_pos,
-                                  state["curv"], L, Lb)
+                Lb[:n_blocks], Hblocks = _block_constants(state, ws, blk_ptr, blk_pos, tau_eff)
         greedy = self.selection in ("gs", "gsl", "gsd", "gsq")
         Hcache = np.zeros((1, 1, 1))
         mu_iht = 0.0
@@ -565,10 +577,10 @@ class BlockCoordinateDescent:
                 lam = (float(np.linalg.norm(Xws.toarray() if sp.issparse(Xws) else Xws, 2)) ** 2
                        * state["curv"] / state["y"].shape[0])
                 mu_iht = 1.0 / max(lam, 1e-300)
+            elif tau_eff == 1:
+                Hcache = np.ascontiguousarray(Lb[:n_blocks].reshape(n_blocks, 1, 1))
             else:
-                Hcache = np.zeros((n_blocks, tau_eff, tau_eff))
-                K.block_bounds(*kx, state["y"], state["z"], ws, blk_ptr, blk_pos,
-                               state["curv"], Hcache)
+                Hcache = Hblocks
         use_gram = (greedy and state["df_code"] == 0 and not state["kernel_intercept"]
                     and m * m * 8 <= _GRAM_CAP_BYTES and m > 0)
         if use_gram:
@@ -742,9 +754,8 @@ class BlockCoordinateDescent:
         n_features = w.shape[0]
         grp_ptr, grp_indices, gw, labels = penalty._encoding(n_features)
         m = len(grp_ptr) - 1
-        Lg = np.empty(m)
-        K.block_lipschitz(*kx, y, z, np.arange(n_features, dtype=np.int64), grp_ptr,
-                          grp_indices, state["curv"], L, Lg)
+        Lg, _ = _block_constants(state, np.arange(n_features, dtype=np.int64), grp_ptr,
+                                 grp_indices, int(np.max(np.diff(grp_ptr))))
         max_iter = self._max_iter(state)
         freq = self.gap_freq or 10
         best = (-np.inf, None)

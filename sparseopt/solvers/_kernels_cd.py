@@ -327,29 +327,6 @@ def _lambda_max(H, nb):
 
 
 @njit(cache=True)
-def block_lipschitz(Xd, data, indices, indptr, is_sparse, y, z, ws, blk_ptr, blk_pos, curv, L,
-                    out):
-    """Largest eigenvalue of ``curv X_b^T X_b / n`` for every fixed block (``L_j`` if |b| = 1)."""
-    n_blocks = blk_ptr.shape[0] - 1
-    tau = 1
-    for b in range(n_blocks):
-        tau = max(tau, blk_ptr[b + 1] - blk_ptr[b])
-    js = np.empty(tau, dtype=np.int64)
-    H = np.empty((tau, tau))
-    scratch = np.empty(y.shape[0])
-    for b in range(n_blocks):
-        nb = blk_ptr[b + 1] - blk_ptr[b]
-        for a in range(nb):
-            js[a] = ws[blk_pos[blk_ptr[b] + a]]
-        if nb == 1:
-            out[b] = L[js[0]]
-        else:
-            _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, 0, False, curv,
-                          H, scratch)
-            out[b] = _lambda_max(H, nb)
-
-
-@njit(cache=True)
 def _cholesky_solve(H, nb, rhs, out):
     """Solve H[:nb,:nb] out = rhs by Cholesky; return False if H is not numerically PD."""
     Lc = np.zeros((nb, nb))

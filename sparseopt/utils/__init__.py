@@ -1,12 +1,19 @@
-"""Validation helpers, the convergence monitor and the external duality-gap evaluator."""
+"""Validation helpers, the convergence monitor, the external duality-gap evaluator, seeded
+joblib trials and progress reporting."""
 
 from ._convergence import duality_gap, primal_objective
+from ._parallel import run_trials, spawn_seeds
+from ._progress import Progress, progress
 from ._validation import check_choice, check_nonnegative, check_positive_int
 
 __all__ = [
+    "Progress",
     "check_choice",
     "check_nonnegative",
     "check_positive_int",
     "duality_gap",
     "primal_objective",
+    "progress",
+    "run_trials",
+    "spawn_seeds",
 ]

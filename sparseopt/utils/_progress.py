@@ -1,0 +1,147 @@
+"""Progress reporting for long fits and Monte-Carlo runs: a tqdm bar when tqdm is installed,
+plain printed lines otherwise. tqdm is optional and imported only when a bar is shown."""
+
+import sys
+import time
+
+
+def _import_tqdm():
+    """``tqdm.auto.tqdm`` or None (a separate function so tests can pretend tqdm is missing)."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+class Progress:
+    """Report the progress of ``total`` steps (use :func:`progress` to build one).
+
+    ``update(n=1, **info)`` advances by ``n`` steps and shows ``info`` (floats in ``%.3g``);
+    ``write(line)`` prints a line without breaking the bar; ``close()`` ends the report. A
+    ``Progress`` is also a context manager and, when built on an iterable, an iterator over it
+    that advances one step per item.
+    """
+
+    def __init__(self, iterable=None, *, total=None, desc=None, verbose=0, bar=None, file=None):
+        if total is None and iterable is not None:
+            try:
+                total = len(iterable)
+            except TypeError:
+                total = None
+        self.iterable = iterable
+        self.total = total
+        self.desc = desc or "progress"
+        self.verbose = int(verbose or 0)
+        self.file = file
+        self.n = 0
+        self._t0 = time.perf_counter()
+        self._closed = False
+        self._bar = None
+        if self.verbose >= 1 and bar is not False:
+            tqdm = _import_tqdm()
+            if tqdm is None and bar is True:
+                raise ImportError("bar=True needs tqdm: pip install tqdm.")
+            if tqdm is not None:
+                self._bar = tqdm(total=total, desc=self.desc, file=file, leave=True,
+                                 dynamic_ncols=True)
+
+    @property
+    def uses_bar(self):
+        """True when a tqdm bar is shown."""
+        return self._bar is not None
+
+    def _print(self, line):
+        print(line, file=self.file if self.file is not None else sys.stdout, flush=True)
+
+    def update(self, n=1, **info):
+        """Advance by ``n`` steps; ``info`` (name=value pairs) is shown with the step."""
+        self.n += n
+        if self.verbose < 1:
+            return
+        text = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                         for k, v in info.items())
+        if self._bar is not None:
+            if info:
+                self._bar.set_postfix_str(text, refresh=False)
+            self._bar.update(n)
+        else:
+            of = f"/{self.total}" if self.total is not None else ""
+            elapsed = time.perf_counter() - self._t0
+            self._print(f"[{self.desc}] {self.n}{of} ({elapsed:.1f} s)"
+                        + (f": {text}" if text else ""))
+
+    def write(self, line):
+        """Print ``line`` (at ``verbose >= 1``) above the bar, or as a plain line."""
+        if self.verbose < 1:
+            return
+        if self._bar is not None:
+            self._bar.write(line, file=self.file)
+        else:
+            self._print(line)
+
+    def close(self):
+        """End the report (closes the bar)."""
+        if not self._closed and self._bar is not None:
+            self._bar.close()
+        self._closed = True
+
+    def __iter__(self):
+        if self.iterable is None:
+            raise TypeError("This Progress was built without an iterable.")
+        try:
+            for item in self.iterable:
+                yield item
+                self.update()
+        finally:
+            self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def progress(iterable=None, *, total=None, desc=None, verbose=0, bar=None, file=None):
+    """Progress of a loop: a tqdm bar when tqdm is installed, plain printed lines otherwise.
+
+    At ``verbose=0`` nothing is shown and the overhead is one integer addition per step.
+
+    Parameters
+    ----------
+    iterable : iterable or None, default=None
+        Iterate over the returned object to advance one step per item (``total`` defaults to
+        ``len(iterable)``). None: call :meth:`Progress.update` by hand.
+    total : int or None, default=None
+        Number of steps (shown as ``k/total``).
+    desc : str or None, default=None
+        Label, e.g. the estimator's name.
+    verbose : int, default=0
+        0: silent; >= 1: report.
+    bar : bool or None, default=None
+        None: a tqdm bar if tqdm can be imported, else plain lines. True: require tqdm.
+        False: always plain lines (one per step).
+    file : file-like or None, default=None
+        Where to write (None: ``sys.stdout`` for lines, tqdm's default ``sys.stderr`` for bars).
+
+    Returns
+    -------
+    Progress
+        Has ``update(n=1, **info)``, ``write(line)``, ``close()``; is a context manager, and an
+        iterator when built on an iterable.
+
+    Examples
+    --------
+    >>> import sys
+    >>> from sparseopt.utils import progress
+    >>> with progress(total=2, desc="fit", verbose=1, bar=False, file=sys.stdout) as p:
+    ...     for it in range(2):
+    ...         p.update(objective=0.5 / (it + 1))  # doctest: +ELLIPSIS
+    [fit] 1/2 (... s): objective=0.5
+    [fit] 2/2 (... s): objective=0.25
+    >>> [x for x in progress(range(3))]  # verbose=0: silent
+    [0, 1, 2]
+    """
+    return Progress(iterable, total=total, desc=desc, verbose=verbose, bar=bar, file=file)

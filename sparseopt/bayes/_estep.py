@@ -11,6 +11,13 @@ import scipy.linalg as sla
 from ..operators import KroneckerOperator
 
 
+def _kron_vectors(vs):
+    out = vs[0]
+    for v in vs[1:]:
+        out = (out[:, None] * v[None, :]).ravel()
+    return out
+
+
 def dense_estep(H, y, gamma, sigma2):
     """E-step on a dense dictionary: primal form when N <= M, dual (Woodbury) form otherwise."""
     M, N = H.shape
@@ -59,16 +66,12 @@ def kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
         Us.append(U)
         ps.append(np.maximum(p, 0.0))
         Ws.append((g[:, None] * H.conj().T) @ U)
-    P = ps[0]
-    for p in ps[1:]:
-        P = np.kron(P, p)
+    P = _kron_vectors(ps)
     delta = 1.0 / (sigma2 + P)
     apply = KroneckerOperator._apply  # validated factors: skip the constructor's checks
     z = apply([U.conj().T for U in Us], y, [U.shape[0] for U in Us])
     mu = apply(Ws, delta * z, [W.shape[1] for W in Ws])
-    gamma = gammas[0]
-    for g in gammas[1:]:
-        gamma = np.kron(gamma, g)
+    gamma = _kron_vectors(gammas)
     s = gamma - apply([np.abs(W) ** 2 for W in Ws], delta, [W.shape[1] for W in Ws])
     s = np.maximum(np.real(s), 0.0)
     az2 = np.abs(z) ** 2

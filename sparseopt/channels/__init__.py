@@ -1,5 +1,7 @@
-"""IRS-MIMO channel simulation: array responses, angular dictionaries, pilots and metrics."""
+"""IRS-MIMO channel simulation: array responses, angular dictionaries, pilots, metrics and
+Monte-Carlo NMSE curves."""
 
+from ._curves import NMSECurves, nmse_vs_snr
 from ._irs import (
     IRSChannel,
     IRSMIMOScenario,
@@ -14,10 +16,12 @@ from ._irs import (
 __all__ = [
     "IRSChannel",
     "IRSMIMOScenario",
+    "NMSECurves",
     "angular_dictionary",
     "array_response",
     "nmse",
     "nmse_db",
+    "nmse_vs_snr",
     "qpsk_pilots",
     "upa_response",
 ]

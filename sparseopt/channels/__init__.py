@@ -10,6 +10,7 @@ from ._irs import (
     nmse,
     nmse_db,
     qpsk_pilots,
+    ser_qpsk,
     upa_response,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "nmse_db",
     "nmse_vs_snr",
     "qpsk_pilots",
+    "ser_qpsk",
     "upa_response",
 ]

@@ -5,9 +5,10 @@
    KroneckerSBL('am'), SparseBayesianRegression (dense 256 x 1024) and ARDRegression.
 2. Scale: two 64x256 factors (M = 4096, N = 65 536; the dense matrix would take 2.1 GB), 4x4
    nonzeros, 20 dB: time, tracemalloc peak and NMSE of KroneckerSBL('svd').
-3. IRS scenario: median / mean NMSE of SVD, AM and PC-KroSBL over trials at 4..20 dB.
+3. IRS scenario: median / mean NMSE of SVD, AM and PC-KroSBL over trials at 4..20 dB, their QPSK
+   symbol error rates, and dense classical SBL at 20 dB on the first --csbl-trials trials (T6).
 
-Run:  python benchmarks/sbl/ratios.py [--trials 10] [--irs-trials 20]
+Run:  python benchmarks/sbl/ratios.py [--trials 10] [--irs-trials 20] [--csbl-trials 10]
 """
 
 import argparse
@@ -79,9 +80,10 @@ def scale():
           f"{model.n_iter_} iterations")
 
 
-def irs(n_trials):
+def irs(n_trials, csbl_trials, n_symbols=20_000):
     scn = IRSMIMOScenario(random_state=0)
     op = scn.measurement_operator()
+    Hd = op.toarray() if csbl_trials else None
     snrs = [4, 8, 12, 16, 20]
     methods = {
         "SVD": lambda s2: KroneckerSBL("svd", noise_variance=s2, max_iter=150, prune=0.0,
@@ -94,8 +96,10 @@ def irs(n_trials):
                                            prune_abs=1e-4, inner_tol=1e-4, max_inner=9),
     }
     res = {(m, s): [] for m in methods for s in snrs}
+    ser = {(m, s): [] for m in methods for s in snrs}
     times = {m: [] for m in methods}
-    for seed in np.random.SeedSequence(1).spawn(n_trials):
+    csbl = {"nmse": [], "ser": [], "time": [], "svd_time": [], "svd_nmse": []}
+    for trial, seed in enumerate(np.random.SeedSequence(1).spawn(n_trials)):
         rng = np.random.default_rng(seed)
         ch = scn.draw_channel(rng)
         for s in snrs:
@@ -103,8 +107,18 @@ def irs(n_trials):
             for m, make in methods.items():
                 est, t = timed(lambda make=make, s2=s2, y=y: make(s2).fit(op, y))
                 res[(m, s)].append(scn.nmse(est.coef_, ch.x))
+                ser[(m, s)].append(scn.ser_qpsk(est.coef_, ch.x, s, n_symbols, rng=trial))
                 if s == 20:
                     times[m].append(t)
+                    if m == "SVD" and trial < csbl_trials:
+                        csbl["svd_time"].append(t)
+                        csbl["svd_nmse"].append(res[(m, s)][-1])
+            if s == 20 and trial < csbl_trials:
+                est, t = timed(lambda s2=s2, y=y: SparseBayesianRegression(
+                    fit_intercept=False, noise_variance=s2, max_iter=150, tol=1e-4).fit(Hd, y))
+                csbl["nmse"].append(scn.nmse(est.coef_, ch.x))
+                csbl["ser"].append(scn.ser_qpsk(est.coef_, ch.x, s, n_symbols, rng=trial))
+                csbl["time"].append(t)
     print(f"\n## IRS scenario (M = 288, N = 5832), known noise, {n_trials} trials: "
           "median / mean NMSE (dB, mean taken linearly) / failure fraction (> -10 dB)")
     print("  method   " + "".join(f"{s:>20d}" for s in snrs) + "   time at 20 dB")
@@ -116,18 +130,34 @@ def irs(n_trials):
                          f"{np.mean(v > 0.1):4.2f}")
         print(f"  {m:8s} " + "".join(f"{c:>20s}" for c in cells) +
               f"   {np.median(times[m]):.2f} s")
+    print(f"  QPSK symbol error rate (rank-1 beamforming from the estimate, {n_symbols} symbols "
+          "per configuration), mean over trials:")
+    for m in methods:
+        print(f"  {m:8s} " + "".join(f"{np.mean(ser[(m, s)]):>20.2e}" for s in snrs))
+    if csbl_trials:
+        v = np.array(csbl["nmse"])
+        sv = np.array(csbl["svd_nmse"])
+        print(f"  cSBL (dense 288 x 5832, max_iter 150, tol 1e-4) at 20 dB on the first "
+              f"{csbl_trials} trials: median / mean NMSE {10 * np.log10(np.median(v)):.1f} / "
+              f"{10 * np.log10(np.mean(v)):.1f} dB (SVD on the same trials "
+              f"{10 * np.log10(np.median(sv)):.1f} / {10 * np.log10(np.mean(sv)):.1f} dB), "
+              f"failure fraction {np.mean(v > 0.1):.2f}, SER {np.mean(csbl['ser']):.2e}, median "
+              f"time {np.median(csbl['time']):.1f} s = "
+              f"{np.median(csbl['time']) / np.median(csbl['svd_time']):.0f}x SVD's")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=10)
     ap.add_argument("--irs-trials", type=int, default=20)
+    ap.add_argument("--csbl-trials", type=int, default=10,
+                    help="IRS trials on which dense classical SBL also runs at 20 dB (~5-20 s each)")
     args = ap.parse_args()
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s1(args.trials)
         scale()
-        irs(args.irs_trials)
+        irs(args.irs_trials, min(args.csbl_trials, args.irs_trials))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from ._acyclicity import acyclicity, acyclicity_grad, is_dag, threshold_to_dag
 from ._baselines import sort_n_regress
+from ._benchmark import DagBenchmark, benchmark_dags
 from ._colide import CoLiDE
 from ._metrics import count_accuracy, varsortability
 from ._path import DAGMA_DEFAULTS, DagPathResult, colide_solve
@@ -16,9 +17,11 @@ from ._simulate import (
 __all__ = [
     "DAGMA_DEFAULTS",
     "CoLiDE",
+    "DagBenchmark",
     "DagPathResult",
     "acyclicity",
     "acyclicity_grad",
+    "benchmark_dags",
     "colide_solve",
     "count_accuracy",
     "is_dag",

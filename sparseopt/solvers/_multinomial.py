@@ -5,10 +5,10 @@ import time
 import warnings
 
 import numpy as np
-from scipy.special import logsumexp, softmax
+from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
-from ..datafits._base import column_sq_norms
+from ..datafits._multinomial import Multinomial
 from ._bcd import _prepare_design
 
 
@@ -21,18 +21,13 @@ def multinomial_objective(X, Y, W, b, alpha):
 
 def multinomial_gap(X, Y, Z, W, alpha):
     """Duality gap at the rescaled residual dual point; returns ``(gap, primal)``."""
-    n = Y.shape[0]
-    P = softmax(Z, axis=1)
-    primal = float(np.mean(logsumexp(Z, axis=1) - np.sum(Z * Y, axis=1)))
-    primal += alpha * float(np.sum(np.linalg.norm(W, axis=1)))
-    XtT = np.asarray(X.T @ (Y - P)) / n  # X^T theta_hat
+    datafit = Multinomial()
+    primal = datafit.value(Y, Z) + alpha * float(np.sum(np.linalg.norm(W, axis=1)))
+    theta = datafit.dual_point(Y, Z)
+    XtT = np.asarray(X.T @ theta)  # X^T theta_hat
     dn = float(np.max(np.linalg.norm(XtT, axis=1))) if XtT.size else 0.0
     s = 1.0 if dn <= alpha else alpha / dn
-    Q = (1.0 - s) * Y + s * P
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent = np.where(Q > 0, Q * np.log(Q), 0.0)
-    dual = -float(np.sum(ent)) / n
-    return primal - dual, primal
+    return primal - datafit.dual(Y, s * theta), primal
 
 
 def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_iter=100,
@@ -60,7 +55,7 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
         prior = np.clip(Y.mean(axis=0), 1e-12, None)
         b = np.log(prior) - np.log(prior).mean()
     Z = np.ascontiguousarray(np.asarray(Xc @ W) + b)
-    Lrow = column_sq_norms(Xc) / (2.0 * n)
+    Lrow = Multinomial().row_lipschitz(Xc)
     prior = np.clip(Y.mean(axis=0), 1e-300, None)
     P0 = float(-np.sum(Y.mean(axis=0) * np.log(prior))) if fit_intercept else math.log(K)
     order = np.arange(p, dtype=np.int64)

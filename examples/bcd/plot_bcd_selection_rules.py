@@ -8,10 +8,13 @@ similar Lipschitz constants ('sorted') or variable blocks. We redraw that compar
 reduced version of the paper's dataset A (least squares, Lipschitz constants spread over several
 orders of magnitude) in "paper mode": one iteration is one update of a block of 5 coordinates.
 
-Set ``PAPER_SIZE = True`` for the paper's 1000 x 10000 problem.
+The size follows the environment variable ``SPARSEOPT_EXAMPLE_SIZE``: unset (or ``gallery``)
+runs a 300 x 2000 problem, ``small`` a 150 x 600 one (used by the tests) and ``full`` the
+paper's 1000 x 10000 problem.
 """
 
 # %%
+import os
 import warnings
 
 import matplotlib.pyplot as plt
@@ -21,13 +24,13 @@ from sparseopt.datafits import Quadratic
 from sparseopt.datasets import make_bcd_paper_problem
 from sparseopt.solvers import bcd_solve
 
-PAPER_SIZE = False
-n, p = (1000, 10000) if PAPER_SIZE else (300, 2000)
+SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
+n, p, n_iter = {"small": (150, 600, 200), "gallery": (300, 2000, 500),
+                "full": (1000, 10000, 500)}[SIZE]
 prob = make_bcd_paper_problem("A", n_samples=n, n_features=p, random_state=1)
-n_iter = 500
 
 # %%
-# Each rule runs 500 block updates of size 5 from zero; the objective is recorded after every
+# Each rule runs ``n_iter`` (500) block updates of size 5 from zero; the objective is recorded after every
 # update (``gap_freq=1``). The paper reports ``1/2 ||Ax - b||^2``, that is ``n`` times ours.
 # A fixed budget with ``tol=0`` cannot "converge", so the ConvergenceWarning is silenced here.
 warnings.simplefilter("ignore", ConvergenceWarning)

@@ -11,11 +11,13 @@ dataset A, in "paper mode" (one iteration = one block update, ``working_set=Fals
    updates with the GS-q rule. After finitely many iterations the active set (the support) is
    identified, and Newton-type updates then converge very fast.
 
-Objective minus optimum against iterations, log scale. Set ``PAPER_SIZE = True`` for the paper's
-1000 x 10000 problems.
+Objective minus optimum against iterations, log scale. The size follows the environment
+variable ``SPARSEOPT_EXAMPLE_SIZE``: unset (or ``gallery``) 200 x 1000, ``small`` 100 x 400
+(used by the tests), ``full`` the paper's 1000 x 10000 problems.
 """
 
 # %%
+import os
 import warnings
 
 import matplotlib.pyplot as plt
@@ -28,9 +30,9 @@ from sparseopt.penalties import L1
 from sparseopt.solvers import bcd_solve
 
 warnings.simplefilter("ignore", ConvergenceWarning)
-PAPER_SIZE = False
-n, p = (1000, 10000) if PAPER_SIZE else (200, 1000)
-n_iter = 300
+SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
+n, p, n_iter = {"small": (100, 400, 150), "gallery": (200, 1000, 300),
+                "full": (1000, 10000, 300)}[SIZE]
 A = make_bcd_paper_problem("A", n_samples=n, n_features=p, random_state=1)
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -50,7 +52,7 @@ ax1.legend(fontsize=8)
 # Non-negative L1: the optimum is computed once with a tight tolerance.
 Al1 = make_bcd_paper_problem("A_l1", n_samples=n, n_features=p, random_state=1)
 # the paper's lambda = 5e4 suits the full size; scale it to the reduced problem
-alpha = Al1.alpha if PAPER_SIZE else 0.25 * np.max(Al1.X.T @ Al1.y) / n
+alpha = Al1.alpha if SIZE == "full" else 0.25 * np.max(Al1.X.T @ Al1.y) / n
 pen = L1(alpha, positive=True)
 w_star, _ = bcd_solve(Quadratic(), pen, Al1.X, Al1.y, selection="cyclic", tol=1e-14,
                       max_iter=1000)

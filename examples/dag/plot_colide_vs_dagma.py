@@ -10,11 +10,13 @@ homoscedastic noise (sigma = 1, weights +-[0.5, 2]) and heteroscedastic noise (v
 once) and CPU time. DAGMA here is ``CoLiDE(variance='fixed', **DAGMA_DEFAULTS)``, which reproduces
 the ``dagma`` package exactly.
 
-Defaults are small (d = 10, 3 graphs); set ``D = 50`` and ``N_GRAPHS = 5`` (and ``N_JOBS``) for the
-benchmark's setting, which takes minutes.
+The size follows the environment variable ``SPARSEOPT_EXAMPLE_SIZE``: unset (or ``gallery``)
+d = 10 and 3 graphs per regime, ``small`` d = 10 and one graph (used by the tests), ``full`` the
+benchmark's d = 50 and 5 graphs on two processes, which takes minutes.
 """
 
 # %%
+import os
 import time
 import warnings
 
@@ -32,7 +34,8 @@ from sparseopt.dag import (
     simulate_parameter,
 )
 
-D, N_GRAPHS, N_JOBS = 10, 3, 1
+SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
+D, N_GRAPHS, N_JOBS = {"small": (10, 1, 1), "gallery": (10, 3, 1), "full": (50, 5, 2)}[SIZE]
 DAGMA = {k: v for k, v in DAGMA_DEFAULTS.items() if k != "domain_slack"}
 METHODS = {"DAGMA": ("fixed", DAGMA), "CoLiDE-EV": ("equal", {}),
            "CoLiDE-NV": ("nonequal", {})}

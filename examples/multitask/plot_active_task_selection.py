@@ -13,11 +13,14 @@ head). We compare, as the source budget grows, the target excess risk of
   known and adaptive (estimated by :class:`~sparseopt.multitask.LassoTaskRelevance` between
   epochs of :class:`~sparseopt.multitask.ActiveTaskSelector`),
 
-then show where the adaptive nu^1 rule spent its budget. Set ``N_SEEDS = 10`` and the budgets up
-to 100k for the benchmark's setting.
+then show where the adaptive nu^1 rule spent its budget. The size follows the environment
+variable ``SPARSEOPT_EXAMPLE_SIZE``: unset (or ``gallery``) 2 seeds and budgets up to 10k,
+``small`` one seed and two small budgets (used by the tests), ``full`` the benchmark's 10 seeds
+and budgets up to 100k.
 """
 
 # %%
+import os
 import warnings
 
 import matplotlib.pyplot as plt
@@ -27,8 +30,9 @@ from threadpoolctl import threadpool_limits
 from sparseopt.datasets import make_active_multitask
 from sparseopt.multitask import ActiveTaskSelector
 
-N_SEEDS = 2
-BUDGETS = [2_000, 5_000, 10_000]
+SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
+N_SEEDS, BUDGETS = {"small": (1, [1_000, 2_000]), "gallery": (2, [2_000, 5_000, 10_000]),
+                    "full": (10, [2_000, 5_000, 10_000, 20_000, 50_000, 100_000])}[SIZE]
 RULES = ["uniform", "nu2 known", "nu1 known", "nu2 adaptive", "nu1 adaptive"]
 
 

@@ -12,11 +12,15 @@ estimators find exactly the true groups:
 * ``GroupSparseRegression(exact=True)``: the convex stage refined by the nonconvex top-k penalty,
   which returns exactly ``k`` groups.
 
-Features are uncorrelated (``rho = 0``) or Toeplitz-correlated (``rho = 0.7``). Set
-``N_SEEDS = 10`` (and ``N_ALPHAS = 30``) for the spec's setting.
+Features are uncorrelated (``rho = 0``) or Toeplitz-correlated (``rho = 0.7``). The size follows
+the environment variable ``SPARSEOPT_EXAMPLE_SIZE``: unset (or ``gallery``) 4 seeds and 8 group
+lasso strengths, ``small`` one seed and 4 strengths (used by the tests), ``full`` 10 seeds and 30
+strengths.
 """
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.model_selection import KFold
@@ -27,8 +31,8 @@ from sparseopt.linear_model import GroupSparseRegression
 from sparseopt.penalties import GroupL2
 from sparseopt.solvers import ProximalGradient
 
-N_SEEDS = 4
-N_ALPHAS = 8
+SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
+N_SEEDS, N_ALPHAS = {"small": (1, 4), "gallery": (4, 8), "full": (10, 30)}[SIZE]
 K = 5
 
 

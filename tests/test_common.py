@@ -8,6 +8,7 @@ from sparseopt.linear_model import (
     GeneralizedLinearEstimator,
     GroupSparseRegression,
     Lasso,
+    LassoCV,
     SparseLogisticRegression,
 )
 from sparseopt.multitask import LassoTaskRelevance, MultiTaskLinearRepresentation
@@ -16,6 +17,7 @@ from sparseopt.semi_supervised import LabelPropagation
 
 ESTIMATORS = [
     Lasso(alpha=0.01),
+    LassoCV(n_alphas=5, cv=3),
     SparseLogisticRegression(alpha=0.001),
     GroupSparseRegression(n_groups_active=1, groups=1, alpha=0.01),
     CoLiDE(warm_iter=2000, max_iter=4000),

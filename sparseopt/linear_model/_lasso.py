@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
+from ..utils._parallel import parallel_map
 from ..utils._validation import check_nonnegative, check_positive_int
 from ._base import check_common, resolve_solver
 
@@ -156,18 +157,53 @@ class Lasso(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
+    """``n_alphas`` values log-spaced from ``alpha_max`` (largest over the columns of ``Y``)."""
+    n_alphas = check_positive_int("n_alphas", n_alphas)
+    eps = check_nonnegative("eps", eps, allow_zero=False)
+    Yc = Y - Y.mean(axis=0) if fit_intercept else Y
+    corr = np.asarray(X.T @ Yc)
+    if fit_intercept:
+        corr = corr - np.asarray(X.mean(axis=0)).reshape(-1, 1) * Yc.sum(axis=0)
+    alpha_max = float(np.max(np.abs(corr))) / X.shape[0] if X.shape[1] else 0.0
+    return alpha_max * np.logspace(0, np.log10(eps), n_alphas)
+
+
+def _check_alphas(alphas):
+    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+    return alphas
+
+
+def _single_path(X, y, alphas, bcd, fit_intercept):
+    """One warm-started path (module-level so that joblib workers can run it)."""
+    coefs = np.zeros((X.shape[1], len(alphas)))
+    gaps = np.zeros(len(alphas))
+    intercepts = np.zeros(len(alphas))
+    w = None
+    for k, a in enumerate(alphas):
+        w, res = bcd.solve(Quadratic(), L1(float(a)), X, y, w, fit_intercept=fit_intercept)
+        coefs[:, k] = w
+        gaps[k] = res.dual_gap
+        intercepts[k] = res.intercept
+    return coefs, gaps, intercepts
+
+
 def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False, solver=None,
-               tol=1e-6, max_iter=None, return_intercepts=False):
+               tol=1e-6, max_iter=None, return_intercepts=False, n_jobs=None, verbose=0):
     """Lasso solutions along a decreasing grid of ``alpha``, each warm-started from the last.
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        With several targets, each column gets its own (independent) Lasso path on the shared
+        grid; the paths run in parallel with ``n_jobs``.
     alphas : array-like or None, default=None
         The grid (sorted decreasingly before use). None: ``n_alphas`` values log-spaced from
-        ``alpha_max = ||X^T y||_inf / n`` (centred data with an intercept) down to
-        ``eps * alpha_max``.
+        ``alpha_max = ||X^T y||_inf / n`` (centred data with an intercept; the largest over the
+        targets) down to ``eps * alpha_max``.
     n_alphas : int, default=100
     eps : float, default=1e-3
     fit_intercept : bool, default=False
@@ -176,14 +212,25 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
     max_iter : int or None, default=None
     return_intercepts : bool, default=False
         Also return the intercepts.
+    n_jobs : int or None, default=None
+        Targets solved in parallel (joblib). One path is sequential by nature (each solution
+        warm-starts the next), so the parallel axis is the targets (and the folds in
+        :class:`LassoCV`). With several targets every path runs with one BLAS thread, in the
+        main process or in a worker, so the result is the same for every ``n_jobs``.
+    verbose : int, default=0
+        >= 1: a progress bar over targets.
 
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
-    coefs : ndarray of shape (n_features, n_alphas)
-    dual_gaps : ndarray of shape (n_alphas,)
-    intercepts : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
+    intercepts : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
         Only with ``return_intercepts=True``.
+
+    See Also
+    --------
+    LassoCV : chooses ``alpha`` by cross-validation over such a path, folds in parallel.
 
     Examples
     --------
@@ -194,37 +241,32 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
     >>> alphas, coefs, gaps = lasso_path(X, y, n_alphas=5)
     >>> coefs.shape, bool(np.all(coefs[:, 0] == 0))
     ((10, 5), True)
+    >>> Y = np.column_stack([y, X[:, 7]])  # two targets: two independent paths
+    >>> alphas, coefs, gaps = lasso_path(X, Y, n_alphas=5)
+    >>> coefs.shape
+    (2, 10, 5)
     """
     X = check_array(X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                     accept_large_sparse=True)
     y = check_array(y, ensure_2d=False, dtype=np.float64)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}.")
+    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0] or (y.ndim == 2 and y.shape[1] == 0):
+        raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, n_targets), "
+                         f"got {y.shape}.")
+    Y = y.reshape(y.shape[0], -1)
     if alphas is None:
-        n_alphas = check_positive_int("n_alphas", n_alphas)
-        eps = check_nonnegative("eps", eps, allow_zero=False)
-        yc = y - y.mean() if fit_intercept else y
-        corr = np.asarray(X.T @ yc).ravel()
-        if fit_intercept:
-            corr -= np.asarray(X.mean(axis=0)).ravel() * yc.sum()
-        alpha_max = float(np.max(np.abs(corr))) / X.shape[0] if X.shape[1] else 0.0
-        alphas = alpha_max * np.logspace(0, np.log10(eps), n_alphas)
+        alphas = _alpha_grid(X, Y, n_alphas, eps, fit_intercept)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-        if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        alphas = _check_alphas(alphas)
     bcd = resolve_solver(solver, _default_lasso_solver(), tol=tol, max_iter=max_iter, verbose=0)
-    coefs = np.zeros((X.shape[1], len(alphas)))
-    gaps = np.zeros(len(alphas))
-    intercepts = np.zeros(len(alphas))
-    w = None
     if sp.issparse(X):
         X = X.tocsc()
-    for k, a in enumerate(alphas):
-        w, res = bcd.solve(Quadratic(), L1(float(a)), X, y, w, fit_intercept=fit_intercept)
-        coefs[:, k] = w
-        gaps[k] = res.dual_gap
-        intercepts[k] = res.intercept
+    if y.ndim == 1:
+        coefs, gaps, intercepts = _single_path(X, y, alphas, bcd, fit_intercept)
+    else:
+        out = parallel_map(_single_path, [(X, np.ascontiguousarray(Y[:, j]), alphas, bcd,
+                                           fit_intercept) for j in range(Y.shape[1])],
+                           n_jobs=n_jobs, verbose=verbose, desc="lasso_path")
+        coefs, gaps, intercepts = (np.stack([o[i] for o in out]) for i in range(3))
     if return_intercepts:
         return alphas, coefs, gaps, intercepts
     return alphas, coefs, gaps

@@ -77,14 +77,62 @@ def spawn_seeds(random_state, n):
     return ss.spawn(n)
 
 
-def _call_trial(trial, seed, config, blas_threads):
-    """Run one trial (module-level so that every joblib backend can pickle it)."""
+def _call_limited(func, args, blas_threads):
+    """``func(*args)`` with at most ``blas_threads`` BLAS threads (module-level: picklable)."""
     if blas_threads is None:
-        return trial(seed, config)
+        return func(*args)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        return trial(seed, config)
+        return func(*args)
+
+
+def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_threads=1):
+    """``[func(*args) for args in arg_tuples]`` through joblib, in order.
+
+    The building block of :func:`run_trials` and of the path routines (targets of
+    :func:`~sparseopt.linear_model.lasso_path`, folds of
+    :class:`~sparseopt.linear_model.LassoCV`). Every call, in the main process or in a worker,
+    runs with ``blas_threads`` BLAS threads, so results do not depend on ``n_jobs``.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (so that every backend can pickle it).
+    arg_tuples : sequence of tuple
+        Positional arguments of each call.
+    n_jobs : int or None, default=None
+    verbose : int, default=0
+        >= 1: a progress bar over calls.
+    desc : str or None, default=None
+        Label of the progress report.
+    blas_threads : int or None, default=1
+
+    Returns
+    -------
+    list
+
+    Examples
+    --------
+    >>> from sparseopt.utils import parallel_map
+    >>> parallel_map(divmod, [(7, 2), (9, 4)])
+    [(3, 1), (2, 1)]
+    """
+    if not callable(func):
+        raise TypeError(f"func must be callable, got {func!r}.")
+    if blas_threads is not None:
+        blas_threads = check_positive_int("blas_threads", blas_threads)
+    from joblib import Parallel, delayed
+
+    arg_tuples = list(arg_tuples)
+    tasks = (delayed(_call_limited)(func, tuple(args), blas_threads) for args in arg_tuples)
+    results = []
+    with progress(total=len(arg_tuples), desc=desc or getattr(func, "__name__", "tasks"),
+                  verbose=verbose) as report:
+        for res in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
+            results.append(res)
+            report.update()
+    return results
 
 
 def run_trials(trial, n_trials, config=None, *, n_jobs=None, random_state=None, verbose=0,
@@ -138,16 +186,7 @@ def run_trials(trial, n_trials, config=None, *, n_jobs=None, random_state=None, 
     if not callable(trial):
         raise TypeError(f"trial must be callable as trial(seed, config), got {trial!r}.")
     n_trials = check_positive_int("n_trials", n_trials)
-    if blas_threads is not None:
-        blas_threads = check_positive_int("blas_threads", blas_threads)
-    from joblib import Parallel, delayed
-
     seeds = spawn_seeds(random_state, n_trials)
-    tasks = (delayed(_call_trial)(trial, seed, config, blas_threads) for seed in seeds)
-    label = desc or getattr(trial, "__name__", "trials")
-    results = []
-    with progress(total=n_trials, desc=label, verbose=verbose) as report:
-        for res in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
-            results.append(res)
-            report.update()
-    return results
+    return parallel_map(trial, [(seed, config) for seed in seeds], n_jobs=n_jobs,
+                        verbose=verbose, desc=desc or getattr(trial, "__name__", "trials"),
+                        blas_threads=blas_threads)

@@ -1,0 +1,167 @@
+"""LassoCV: the Lasso with ``alpha`` chosen by K-fold cross-validation over a path."""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._parallel import parallel_map
+from ._base import resolve_solver
+from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
+
+
+def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept):
+    """Test mean squared error of every alpha of the path fitted on one training fold."""
+    X_train = X[train].tocsc() if sp.issparse(X) else X[train]
+    coefs, _, intercepts = _single_path(X_train, y[train], alphas, bcd, fit_intercept)
+    pred = np.asarray(X[test] @ coefs) + intercepts[None, :]
+    return np.mean((y[test][:, None] - pred) ** 2, axis=0)
+
+
+class LassoCV(RegressorMixin, BaseEstimator):
+    r"""Lasso with the regularisation chosen by cross-validation along a warm-started path.
+
+    For every fold, :func:`lasso_path` is fitted on the training part over a common grid of
+    ``alpha`` and scored by its mean squared error on the held-out part; ``alpha_`` minimises
+    the mean over folds, and the :class:`Lasso` is refitted on all the data with it. The folds
+    run in parallel with ``n_jobs`` (joblib; each with one BLAS thread, so the result is the
+    same for every ``n_jobs`` and every backend).
+
+    Parameters
+    ----------
+    alphas : array-like or None, default=None
+        The grid. None: ``n_alphas`` values log-spaced from ``alpha_max`` (computed on all the
+        data) down to ``eps * alpha_max``.
+    n_alphas : int, default=100
+    eps : float, default=1e-3
+    cv : int, cross-validation generator or iterable, default=5
+        As in scikit-learn (:func:`sklearn.model_selection.check_cv`): an int is the number of
+        :class:`~sklearn.model_selection.KFold` folds (not shuffled).
+    fit_intercept : bool, default=True
+    solver : BlockCoordinateDescent or None, default=None
+        As in :class:`Lasso`.
+    max_iter : int or None, default=None
+    tol : float, default=1e-6
+    n_jobs : int or None, default=None
+        Folds in parallel (joblib; None means 1 outside a ``joblib.parallel_config`` context).
+    verbose : int, default=0
+        >= 1: a progress bar over folds; >= 2: also the solver's lines of the final refit.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen regularisation.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid, decreasing.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        Held-out mean squared error of every alpha and fold.
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    dual_gap_ : float
+        Duality gap of the final refit.
+    n_iter_ : int
+        Outer iterations of the final refit (>= 1).
+    history_ : dict of ndarray
+        The final refit's history (see :class:`Lasso`).
+    n_features_in_ : int
+
+    See Also
+    --------
+    Lasso : the estimator refitted with ``alpha_``.
+    lasso_path : the path computed on each fold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparseopt.linear_model import LassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((80, 20))
+    >>> y = X[:, 0] - 2 * X[:, 3] + 0.1 * rng.standard_normal(80)
+    >>> reg = LassoCV(n_alphas=20, cv=4).fit(X, y)
+    >>> reg.mse_path_.shape, np.flatnonzero(np.abs(reg.coef_) > 0.1).tolist()
+    ((20, 4), [0, 3])
+    """
+
+    def __init__(self, *, alphas=None, n_alphas=100, eps=1e-3, cv=5, fit_intercept=True,
+                 solver=None, max_iter=None, tol=1e-6, n_jobs=None, verbose=0):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.cv = cv
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def fit(self, X, y):
+        """Choose ``alpha`` by cross-validation, then refit on all the data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : LassoCV
+            The fitted estimator.
+        """
+        if not isinstance(self.fit_intercept, bool | np.bool_):
+            raise TypeError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
+        if isinstance(self.verbose, bool) or not isinstance(self.verbose, numbers.Integral) \
+                or self.verbose < 0:
+            raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                             y_numeric=True, accept_large_sparse=True)
+        if self.alphas is None:
+            alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
+            if alphas[0] <= np.finfo(np.float64).resolution:  # y is constant (or X is zero)
+                alphas = np.full(alphas.size, np.finfo(np.float64).resolution)
+        else:
+            alphas = _check_alphas(self.alphas)
+        bcd = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
+                             max_iter=self.max_iter, verbose=0)
+        folds = list(check_cv(self.cv).split(X, y))
+        Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
+        mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)
+                                       for train, test in folds],
+                           n_jobs=self.n_jobs, verbose=self.verbose, desc="LassoCV folds")
+        self.alphas_ = alphas
+        self.mse_path_ = np.column_stack(mse)
+        best = int(np.argmin(self.mse_path_.mean(axis=1)))  # ties: the largest alpha
+        self.alpha_ = float(alphas[best])
+        final = Lasso(self.alpha_, fit_intercept=self.fit_intercept, solver=self.solver,
+                      max_iter=self.max_iter, tol=self.tol,
+                      verbose=max(int(self.verbose) - 1, 0)).fit(X, y)
+        self.coef_ = final.coef_
+        self.intercept_ = final.intercept_
+        self.dual_gap_ = final.dual_gap_
+        self.n_iter_ = final.n_iter_
+        self.history_ = final.history_
+        return self
+
+    def predict(self, X):
+        """Predict ``X @ coef_ + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                          reset=False, accept_large_sparse=True)
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

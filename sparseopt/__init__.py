@@ -9,9 +9,11 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = ("linear_model", "solvers", "datafits", "penalties", "utils", "datasets", "reference",
-               "dag", "multitask", "bayes", "operators", "channels", "semi_supervised")
+               "dag", "multitask", "bayes", "operators", "channels", "semi_supervised",
+               "plotting")
 _ESTIMATORS = {
     "Lasso": "linear_model",
+    "LassoCV": "linear_model",
     "SparseLogisticRegression": "linear_model",
     "GroupSparseRegression": "linear_model",
     "GeneralizedLinearEstimator": "linear_model",

@@ -7,6 +7,7 @@ import numpy as np
 import scipy.linalg
 from sklearn.exceptions import ConvergenceWarning
 
+from ..utils._progress import progress
 from ._objective import noise_scale_hat, score
 
 DAGMA_DEFAULTS = dict(alpha=0.02, n_stages=5, s=(1.0, 0.9, 0.8, 0.7, 0.6), warm_iter=30_000,
@@ -109,6 +110,9 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
         CoLiDE-EV, CoLiDE-NV, or DAGMA's least squares (sigma held at 1).
     backend : {'auto', 'numpy', 'numba'}
         'numpy' is the reference path; 'auto' picks 'numba' (fused inner loop).
+    verbose : int, default=0
+        >= 1: progress over the stages, one report per stage (a tqdm bar when tqdm is
+        installed, plain lines otherwise).
     Other parameters
         As in :class:`sparseopt.dag.CoLiDE`.
 
@@ -134,6 +138,7 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
                             "rel_change", "converged")}
     n_total = 0
     converged = True
+    report = progress(total=n_stages, desc=f"CoLiDE ({variance})", verbose=verbose)
     for t in range(n_stages):
         K = max_iter if t == n_stages - 1 else warm_iter
         lr = float(learning_rate)
@@ -166,10 +171,9 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
                          ("retries", retries), ("objective", f_val), ("score", sc), ("h", h),
                          ("rel_change", rel), ("converged", stage_conv)):
             hist[key].append(val)
-        if verbose:
-            print(f"[CoLiDE] stage {t}: mu={mu:.3g} s={s_t:.2f} steps={steps} h={h:.3e} "
-                  f"score={sc:.6g} retries={retries}")
+        report.update(mu=mu, s=s_t, steps=steps, h=h, score=sc, retries=retries)
         mu *= mu_factor
+    report.close()
     sign, logdet = np.linalg.slogdet(np.eye(d) - W * W)
     return DagPathResult(coef=W, noise_scale=sigma, acyclicity=float(-logdet), n_iter=n_total,
                          converged=converged,

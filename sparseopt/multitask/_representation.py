@@ -8,6 +8,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._progress import progress
+
 
 @dataclass
 class RepresentationResult:
@@ -84,6 +86,7 @@ def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_
     hist = [F]
     floor = tol * s.sum()
     res = RepresentationResult()
+    report = progress(total=max_iter, desc="AltMin", verbose=verbose)
     for it in range(1, max_iter + 1):
         # M = sum_t (w_t w_t^T) kron G_t and rhs = sum_t w_t kron h_t, as one contraction each
         Wa = W[:, active]
@@ -99,14 +102,14 @@ def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_
         W = _w_step(G, h, n, B, ridge)
         F_new = _objective(G, h, s, B, W)
         hist.append(F_new)
-        if verbose:
-            print(f"[AltMin] iter {it}: objective {F_new:.10e}")
+        report.update(objective=F_new)
         res.n_iter = it
         if abs(F - F_new) <= tol * max(F_new, floor):
             res.converged = True
             F = F_new
             break
         F = F_new
+    report.close()
     res.history = {"objective": np.asarray(hist) / max(n.sum(), 1.0)}
     return B, W, res
 
@@ -130,6 +133,8 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
     warm_start : bool, default=False
         Start from the previous ``components_``.
     verbose : int, default=0
+        >= 1: progress over the alternating-minimisation iterations (a tqdm bar when tqdm is
+        installed, one plain line per iteration otherwise).
 
     Attributes
     ----------

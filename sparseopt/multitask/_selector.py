@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._progress import progress
 from ._design import apportion
 from ._relevance import LassoTaskRelevance
 from ._representation import MultiTaskLinearRepresentation
@@ -55,6 +56,8 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
     representation : MultiTaskLinearRepresentation or None
     random_state : None, int or Generator
     verbose : int, default=0
+        >= 1: progress over the epochs (a tqdm bar when tqdm is installed, one plain line per
+        epoch otherwise).
 
     Attributes
     ----------
@@ -237,6 +240,7 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
                                     "nnz_relevance", "snr")}
         weights = None
         spent = 0
+        report = progress(total=L, desc="ActiveTaskSelector epochs", verbose=self.verbose)
         for i in range(L):
             Ni = int(N[i])
             caps = remaining() if remaining is not None else None
@@ -293,15 +297,14 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
             hist["noise_variance"].append(sig2)
             hist["nnz_relevance"].append(int(np.count_nonzero(np.nan_to_num(nu))))
             hist["snr"].append(snr)
-            if self.verbose:
-                print(f"[ActiveTaskSelector] epoch {i + 1}/{L}: {Ni} samples, "
-                      f"nnz(nu) = {hist['nnz_relevance'][-1]}, target mse "
-                      f"{hist['target_mse'][-1]:.4g}")
+            report.update(samples=Ni, nnz_nu=hist["nnz_relevance"][-1],
+                          target_mse=float(hist["target_mse"][-1]))
             if remaining is not None and not np.any(remaining() > 0) and i < L - 1:
                 warnings.warn("Every source pool is exhausted: stopping early.", UserWarning,
                               stacklevel=2)
                 L = i + 1
                 break
+        report.close()
         if rel_est is not None and np.isfinite(hist["snr"][-1]) and hist["snr"][-1] < 10:
             warnings.warn(f"Low target signal-to-noise (snr_={hist['snr'][-1]:.2f} < 10): the "
                           "relevance estimate is unreliable; consider n_bootstrap > 0 or "

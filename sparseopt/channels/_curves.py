@@ -60,6 +60,7 @@ class NMSECurves:
         Parameters
         ----------
         threshold_db : float, default=-10.0
+            NMSE (dB) above which a trial counts as failed.
 
         Returns
         -------

@@ -119,13 +119,17 @@ def benchmark_dags(estimators, n_graphs, *, n_nodes=10, edges_per_node=4, graph_
     n_graphs : int
         Number of graphs, ``>= 1``.
     n_nodes : int, default=10
+        Nodes ``d`` of every graph.
     edges_per_node : int, default=4
         Expected degree ``k`` of 'ERk' / 'SFk' graphs.
     graph_type : {'ER', 'SF'}, default='ER'
+        Erdos-Renyi or scale-free graphs (:func:`simulate_dag`).
     n_samples : int, default=1000
+        Samples drawn from each SEM.
     w_ranges : sequence of (low, high), default=((-2, -0.5), (0.5, 2))
         Edge weights are uniform on these intervals.
     noise : {'gauss', 'exp', 'gumbel', 'laplace', 'uniform'}, default='gauss'
+        Noise law (:func:`simulate_linear_sem`).
     noise_scale : float or array-like of shape (n_nodes,), default=1.0
         Noise standard deviation(s), unless ``noise_variance_range`` is given.
     noise_variance_range : (low, high) or None, default=None

@@ -36,15 +36,20 @@ class LassoCV(RegressorMixin, BaseEstimator):
         The grid. None: ``n_alphas`` values log-spaced from ``alpha_max`` (computed on all the
         data) down to ``eps * alpha_max``.
     n_alphas : int, default=100
+        Size of the default grid.
     eps : float, default=1e-3
+        Ratio of the smallest to the largest alpha of the default grid.
     cv : int, cross-validation generator or iterable, default=5
         As in scikit-learn (:func:`sklearn.model_selection.check_cv`): an int is the number of
         :class:`~sklearn.model_selection.KFold` folds (not shuffled).
     fit_intercept : bool, default=True
+        Fit the unpenalised intercept.
     solver : BlockCoordinateDescent or None, default=None
         As in :class:`Lasso`.
     max_iter : int or None, default=None
+        Outer iterations of each fit (None: the solver's default).
     tol : float, default=1e-6
+        Duality-gap tolerance of each fit, relative to the objective at ``w = 0``.
     n_jobs : int or None, default=None
         Folds in parallel (joblib; None means 1 outside a ``joblib.parallel_config`` context).
     verbose : int, default=0
@@ -70,8 +75,8 @@ class LassoCV(RegressorMixin, BaseEstimator):
 
     See Also
     --------
-    Lasso : the estimator refitted with ``alpha_``.
-    lasso_path : the path computed on each fold.
+    Lasso : The estimator refitted with ``alpha_``.
+    lasso_path : The path computed on each fold.
 
     Examples
     --------
@@ -104,7 +109,9 @@ class LassoCV(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,)
+            Targets.
 
         Returns
         -------
@@ -155,6 +162,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            The predictions.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,

@@ -1,8 +1,7 @@
 r"""Monte-Carlo trials through joblib: seeded, ordered, and identical for any ``n_jobs``.
 
-Scale-out recipe
-----------------
-Every Monte-Carlo or path routine of sparseopt (:func:`sparseopt.channels.nmse_vs_snr`,
+Scale-out recipe (also the documentation page "Scale-out, progress and convergence plots"):
+every Monte-Carlo or path routine of sparseopt (:func:`sparseopt.channels.nmse_vs_snr`,
 :func:`sparseopt.dag.benchmark_dags`, :func:`sparseopt.multitask.task_selection_curves`,
 :func:`sparseopt.linear_model.lasso_path`, :class:`sparseopt.linear_model.LassoCV`) takes
 ``n_jobs`` and runs through :class:`joblib.Parallel`. On one machine, ``n_jobs=-1`` uses every
@@ -102,15 +101,18 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
     arg_tuples : sequence of tuple
         Positional arguments of each call.
     n_jobs : int or None, default=None
+        Calls in parallel (joblib; None means 1 outside a ``joblib.parallel_config`` context).
     verbose : int, default=0
         >= 1: a progress bar over calls.
     desc : str or None, default=None
         Label of the progress report.
     blas_threads : int or None, default=1
+        BLAS threads inside each call (threadpoolctl); None leaves them as they are.
 
     Returns
     -------
     list
+        The results, in the order of ``arg_tuples``.
 
     Examples
     --------

@@ -62,7 +62,7 @@ def _grid_problem(seed, shapes, ks, snr_db=20.0, complex_=False):
     rng = np.random.default_rng(seed)
     factors = [_rand(rng, s, complex_) for s in shapes]
     X = np.zeros([n for _, n in shapes], dtype=complex if complex_ else float)
-    sup = [np.sort(rng.choice(n, k, replace=False)) for (_, n), k in zip(shapes, ks)]
+    sup = [np.sort(rng.choice(n, k, replace=False)) for (_, n), k in zip(shapes, ks, strict=True)]
     X[np.ix_(*sup)] = _rand(rng, tuple(ks), complex_)
     x = X.ravel()
     signal = _dense(factors) @ x
@@ -121,7 +121,7 @@ def test_kron_estep_on_pruned_factors(complex_):
     shapes = [(3, 6), (4, 5), (2, 4)]
     factors = [_rand(rng, s, complex_) for s in shapes]
     sups = [np.array([0, 2, 5]), np.array([1, 4]), np.array([0, 1, 3])]
-    sub = [f[:, sp] for f, sp in zip(factors, sups)]
+    sub = [f[:, sp] for f, sp in zip(factors, sups, strict=True)]
     cols = np.ravel_multi_index(np.ix_(*sups), [6, 5, 4]).ravel()
     H = _dense(factors)[:, cols]
     np.testing.assert_array_equal(H, _dense(sub))
@@ -158,8 +158,8 @@ def test_predictive_std_three_factors_after_pruning(complex_):
     assert sum(len(sp) for sp in sups) < 15  # something was pruned
     cols = np.ravel_multi_index(np.ix_(*sups), [6, 5, 4]).ravel()
     g = m.gamma_[cols]
-    np.testing.assert_allclose(g, _kron_list([gf[sp] for gf, sp in
-                                              zip(m.gamma_factors_, sups)]), rtol=1e-12)
+    g_fac = [gf[sp] for gf, sp in zip(m.gamma_factors_, sups, strict=True)]
+    np.testing.assert_allclose(g, _kron_list(g_fac), rtol=1e-12)
     Hd = _dense(factors)[:, cols]
     Sigma = np.linalg.inv(Hd.conj().T @ Hd / s2 + np.diag(1.0 / g))
     rng = np.random.default_rng(0)
@@ -251,7 +251,7 @@ def test_am_three_factor_sweep():
     g[2] = np.einsum("abc,a,b->c", D, 1 / g[0], 1 / g[1]) / 12
     n0, n1 = np.linalg.norm(g[0]), np.linalg.norm(g[1])
     want = [g[0] / n0, g[1] / n1, g[2] * n0 * n1]
-    for got, w in zip(m.gamma_factors_, want):
+    for got, w in zip(m.gamma_factors_, want, strict=True):
         np.testing.assert_allclose(got, w, rtol=1e-11)
 
 
@@ -290,7 +290,7 @@ def test_svd_mstep_three_factors_is_the_sequential_scheme():
     R = (S[0] * np.abs(Vt[0])).reshape(5, 3)
     U2, S2, Vt2 = np.linalg.svd(R)
     want = [np.abs(U[:, 0]), np.abs(U2[:, 0]), S2[0] * np.abs(Vt2[0])]
-    for got, w in zip(m.gamma_factors_, want):
+    for got, w in zip(m.gamma_factors_, want, strict=True):
         np.testing.assert_allclose(got, w, rtol=1e-10)
 
 

@@ -79,10 +79,10 @@ def _direct_channels(scn, m, d, cl_a, cl_b, alpha_a, alpha_2):
     def ula(n, fr):
         return np.exp(1j * np.pi * np.arange(n) * fr) / np.sqrt(n)
 
-    H1 = np.sqrt(scn.n_ms * scn.n_irs / L) * np.outer(
-        sum(a * ula(scn.n_irs, f[i]) for a, i in zip(alpha_a, cl_a)), ula(scn.n_ms, f[m]).conj())
-    H2 = np.sqrt(scn.n_bs * scn.n_irs / L) * np.outer(
-        sum(a * ula(scn.n_bs, f[i]) for a, i in zip(alpha_2, cl_b)), ula(scn.n_irs, f[d]).conj())
+    irs_arrival = sum(a * ula(scn.n_irs, f[i]) for a, i in zip(alpha_a, cl_a, strict=True))
+    bs_arrival = sum(a * ula(scn.n_bs, f[i]) for a, i in zip(alpha_2, cl_b, strict=True))
+    H1 = np.sqrt(scn.n_ms * scn.n_irs / L) * np.outer(irs_arrival, ula(scn.n_ms, f[m]).conj())
+    H2 = np.sqrt(scn.n_bs * scn.n_irs / L) * np.outer(bs_arrival, ula(scn.n_irs, f[d]).conj())
     return np.stack([H2 @ np.diag(scn.irs_configs[:, k]) @ H1 for k in range(scn.n_configs)])
 
 

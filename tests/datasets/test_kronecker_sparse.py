@@ -61,9 +61,8 @@ def test_seed_determinism():
     a = make_kronecker_sparse([(4, 6), (3, 5)], 2, 20, random_state=7)
     b = make_kronecker_sparse([(4, 6), (3, 5)], 2, 20, random_state=np.random.default_rng(7))
     c = make_kronecker_sparse([(4, 6), (3, 5)], 2, 20, random_state=8)
-    for u, v in zip(a[:3], b[:3]):
-        for p, q in zip(u if isinstance(u, list) else [u], v if isinstance(v, list) else [v]):
-            np.testing.assert_array_equal(p, q)
+    for p, q in zip(a[0] + list(a[1:3]), b[0] + list(b[1:3]), strict=True):
+        np.testing.assert_array_equal(p, q)
     assert a[3] == b[3]
     assert not np.array_equal(a[1], c[1])
 

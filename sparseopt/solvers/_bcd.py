@@ -151,6 +151,13 @@ class BlockCoordinateDescent:
         drops. This is the superlinear phase after active-set identification; it lands on the
         exact solution (gap ~ 1e-12) but on the benchmark designs the signs settle only near
         the end, so it is off by default (it cost up to 1.4x there).
+    krylov : bool, default=False
+        GraphQuadratic only (``partition='tree'`` or ``'color'``, ``selection='cyclic'``,
+        ``update='message_passing'``): use one symmetric sweep over the forest blocks (forward,
+        then backward, each block solved exactly by message passing) as the preconditioner of
+        conjugate gradients instead of repeating the sweeps. Same fixed point, far fewer
+        passes on ill-conditioned graphs (about 7x fewer on the paper's lattice); ``max_iter``
+        then counts CG iterations (None: 1000).
     max_iter : int or None, default=None
         Outer iterations (working sets), or block updates in paper mode. None: 100 outer
         iterations, or ``1000 * ceil(n_features / block_size)`` updates.
@@ -223,7 +230,7 @@ class BlockCoordinateDescent:
 
     def __init__(self, selection="gsl", partition="fixed", block_size=1, update="gradient", *,
                  working_set="auto", p0=10, anderson=5, screening=True, polish=False,
-                 max_iter=None,
+                 krylov=False, max_iter=None,
                  max_epochs=50_000, tol=1e-6, gap_freq=None, random_state=None, verbose=0):
         self.selection = selection
         self.partition = partition
@@ -234,6 +241,7 @@ class BlockCoordinateDescent:
         self.anderson = anderson
         self.screening = screening
         self.polish = polish
+        self.krylov = krylov
         self.max_iter = max_iter
         self.max_epochs = max_epochs
         self.tol = tol
@@ -249,7 +257,8 @@ class BlockCoordinateDescent:
     def get_params(self, deep=True):
         """Constructor parameters (so estimators holding a solver can be cloned)."""
         names = ("selection", "partition", "block_size", "update", "working_set", "p0",
-                 "anderson", "screening", "polish", "max_iter", "max_epochs", "tol", "gap_freq",
+                 "anderson", "screening", "polish", "krylov", "max_iter", "max_epochs", "tol",
+                 "gap_freq",
                  "random_state", "verbose")
         return {name: getattr(self, name) for name in names}
 
@@ -438,6 +447,11 @@ class BlockCoordinateDescent:
         if self.block_size is not None and not isinstance(self.block_size, numbers.Integral):
             raise ValueError(f"block_size must be None or an int, got {self.block_size!r}.")
         tol = check_nonnegative("tol", self.tol)
+        if self.krylov not in (True, False):
+            raise ValueError(f"krylov must be True or False, got {self.krylov!r}.")
+        if self.krylov and self.selection != "cyclic":
+            raise ValueError(f"krylov=True sweeps the fixed forest partition symmetrically: it "
+                             f"needs selection='cyclic', got selection={self.selection!r}.")
         size = None if self.block_size is None else int(self.block_size)
         if self.partition == "color":
             from ._forest import color_partition
@@ -445,6 +459,13 @@ class BlockCoordinateDescent:
             ptr, nodes = color_partition(A)
         else:
             ptr, nodes = forest_partition(A, max_size=size)
+        if self.krylov:
+            from ._forest import ForestPCG
+
+            max_iter = self.max_iter if self.max_iter is not None else 1000
+            x, it, converged, hist = ForestPCG(A, ptr, nodes).solve(b, x0, tol=tol,
+                                                                     max_iter=max_iter)
+            return x, self._graph_result(ptr, it, converged, hist, max_iter)
         # default budget: 1000 sweeps over the forests
         max_iter = self.max_iter if self.max_iter is not None else 1000 * (len(ptr) - 1)
         # greedy rules grow a fresh maximal forest each iteration (the paper's greedy tree);
@@ -454,16 +475,22 @@ class BlockCoordinateDescent:
             A, b, x0, block_ptr=ptr, block_nodes=nodes, selection=self.selection,
             max_iter=max_iter, tol=tol, random_state=self.random_state,
             record="every" if self.gap_freq == 1 else None, greedy_tree=greedy, max_size=size)
-        result = BCDResult(n_iter=it, n_epochs=it // max(len(ptr) - 1, 1), n_updates=it,
+        return x, self._graph_result(ptr, it, converged, hist, max_iter)
+
+    def _graph_result(self, ptr, it, converged, hist, max_iter):
+        n_blocks = max(len(ptr) - 1, 1)
+        sweeps = it * (2 * n_blocks - 1) if self.krylov else it
+        result = BCDResult(n_iter=it, n_epochs=sweeps // n_blocks, n_updates=sweeps,
                            converged=converged, dual_gap=np.inf,
                            rel_gap=float(hist["criterion"][-1]),
-                           effective_selection=self.selection, history=hist)
+                           effective_selection="cyclic+cg" if self.krylov else self.selection,
+                           history=hist)
         result.n_blocks = len(ptr) - 1
         if not converged:
             warnings.warn(f"BlockCoordinateDescent did not converge within max_iter={max_iter} "
                           f"to tol={self.tol}: final relative residual {result.rel_gap:.3e}.",
-                          ConvergenceWarning, stacklevel=3)
-        return x, result
+                          ConvergenceWarning, stacklevel=4)
+        return result
 
     def _p0(self, datafit, y, fit_intercept):
         """Objective at w = 0 with the best intercept (if any)."""

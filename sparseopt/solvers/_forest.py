@@ -152,3 +152,96 @@ def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cy
                 converged = True
                 break
     return x, it, converged, {k: np.asarray(v) for k, v in hist.items()}
+
+
+class ForestPCG:
+    """Conjugate gradients preconditioned by a symmetric sweep of exact forest-block solves.
+
+    The preconditioner is one block symmetric Gauss-Seidel sweep on ``A z = r`` from ``z = 0``:
+    the forest blocks forward, then backward (the largest block in the middle, solved once),
+    each block solved exactly by tree elimination (message passing). It is symmetric positive
+    definite, so CG converges; on lattices it roughly halves the iterations of plain CG (and
+    needs ~7x fewer passes than forest block coordinate descent).
+
+    Set-up (once per matrix, shared by all right-hand sides): the nodes are renumbered so that
+    every forest is a run of consecutive nodes in breadth-first order, and every tree is
+    factorised (the pivots depend on ``A`` only).
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix, SPD (checked by the caller)
+    block_ptr, block_nodes : ndarray of int64
+        A partition into forests (e.g. :func:`forest_partition`); a block with a cycle raises
+        ValueError.
+    """
+
+    def __init__(self, A, block_ptr, block_nodes):
+        import scipy.sparse as sp
+
+        from ._kernels_forest import forest_factor, tree_orders
+
+        A = sp.csr_matrix(A)
+        n = A.shape[0]
+        self.n = n
+        nb = len(block_ptr) - 1
+        orders, _, _ = prepare_blocks(A, block_ptr, block_nodes)  # raises on a cycle
+        sizes = np.diff(block_ptr)
+        # largest block last: it is solved once, in the middle of the symmetric sweep
+        ranks = np.argsort(sizes, kind="stable")
+        perm = np.concatenate([block_nodes[block_ptr[k]:block_ptr[k + 1]][orders[k]]
+                               for k in ranks]) if nb else np.zeros(0, dtype=np.int64)
+        ptr = np.concatenate([[0], np.cumsum(sizes[ranks])]).astype(np.int64)
+        Ap = A[perm][:, perm].tocsr()
+        Ap.sort_indices()
+        block_id = np.repeat(np.arange(nb), np.diff(ptr))
+        coo = Ap.tocoo()
+        between = block_id[coo.row] != block_id[coo.col]
+        Off = sp.csr_matrix((coo.data[between], (coo.row[between], coo.col[between])),
+                            shape=Ap.shape)
+        Off.sort_indices()
+        self.perm = perm.astype(np.int64)
+        self.block_ptr = ptr
+        self.csr = (Ap.indptr.astype(np.int64), Ap.indices.astype(np.int64),
+                    Ap.data.astype(np.float64))
+        self.off = (Off.indptr.astype(np.int64), Off.indices.astype(np.int64),
+                    Off.data.astype(np.float64))
+        ip, ix, dt = self.csr
+        self.orders = np.empty(n, dtype=np.int64)
+        self.parents = np.empty(n, dtype=np.int64)
+        self.couplings = np.empty(n)
+        in_block = np.full(n, -1, dtype=np.int64)
+        for k in range(nb):
+            lo, hi = ptr[k], ptr[k + 1]
+            blk = np.arange(lo, hi, dtype=np.int64)
+            in_block[blk] = np.arange(hi - lo)
+            o, p, c = tree_orders(ip, ix, dt, blk, in_block)
+            in_block[blk] = -1
+            self.orders[lo:hi], self.parents[lo:hi], self.couplings[lo:hi] = o, p, c
+        self.inv_pivot, self.ratio = forest_factor(Ap.diagonal().astype(np.float64), ptr,
+                                                   self.orders, self.parents, self.couplings)
+        self.seq = np.array(list(range(nb)) + list(range(nb - 2, -1, -1)), dtype=np.int64)
+
+    def solve(self, b, x0=None, *, tol=1e-8, max_iter=1000):
+        """Solve ``A x = b`` to ``||A x - b|| <= tol ||b||``.
+
+        Returns ``(x, n_iter, converged, history)`` with ``history['criterion']`` the relative
+        residual and ``history['objective']`` ``x^T A x / 2 - b^T x`` after every iteration.
+        """
+        from ._kernels_forest import forest_pcg
+
+        t0 = time.perf_counter()
+        b = np.asarray(b, dtype=np.float64)
+        bp = np.ascontiguousarray(b[self.perm])
+        x = np.zeros(self.n) if x0 is None else np.array(x0, dtype=np.float64)[self.perm]
+        residuals = np.empty(int(max_iter) + 1)
+        objectives = np.empty(int(max_iter) + 1)
+        it = forest_pcg(*self.csr, *self.off, bp, x, self.block_ptr, self.orders, self.parents,
+                        self.couplings, self.inv_pivot, self.ratio, self.seq, float(tol),
+                        int(max_iter), residuals, objectives)
+        out = np.empty(self.n)
+        out[self.perm] = x
+        crit = residuals[:it + 1]
+        hist = {"iter": np.arange(it + 1), "objective": objectives[:it + 1],
+                "criterion": crit, "time": np.full(it + 1, np.nan)}
+        hist["time"][-1] = time.perf_counter() - t0
+        return out, it, bool(crit[-1] <= tol), hist

@@ -216,3 +216,147 @@ def greedy_coloring(indptr, indices, order):
             if j != i and color[j] >= 0:
                 banned[color[j]] = False
     return color
+
+
+@njit(cache=True)
+def forest_factor(diag, block_ptr, orders, parents, couplings):
+    """Tree Cholesky of every contiguous forest block: ``(inv_pivot, ratio)`` per node.
+
+    Elimination from the leaves: ``P_parent -= a^2 / P``; ``ratio = a / P`` (``a`` the coupling
+    to the parent). The pivots depend on ``A`` only, so repeated solves reuse them.
+    """
+    n = diag.shape[0]
+    P = diag.copy()
+    inv_pivot = np.empty(n)
+    ratio = np.zeros(n)
+    for k in range(block_ptr.shape[0] - 1):
+        lo = block_ptr[k]
+        hi = block_ptr[k + 1]
+        for t in range(hi - 1, lo - 1, -1):
+            a = orders[t] + lo
+            pa = parents[orders[t] + lo]
+            if pa >= 0:
+                ratio[a] = couplings[a] / P[a]
+                P[pa + lo] -= couplings[a] * ratio[a]
+        for i in range(lo, hi):
+            inv_pivot[i] = 1.0 / P[i]
+    return inv_pivot, ratio
+
+
+@njit(cache=True)
+def _contiguous_tree_solve(indptr, indices, data, lo, hi, orders, parents, couplings, inv_pivot,
+                           ratio, z, g, h, update_g):
+    """Exact block solve ``A_bb d = -g_b`` for the forest on nodes ``lo .. hi - 1`` (factored).
+
+    ``z_b += d``; with ``update_g`` the gradient ``g = A z - r`` of the *other* blocks is kept
+    current through ``(indptr, indices, data)``, the couplings between different blocks only
+    (the exact solve sets ``g_b`` to zero). The last block of
+    a sweep skips it. ``h`` is scratch of length n.
+    """
+    for i in range(lo, hi):
+        h[i] = -g[i]
+    for t in range(hi - 1, lo - 1, -1):
+        a = orders[t] + lo
+        pa = parents[a]
+        if pa >= 0:
+            h[pa + lo] -= ratio[a] * h[a]
+    for t in range(lo, hi):
+        a = orders[t] + lo
+        pa = parents[a]
+        if pa < 0:
+            h[a] = h[a] * inv_pivot[a]
+        else:
+            h[a] = (h[a] - couplings[a] * h[pa + lo]) * inv_pivot[a]
+    for i in range(lo, hi):
+        d = h[i]
+        z[i] += d
+        if update_g:
+            g[i] = 0.0  # the exact block solve zeroes the block's own gradient
+            if d != 0.0:
+                for p in range(indptr[i], indptr[i + 1]):
+                    g[indices[p]] += data[p] * d
+
+
+@njit(cache=True)
+def forest_pcg(indptr, indices, data, off_indptr, off_indices, off_data, b, x, block_ptr, orders,
+               parents, couplings, inv_pivot, ratio, seq, tol, max_iter, residuals, objectives):
+    """Conjugate gradients on ``A x = b`` preconditioned by one symmetric forest sweep.
+
+    The nodes are numbered so that every forest block is a run of consecutive nodes
+    (``block_ptr``), ``(indptr, indices, data)`` is ``A`` in CSR and ``off_*`` its entries
+    between different blocks; ``orders``/``parents``/``couplings`` are the blocks' tree orders
+    concatenated (positions relative to the block start) and ``inv_pivot``/``ratio`` their
+    factorisation (:func:`forest_factor`). The preconditioner ``z = M^{-1} r``
+    is block Gauss-Seidel on ``A z = r`` from ``z = 0`` over the blocks in ``seq`` (forward then
+    backward: symmetric, so ``M`` is symmetric positive definite), each block solved exactly by
+    message passing. Stops at ``||b - A x|| <= tol ||b||``; ``residuals[k]`` and
+    ``objectives[k]`` receive the relative residual and ``x^T A x / 2 - b^T x`` after iteration
+    ``k`` (arrays of length ``max_iter + 1``). Returns the iterations.
+    """
+    n = b.shape[0]
+    h = np.empty(n)
+    r = np.empty(n)
+    z = np.empty(n)
+    g = np.empty(n)
+    p = np.empty(n)
+    q = np.empty(n)
+    bnorm = 0.0
+    for i in range(n):
+        bnorm += b[i] * b[i]
+    bnorm = max(np.sqrt(bnorm), 1e-300)
+    rr = 0.0
+    obj = 0.0
+    for i in range(n):  # r = b - A x
+        s = b[i]
+        for t in range(indptr[i], indptr[i + 1]):
+            s -= data[t] * x[indices[t]]
+        r[i] = s
+        rr += s * s
+        obj -= 0.5 * x[i] * (s + b[i])  # x^T A x / 2 - b^T x = -x^T (r + b) / 2
+    residuals[0] = np.sqrt(rr) / bnorm
+    objectives[0] = obj
+    if residuals[0] <= tol:
+        return 0
+    rz_old = 0.0
+    for it in range(1, max_iter + 1):
+        for i in range(n):
+            z[i] = 0.0
+            g[i] = -r[i]
+        ns = seq.shape[0]
+        for s_idx in range(ns):
+            k = seq[s_idx]
+            lo = block_ptr[k]
+            hi = block_ptr[k + 1]
+            _contiguous_tree_solve(off_indptr, off_indices, off_data, lo, hi, orders, parents,
+                                   couplings, inv_pivot, ratio, z, g, h, s_idx < ns - 1)
+        rz = 0.0
+        for i in range(n):
+            rz += r[i] * z[i]
+        if it == 1:
+            for i in range(n):
+                p[i] = z[i]
+        else:
+            beta = rz / rz_old
+            for i in range(n):
+                p[i] = z[i] + beta * p[i]
+        rz_old = rz
+        pq = 0.0
+        for i in range(n):  # q = A p
+            s = 0.0
+            for t in range(indptr[i], indptr[i + 1]):
+                s += data[t] * p[indices[t]]
+            q[i] = s
+            pq += p[i] * s
+        alpha = rz / pq
+        rr = 0.0
+        obj = 0.0
+        for i in range(n):
+            x[i] += alpha * p[i]
+            r[i] -= alpha * q[i]
+            rr += r[i] * r[i]
+            obj -= 0.5 * x[i] * (r[i] + b[i])
+        residuals[it] = np.sqrt(rr) / bnorm
+        objectives[it] = obj
+        if residuals[it] <= tol:
+            return it
+    return max_iter

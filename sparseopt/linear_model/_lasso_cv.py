@@ -5,7 +5,6 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._parallel import parallel_map
@@ -133,6 +132,8 @@ class LassoCV(RegressorMixin, BaseEstimator):
             alphas = _check_alphas(self.alphas)
         bcd = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
                              max_iter=self.max_iter, verbose=0)
+        from sklearn.model_selection import check_cv  # lazy: keeps the first import light
+
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
         mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)

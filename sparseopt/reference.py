@@ -65,19 +65,69 @@ def logistic_l1_reference(X, y, alpha, *, fit_intercept=False):
     return np.asarray(w.value).ravel(), intercept, float(prob.value)
 
 
+def multinomial_group_reference(X, y, alpha, *, fit_intercept=False):
+    """Solve the row-group L1 multinomial logistic problem with cvxpy.
+
+    ``(1/n) sum_i [lse(z_i) - z_{i, y_i}] + alpha sum_j ||W_j||_2`` with ``Z = X W + b``
+    (``W`` of shape (n_features, n_classes), ``b`` unpenalised).
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Class labels (any values; classes sorted as by ``np.unique``).
+    alpha : float
+    fit_intercept : bool, default=False
+
+    Returns
+    -------
+    coef : ndarray of shape (n_classes, n_features)
+        ``W.T``, as ``SparseLogisticRegression.coef_``.
+    intercept : ndarray of shape (n_classes,)
+    objective : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparseopt.reference import multinomial_group_reference
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 4)); y = np.argmax(X[:, :3], axis=1)
+    >>> coef, b, obj = multinomial_group_reference(X, y, 0.05)
+    >>> coef.shape, bool(obj < np.log(3))
+    ((3, 4), True)
+    """
+    import cvxpy as cp
+
+    classes, yi = np.unique(np.asarray(y), return_inverse=True)
+    X = X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=np.float64)
+    n, p = X.shape
+    K = classes.size
+    Y = np.eye(K)[yi]
+    W = cp.Variable((p, K))
+    b = cp.Variable(K) if fit_intercept else np.zeros(K)
+    Z = X @ W + (cp.reshape(b, (1, K), order="C") if fit_intercept else 0)
+    loss = cp.sum(cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(Y, Z), axis=1)) / n
+    problem = cp.Problem(cp.Minimize(loss + alpha * cp.sum(cp.norm(W, 2, axis=1))))
+    _solve(problem)
+    intercept = np.asarray(b.value, dtype=float) if fit_intercept else np.zeros(K)
+    return np.asarray(W.value).T, intercept, float(problem.value)
+
+
 def reference_solve(estimator, X, y):
     """Solve the problem a (fitted or unfitted) estimator defines, with cvxpy.
 
     Parameters
     ----------
     estimator : Lasso or SparseLogisticRegression
+        Binary or multinomial (row-group penalty) logistic regression; Lasso with or without
+        ``positive``.
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
 
     Returns
     -------
-    coef : ndarray of shape (n_features,)
-    intercept : float
+    coef : ndarray of shape (n_features,), or (n_classes, n_features) for multinomial
+    intercept : float, or ndarray of shape (n_classes,) for multinomial
     objective : float
 
     Examples
@@ -97,11 +147,15 @@ def reference_solve(estimator, X, y):
     y = np.asarray(y)
     if isinstance(estimator, Lasso):
         return lasso_reference(X, y.astype(np.float64), float(estimator.alpha),
-                               fit_intercept=estimator.fit_intercept)
+                               fit_intercept=estimator.fit_intercept,
+                               positive=bool(getattr(estimator, "positive", False)))
     if isinstance(estimator, SparseLogisticRegression):
         classes = np.unique(y)
+        if len(classes) > 2:
+            return multinomial_group_reference(X, y, float(estimator.alpha),
+                                               fit_intercept=estimator.fit_intercept)
         if len(classes) != 2:
-            raise ValueError("reference_solve supports binary classification only.")
+            raise ValueError("SparseLogisticRegression needs at least two classes in y.")
         y_pm = np.where(y == classes[1], 1.0, -1.0)
         return logistic_l1_reference(X, y_pm, float(estimator.alpha),
                                      fit_intercept=estimator.fit_intercept)

@@ -118,3 +118,28 @@ def test_bad_alpha(small_classification):
     X, y = small_classification
     with pytest.raises(ValueError, match="alpha"):
         SparseLogisticRegression(alpha=-0.1).fit(X, y)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_multinomial_reference_solve(fit_intercept):
+    """reference_solve certifies a multinomial fit (and a non-negative Lasso fit)."""
+    pytest.importorskip("cvxpy")
+    from sparseopt.linear_model import Lasso
+    from sparseopt.reference import reference_solve
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((80, 6))
+    y = np.argmax(X[:, :4] + 0.3 * rng.standard_normal((80, 4)), axis=1)
+    clf = SparseLogisticRegression(alpha=0.03, fit_intercept=fit_intercept, tol=1e-10).fit(X, y)
+    coef, b, obj = reference_solve(clf, X, y)
+    np.testing.assert_allclose(clf.coef_, coef, atol=2e-4)
+    # intercepts are defined up to a common shift (softmax invariance)
+    np.testing.assert_allclose(clf.intercept_ - clf.intercept_.mean(), b - b.mean(), atol=2e-4)
+    Z = X @ clf.coef_.T + clf.intercept_
+    Y = np.eye(4)[y]
+    ours = np.mean(np.log(np.exp(Z).sum(1)) - (Z * Y).sum(1)) + 0.03 * np.linalg.norm(
+        clf.coef_, axis=0).sum()
+    assert ours <= obj + 1e-7 * abs(obj)
+    reg = Lasso(alpha=0.05, positive=True, tol=1e-10).fit(X, X[:, 0] - X[:, 1])
+    w, _, _ = reference_solve(reg, X, X[:, 0] - X[:, 1])
+    assert np.all(w >= -1e-8) and np.allclose(w, reg.coef_, atol=1e-5)

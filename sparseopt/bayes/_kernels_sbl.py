@@ -83,8 +83,7 @@ def svd_krosbl2(H1, H2, Y, sigma2, learn, max_iter, tol, prune1, prune2, prune_a
                 power):
     """The SVD-KroSBL iteration for two factors (see ``KroneckerSBL.fit``).
 
-    ``power``: 0 LAPACK SVD, 1 warm-started power iteration, 2 LAPACK when the unfolded matrix
-    has a dimension <= 64 ('auto'). Returns ``(sup1, sup2, g1, g2, sigma2, n_iter, converged,
+    ``power``: 0 LAPACK SVD every time, 1 warm-started power iteration (LAPACK when cold). Returns ``(sup1, sup2, g1, g2, sigma2, n_iter, converged,
     cost, change, noise, n_active)`` (histories of length ``n_iter``).
     """
     M = Y.shape[0] * Y.shape[1]
@@ -129,8 +128,7 @@ def svd_krosbl2(H1, H2, Y, sigma2, learn, max_iter, tol, prune1, prune2, prune_a
             sigma2 = max((resid2 + sigma2 * trace) / M, floor)
         D = np.abs(Mu) ** 2 + S
         D = np.maximum(D, 0.0)
-        use_power = power == 1 or (power == 2 and min(D.shape[0], D.shape[1]) > 64)
-        u, s, v = _top_triplet(D, v_state, warm, use_power)
+        u, s, v = _top_triplet(D, v_state, warm, power == 1)
         v_state = v
         warm = True
         g1 = np.maximum(u, _TINY)

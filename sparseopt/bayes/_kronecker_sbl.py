@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..operators import KroneckerOperator
 from ._estep import kron_estep
 from ._sbl import check_complex_array
+from ..utils._progress import progress
 
 _TINY = np.finfo(float).tiny
 
@@ -373,6 +374,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             for key, v in zip(("cost", "gamma_change", "noise_variance", "n_active"), hk,
                               strict=True):
                 hist[key] = list(v)
+        report = progress(total=self.max_iter, desc=f"KroSBL-{self.method}",
+                          verbose=self.verbose)
         for it in (() if fast else range(1, self.max_iter + 1)):
             g_old = list(gammas)
             keeps = [None] * I
@@ -398,11 +401,11 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             hist["gamma_change"].append(change)
             hist["noise_variance"].append(sigma2)
             hist["n_active"].append(int(np.prod([len(sp) for sp in supports])))
-            if self.verbose:
-                print(f"[KroSBL-{self.method}] iter {it}: cost {cost:.6e} change {change:.3e}")
+            report.update(cost=cost, change=change, active=hist["n_active"][-1])
             if change < self.tol:
                 converged = True
                 break
+        report.close()
         if not converged:
             warnings.warn(f"KroneckerSBL did not converge within max_iter={self.max_iter} to "
                           f"tol={self.tol}.", ConvergenceWarning, stacklevel=2)

@@ -11,6 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._estep import dense_estep
+from ..utils._progress import progress
 
 
 def _is_complex(X):
@@ -148,6 +149,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         hist = {k: [] for k in ("cost", "gamma_change", "noise_variance", "n_active")}
         converged = False
         it = 0
+        report = progress(total=self.max_iter, desc="SBL", verbose=self.verbose)
         for it in range(1, self.max_iter + 1):
             g_old = np.zeros(N)
             g_old[active] = gamma
@@ -173,11 +175,11 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             hist["gamma_change"].append(change)
             hist["noise_variance"].append(sigma2)
             hist["n_active"].append(len(active))
-            if self.verbose:
-                print(f"[SBL] iter {it}: cost {cost:.6e} change {change:.3e} active {len(active)}")
+            report.update(cost=cost, change=change, active=len(active))
             if change < self.tol:
                 converged = True
                 break
+        report.close()
         if not converged:
             warnings.warn(f"SparseBayesianRegression did not converge within max_iter="
                           f"{self.max_iter} to tol={self.tol}.", ConvergenceWarning, stacklevel=2)

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..datafits import GraphQuadratic
 from ..solvers import BlockCoordinateDescent
+from ..utils._progress import progress
 
 
 def harmonic_system(W, labelled, Y_l):
@@ -76,6 +77,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
     tol : float, default=1e-8
         Relative residual ``||A f - b|| <= tol ||b||`` per class.
     verbose : int, default=0
+        >= 1: report each class's solve (a tqdm bar when tqdm is installed).
 
     Attributes
     ----------
@@ -201,6 +203,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                 from ..solvers._forest import ForestPCG
 
                 pcg = ForestPCG(A_r, *partition)  # set up once, shared by the classes
+            report = progress(total=K, desc="LabelPropagation", verbose=self.verbose)
             for c in range(K):
                 if pcg is not None:
                     f, it, converged, _ = pcg.solve(B[idx, c], tol=self.tol, max_iter=per_class)
@@ -217,6 +220,9 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                                   ConvergenceWarning, stacklevel=2)
                 F[U[idx], c] = f
                 n_iter += res.n_iter
+                report.update(klass=str(classes[c]), n_iter=int(res.n_iter),
+                              converged=bool(res.converged))
+            report.close()
             F[U[~reach]] = 1.0 / K
         F = np.maximum(F, 0.0)
         s = F.sum(axis=1, keepdims=True)

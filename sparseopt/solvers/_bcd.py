@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..penalties import L1, GroupL2
+from ..utils._progress import progress
 from ..utils._convergence import gap_from_predictor
 from ..utils._validation import check_choice, check_nonnegative, check_positive_int
 from ._blocks import make_partition
@@ -403,12 +404,17 @@ class BlockCoordinateDescent:
                                 "support_size")}
         t_start = time.perf_counter()
         state.update(hist=hist, t_start=t_start, P0=P0, tol=tol)
-        if group:
-            self._run_group(state, result, tol, P0, paper_mode)
-        elif paper_mode:
-            self._run_paper_mode(state, result, tol, P0)
-        else:
-            self._run_working_set(state, result, tol, P0)
+        state["report"] = progress(total=None if paper_mode else self._max_iter(state),
+                                   desc="BCD", verbose=self.verbose)
+        try:
+            if group:
+                self._run_group(state, result, tol, P0, paper_mode)
+            elif paper_mode:
+                self._run_paper_mode(state, result, tol, P0)
+            else:
+                self._run_working_set(state, result, tol, P0)
+        finally:
+            state["report"].close()
 
         result.history = {k: np.asarray(v) for k, v in hist.items()}
         result.n_extrapolations = state.get("n_extrapolations", 0)
@@ -748,9 +754,8 @@ class BlockCoordinateDescent:
         result.dual_gap = gap
         result.rel_gap = gap / P0 if P0 > 0 else gap
         self._record(state, t, primal, gap, ws_size)
-        if self.verbose:
-            print(f"[BCD] iter {t:4d}  objective {primal:.10e}  gap {gap:.3e}  "
-                  f"ws {ws_size}  support {np.count_nonzero(w)}")
+        state["report"].update(objective=primal, gap=gap, ws=ws_size,
+                               support=int(np.count_nonzero(w)))
         if gap <= state["tol"] * P0 or gap == 0.0:
             result.converged = True
         return grad, gap, best

@@ -10,6 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..datafits._multinomial import Multinomial
 from ._bcd import _prepare_design
+from ..utils._progress import progress
 
 
 def multinomial_objective(X, Y, W, b, alpha):
@@ -64,14 +65,14 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
     converged = False
     epochs = 0
     gap = np.inf
+    report = progress(total=max_iter, desc="Multinomial BCD", verbose=verbose)
     for it in range(max_iter):
         gap, primal = multinomial_gap(Xc, Y, Z, W, alpha)
         hist["iter"].append(it)
         hist["time"].append(time.perf_counter() - t0)
         hist["objective"].append(primal)
         hist["criterion"].append(max(gap, 0.0))
-        if verbose:
-            print(f"[Multinomial BCD] iter {it}: objective {primal:.10e} gap {gap:.3e}")
+        report.update(objective=primal, gap=gap)
         if gap <= tol * P0:
             converged = True
             break
@@ -80,6 +81,7 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
         multinomial_epochs(*kx, Y, Z, W, b, fit_intercept, Lrow, float(alpha), order,
                            gap_freq)
         epochs += gap_freq
+    report.close()
     if not converged:
         warnings.warn(f"Multinomial BCD did not converge within max_iter={max_iter} to "
                       f"tol={tol}: final relative gap {gap / P0:.3e}.", ConvergenceWarning,

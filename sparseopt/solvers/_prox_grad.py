@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..utils._convergence import gap_from_predictor
 from ..utils._validation import check_nonnegative, check_positive_int
+from ..utils._progress import progress
 
 
 @dataclass
@@ -184,6 +185,7 @@ class ProximalGradient:
         stable_support = 0
         w_prev = w.copy()
         Xw = Xz.copy()
+        report = progress(total=max_iter, desc="ProxGrad", verbose=self.verbose)
         for it in range(1, max_iter + 1):
             Fz = datafit.value(y, Xz)
             grad = np.asarray(X.T @ datafit.raw_grad(y, Xz)).ravel()
@@ -226,8 +228,7 @@ class ProximalGradient:
                 hist["criterion"].append(crit)
                 hist["n_restarts"].append(n_restarts)
                 result.criterion = crit
-                if self.verbose:
-                    print(f"[ProxGrad] iter {it:5d}  objective {obj:.10e}  criterion {crit:.3e}")
+                report.update(it - report.n, objective=obj, criterion=crit)
                 ref = scale if kind in ("dual_gap", "fenchel_young") else 1.0
                 if kind == "gradient":
                     ref = np.linalg.norm(np.asarray(X.T @ datafit.raw_grad(y, np.zeros(n))))
@@ -237,6 +238,7 @@ class ProximalGradient:
                 if done:
                     result.converged = True
                     break
+        report.close()
         result.n_iter = it
         result.step = 1.0 / L_cur
         result.history = {k: np.asarray(v) for k, v in hist.items()}

@@ -36,7 +36,7 @@ from sparseopt.dag import (
 
 SIZE = os.environ.get("SPARSEOPT_EXAMPLE_SIZE", "gallery")  # "small", "gallery" or "full"
 D, N_GRAPHS, N_JOBS = {"small": (10, 1, 1), "gallery": (10, 3, 1), "full": (50, 5, 2)}[SIZE]
-DAGMA = {k: v for k, v in DAGMA_DEFAULTS.items() if k != "domain_slack"}
+DAGMA = dict(DAGMA_DEFAULTS)
 METHODS = {"DAGMA": ("fixed", DAGMA), "CoLiDE-EV": ("equal", {}),
            "CoLiDE-NV": ("nonequal", {})}
 

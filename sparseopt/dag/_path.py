@@ -12,7 +12,7 @@ from ._objective import noise_scale_hat, score
 
 DAGMA_DEFAULTS = dict(alpha=0.02, n_stages=5, s=(1.0, 0.9, 0.8, 0.7, 0.6), warm_iter=30_000,
                       max_iter=60_000, mu_init=1.0, mu_factor=0.1, learning_rate=3e-4,
-                      beta1=0.99, beta2=0.999, tol=1e-6, check_every=1000, domain_slack=0.0)
+                      beta1=0.99, beta2=0.999, tol=1e-6, check_every=1000)
 
 
 @dataclass
@@ -98,7 +98,7 @@ def _stage(C, W, sigma, variance, mu, lam, s, K, lr, beta1, beta2, tol, check, f
 def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, mu_factor=0.1,
                  s=(1.0, 0.9, 0.8, 0.7), warm_iter=20_000, max_iter=70_000,
                  learning_rate=3e-4, beta1=0.99, beta2=0.999, tol=1e-6, check_every=1000,
-                 noise_scale_min=None, domain_slack=1e-6, max_retries=20, backend="auto",
+                 noise_scale_min=None, domain_slack=None, max_retries=20, backend="auto",
                  verbose=0):
     """Minimise ``mu_t [S(W, sigma) + alpha ||W||_1] + h_{s_t}(W)`` along DAGMA's central path.
 
@@ -108,6 +108,10 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
         ``C = Xc^T Xc / n`` (or a population covariance).
     variance : {'equal', 'nonequal', 'fixed'}
         CoLiDE-EV, CoLiDE-NV, or DAGMA's least squares (sigma held at 1).
+    domain_slack : float or None, default=None
+        Margin kept inside the log-det domain ``s I - W o W`` positive definite; None: 0 for
+        'fixed' (DAGMA's own rule, bit-identical to the dagma package) and 1e-6 for the
+        concomitant scores.
     backend : {'auto', 'numpy', 'numba'}
         'numpy' is the reference path; 'auto' picks 'numba' (fused inner loop).
     verbose : int, default=0
@@ -123,6 +127,8 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
     C = np.ascontiguousarray(cov, dtype=np.float64)
     d = C.shape[0]
     backend = "numba" if backend == "auto" else backend
+    if domain_slack is None:
+        domain_slack = 0.0 if variance == "fixed" else 1e-6
     s_list = list(map(float, s))[:n_stages]
     s_list += [s_list[-1]] * (n_stages - len(s_list))
     if noise_scale_min is None:

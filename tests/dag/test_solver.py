@@ -96,3 +96,17 @@ def test_dagma_parity(backend):
                                          s=list(DAGMA_DEFAULTS["s"]))
     assert np.abs(res.coef - W_ref).max() <= 1e-6
     np.testing.assert_array_equal(np.abs(res.coef) >= 0.3, np.abs(W_ref) >= 0.3)
+
+
+def test_dagma_defaults_are_estimator_parameters():
+    """``CoLiDE('fixed', **DAGMA_DEFAULTS)`` is valid and equals colide_solve with them."""
+    from sparseopt.dag import CoLiDE
+
+    params = {**DAGMA_DEFAULTS, "n_stages": 2, "warm_iter": 300, "max_iter": 300,
+              "check_every": 100}
+    est = CoLiDE("fixed", **params, w_threshold=0.0, enforce_dag=False)
+    assert est.get_params()["alpha"] == DAGMA_DEFAULTS["alpha"]
+    _, _, X = _data(seed=1, d=5, n=200, edges=5)
+    est.fit(X)
+    res = colide_solve(_cov(X - X.mean(0)), variance="fixed", **params)
+    np.testing.assert_allclose(est.coef_, res.coef, atol=1e-12)

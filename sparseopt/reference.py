@@ -205,3 +205,7 @@ def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadrat
     _solve(prob)
     intercept = float(b.value) if fit_intercept else 0.0
     return np.asarray(w.value).ravel(), intercept, float(prob.value)
+
+
+__all__ = ["group_lasso_reference", "lasso_reference", "logistic_l1_reference",
+           "multinomial_group_reference", "reference_solve"]

@@ -25,9 +25,10 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
 
     Parameters
     ----------
-    name : {'A', 'A_l1'}
+    name : {'A', 'A_l1', 'B', 'C', 'D', 'E'}
     n_samples, n_features : int, default=(1000, 10000)
-        The paper's sizes; smaller values give the same recipe at a test-friendly size.
+        The paper's sizes for A, A_l1 and B (C: square, ``n_features = n_samples``); smaller
+        values give the same recipe at a test-friendly size. D and E have fixed sizes.
     random_state : int, default=1
 
     Returns

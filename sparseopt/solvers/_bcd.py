@@ -125,17 +125,22 @@ class BlockCoordinateDescent:
     ----------
     selection : {'cyclic', 'random', 'lipschitz', 'gs', 'gsl', 'gsd', 'gsq'}, default='gsl'
         Which block to update (rules of Nutini et al. 2022; see Notes for what each maximises).
-    partition : {'fixed', 'order', 'sorted', 'avg', 'variable'}, default='fixed'
+    partition : {'fixed', 'order', 'sorted', 'avg', 'variable', 'tree', 'color'}, default='fixed'
         'fixed' (= 'order'): contiguous blocks; 'sorted': blocks of coordinates with similar
         Lipschitz constants (the paper's best fixed partition, recommended for greedy rules);
         'avg': blocks with similar average constants (smallest and largest interleaved);
         'variable': any ``block_size`` coordinates chosen afresh at every update.
+        GraphQuadratic only: 'tree' (forests of the graph, grown greedily; with 'gs'/'gsl' a
+        maximal forest is regrown every iteration, the paper's greedy tree) and 'color'
+        (independent sets, red-black on a lattice); ``block_size=None`` leaves them unbounded.
     block_size : int, default=1
         Coordinates per block (the paper's tau). Must not exceed ``n_features``.
-    update : {'gradient', 'matrix', 'newton'}, default='gradient'
+    update : {'gradient', 'matrix', 'newton', 'message_passing'}, default='gradient'
         'gradient': proximal step ``1/L_b``; 'matrix': minimise the quadratic bound with the block
         matrix ``H_b`` (exact for least squares); 'newton': the block Hessian with an Armijo
-        backtracking line search (identical to 'matrix' for least squares).
+        backtracking line search (identical to 'matrix' for least squares);
+        'message_passing' (GraphQuadratic, forest blocks): the exact block solve by tree
+        elimination in O(|b|); a block whose graph has a cycle is refused.
     working_set : {'auto', True, False}, default='auto'
         Working-set outer loop (on for a nonzero penalty with 'auto'). Off is "paper mode": one
         iteration is one block update over all coordinates.

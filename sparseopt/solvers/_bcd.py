@@ -195,7 +195,11 @@ class BlockCoordinateDescent:
     - 'gsq' (Gauss-Southwell-quadratic): ``g_b^T H_b^{-1} g_b / 2``, the decrease of the matrix
       step (with a penalty: of the exact proximal block model), ``H_b`` cached per fixed block.
       With variable blocks the best ``tau``-sparse step is NP-hard; it is approximated by
-      iterative hard thresholding of the global quadratic model (up to 10 passes over X).
+      greedy forward selection on the global quadratic model (orthogonal matching pursuit:
+      add the coordinate with the best GS-q score at the model gradient, re-minimise the
+      model over the chosen ones, repeat; ``tau`` passes over the working set's columns).
+      Iterative hard thresholding of that model, started from the GS-L block, was tried
+      first and never left its starting support (it reduced to 'gsl').
 
     With variable blocks the same per-coordinate scores are ranked and the top ``block_size``
     taken ('gsl' then uses ``d_j = L_j``, reported as ``effective_selection='gsd(L)'``).
@@ -608,17 +612,9 @@ class BlockCoordinateDescent:
                 Lb[:n_blocks], Hblocks = _block_constants(state, ws, blk_ptr, blk_pos, tau_eff)
         greedy = self.selection in ("gs", "gsl", "gsd", "gsq")
         Hcache = np.zeros((1, 1, 1))
-        mu_iht = 0.0
-        if self.selection == "gsq" and m > 0:
-            if variable:
-                Xws = state["X"][:, ws]
-                lam = (float(np.linalg.norm(Xws.toarray() if sp.issparse(Xws) else Xws, 2)) ** 2
-                       * state["curv"] / state["y"].shape[0])
-                mu_iht = 1.0 / max(lam, 1e-300)
-            elif tau_eff == 1:
-                Hcache = np.ascontiguousarray(Lb[:n_blocks].reshape(n_blocks, 1, 1))
-            else:
-                Hcache = Hblocks
+        if self.selection == "gsq" and m > 0 and not variable:
+            Hcache = (np.ascontiguousarray(Lb[:n_blocks].reshape(n_blocks, 1, 1))
+                      if tau_eff == 1 else Hblocks)
         use_gram = (greedy and state["df_code"] == 0 and not state["kernel_intercept"]
                     and m * m * 8 <= _GRAM_CAP_BYTES and m > 0)
         if use_gram:
@@ -639,7 +635,7 @@ class BlockCoordinateDescent:
                     blk_ptr=blk_ptr, blk_pos=blk_pos, Lb=Lb, n_blocks=n_blocks,
                     tau=tau_eff, variable=variable, G=G, use_gram=use_gram,
                     gvec=np.zeros(max(m, 1)), fast=fast, prox_newton=prox_newton,
-                    Hcache=Hcache, mu_iht=mu_iht)
+                    Hcache=Hcache)
 
     def _inner_updates(self, state, plan, n_updates):
         """Run ``n_updates`` block updates (the fast path runs whole epochs)."""
@@ -674,7 +670,7 @@ class BlockCoordinateDescent:
                       plan["Lb"], state["L"], state["Dg"], plan["variable"], plan["tau"],
                       _SEL_CODE[self.selection], _UPD_CODE[self.update], state["df_code"],
                       state["pen_code"], state["alpha"], state["curv"], n_updates, seed,
-                      plan["G"], plan["use_gram"], plan["gvec"], plan["Hcache"], plan["mu_iht"])
+                      plan["G"], plan["use_gram"], plan["gvec"], plan["Hcache"])
 
     # ------------------------------------------------------------------ working sets
     def _run_working_set(self, state, result, tol, P0):

@@ -495,67 +495,76 @@ def _gsq_block(H, nb, g, wb, pen, alpha):
 
 
 @njit(cache=True)
-def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, mu, tau,
-               score, bpos, w, pen, alpha):
-    """GSQ with variable blocks: iterative hard thresholding of the global quadratic model.
+def _greedy_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, tau,
+                  score, bpos, w, pen, alpha):
+    """GSQ with variable blocks: greedy forward selection on the global quadratic model.
 
-    Approximately minimises ``g^T d + d^T H d / 2 + psi(w + d) - psi(w)`` over ``tau``-sparse
-    ``d`` (H the global bound): ``d = H_tau(prox-gradient step with L_j)``, then up to 10
-    proximal steps ``d = H_tau(prox(w + d - mu (g + H d), mu alpha) - w)``, where ``H_tau``
-    keeps the ``tau`` entries with the largest ``L_j d_j^2``; the block is supp(d), padded
-    with the best remaining ``score`` entries.
+    Approximately maximises the decrease of ``g^T d + d^T H d / 2 + psi(w + d) - psi(w)`` over
+    ``tau``-sparse ``d`` (H the global bound, ``H_jj = L_j``): starting from ``d = 0``, add
+    the coordinate whose proximal 1-D step on the model gradient ``r = g + H d`` decreases
+    the model most (the GS-q score at ``r``, so the first pick is GS-L's), then re-minimise
+    the model over the chosen coordinates (cyclic proximal coordinate passes with the
+    columns of ``H``), and repeat. Unlike the top-``tau`` scores of GS-L this accounts for
+    the correlation of the chosen coordinates (orthogonal matching pursuit on the model).
+    ``score`` (GS-q at ``g``) pads the block if the model stops decreasing. Costs ``tau``
+    passes over the working set's columns.
     """
     m = ws.shape[0]
     d = np.zeros(m)
-    u = np.empty(m)
-    au = np.empty(m)
-    for k in range(m):
-        Lk = L[ws[k]]
-        wk = w[ws[k]]
-        u[k] = _prox1(pen, wk - gvec[k] / Lk, alpha / Lk) - wk if Lk > 0.0 else 0.0
-        # threshold by the decrease a change brings, L_j d_j^2, not by |d_j| (which favours
-        # columns with tiny norms when the L_j are spread)
-        au[k] = abs(u[k]) * np.sqrt(Lk) if Lk > 0.0 else 0.0
-    keep = np.empty(tau, dtype=np.int64)
-    cnt = _top_tau(au, m, tau, keep)
-    for a in range(cnt):
-        d[keep[a]] = u[keep[a]]
+    r = gvec[:m].copy()
+    chosen = np.zeros(m, dtype=np.bool_)
+    Hc = np.empty((tau, m))
     t = np.zeros(int(1.0 / inv_n + 0.5))  # one entry per sample
-    Hd = np.empty(m)
-    for _ in range(10):
+    nb = 0
+    for step in range(tau):
+        best = -1
+        best_score = 0.0
+        for k in range(m):
+            if chosen[k]:
+                continue
+            j = ws[k]
+            if L[j] <= 0.0:
+                continue
+            sk = _gsq1(pen, alpha, w[j] + d[k], r[k], L[j])
+            if sk > best_score:
+                best_score = sk
+                best = k
+        if best < 0:
+            break
+        chosen[best] = True
+        bpos[nb] = best
+        # column of H for the new coordinate, over the working set
         for i in range(t.shape[0]):
             t[i] = 0.0
+        _col_axpy(is_sparse, Xd, data, indices, indptr, ws[best], 1.0, t)
         for k in range(m):
-            if d[k] != 0.0:
-                _col_axpy(is_sparse, Xd, data, indices, indptr, ws[k], d[k], t)
-        for k in range(m):
-            Hd[k] = curv * inv_n * _col_dot(is_sparse, Xd, data, indices, indptr, ws[k], t)
-        for k in range(m):
-            wk = w[ws[k]]
-            u[k] = _prox1(pen, wk + d[k] - mu * (gvec[k] + Hd[k]), mu * alpha) - wk
-            Lk = L[ws[k]]
-            au[k] = abs(u[k]) * np.sqrt(Lk) if Lk > 0.0 else 0.0
-        cnt = _top_tau(au, m, tau, keep)
-        change = 0.0
-        new = np.zeros(m)
-        for a in range(cnt):
-            new[keep[a]] = u[keep[a]]
-        for k in range(m):
-            change += (new[k] - d[k]) ** 2
-            d[k] = new[k]
-        if change < 1e-20:
-            break
-    nb = 0
-    for k in range(m):
-        if d[k] != 0.0 and nb < tau:
-            bpos[nb] = k
-            nb += 1
+            Hc[nb, k] = curv * inv_n * _col_dot(is_sparse, Xd, data, indices, indptr, ws[k], t)
+        nb += 1
+        # re-minimise the model over the chosen coordinates
+        for _ in range(50):
+            moved = 0.0
+            for a in range(nb):
+                k = bpos[a]
+                j = ws[k]
+                c = Hc[a, k]
+                if c <= 0.0:
+                    continue
+                new = _prox1(pen, w[j] + d[k] - r[k] / c, alpha / c) - w[j]
+                delta = new - d[k]
+                if delta != 0.0:
+                    d[k] = new
+                    for i in range(m):
+                        r[i] += delta * Hc[a, i]
+                    moved = max(moved, c * delta * delta)
+            if moved <= 1e-30:
+                break
     if nb < tau:
         order = np.argsort(-score)
         for k in order:
             if nb >= tau:
                 break
-            if d[k] == 0.0:
+            if not chosen[k]:
+                chosen[k] = True
                 bpos[nb] = k
                 nb += 1
     return nb
@@ -564,7 +573,7 @@ def _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n, m
 @njit(cache=True)
 def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_intercept,
                 ws, blk_ptr, blk_pos, Lb, L, Dg, variable, tau, sel, upd, df, pen, alpha, curv,
-                n_updates, seed, G, use_gram, gvec, Hcache, mu_iht):
+                n_updates, seed, G, use_gram, gvec, Hcache):
     """Run ``n_updates`` block updates of BCD restricted to the coordinates ``ws``.
 
     Fixed partitions are given as ``blk_ptr``/``blk_pos`` (positions into ``ws``) with block
@@ -623,8 +632,8 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
                     score[k] = _gsq1(pen, alpha, w[j], gvec[k], L[j])
             if variable:
                 if sel == SEL_GSQ:
-                    nb = _iht_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv,
-                                    inv_n, mu_iht, tau, score, bpos, w, pen, alpha)
+                    nb = _greedy_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L,
+                                       curv, inv_n, tau, score, bpos, w, pen, alpha)
                 else:
                     nb = _top_tau(score, m, tau, bpos)
             else:

@@ -140,7 +140,7 @@ class BlockCoordinateDescent:
         matrix ``H_b`` (exact for least squares); 'newton': the block Hessian with an Armijo
         backtracking line search (identical to 'matrix' for least squares);
         'message_passing' (GraphQuadratic, forest blocks): the exact block solve by tree
-        elimination in O(|b|); a block whose graph has a cycle is refused.
+        elimination in ``O(|b|)``; a block whose graph has a cycle is refused.
     working_set : {'auto', True, False}, default='auto'
         Working-set outer loop (on for a nonzero penalty with 'auto'). Off is "paper mode": one
         iteration is one block update over all coordinates.

@@ -40,15 +40,22 @@ def _kron_change(new, old, keeps):
     """
     I = len(new)
     kept = [o if k is None else o[k] for o, k in zip(old, keeps, strict=True)]
-    diffs = [a - c for a, c in zip(new, kept, strict=True)]
+    # per factor, the Gram matrix of (kept, diff, new): term i uses kept before i, diff at i
+    grams = []
+    for a, c in zip(new, kept, strict=True):
+        vecs = (c, a - c, a)
+        grams.append([[float(u @ v) for v in vecs] for u in vecs])
 
-    def factor(i, k):
-        return kept[k] if k < i else (diffs[k] if k == i else new[k])
+    def role(i, k):
+        return 0 if k < i else (1 if k == i else 2)
 
     sq = 0.0
     for i in range(I):
         for j in range(I):
-            sq += float(np.prod([factor(i, k) @ factor(j, k) for k in range(I)]))
+            prod = 1.0
+            for k in range(I):
+                prod *= grams[k][role(i, k)][role(j, k)]
+            sq += prod
     # pruned entries: ||(x) old||^2 - ||(x) kept||^2, telescoped over the factors
     n_old = [o @ o for o in old]
     n_kept = [c @ c for c in kept]

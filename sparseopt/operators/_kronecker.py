@@ -58,6 +58,12 @@ class KroneckerOperator:
         if len(mats) == 2 and v.ndim == 1:  # (A (x) B) vec(V) = vec(A V B^T): two matmuls
             A, B = mats
             return (A @ v.reshape(in_dims[0], in_dims[1]) @ B.T).ravel()
+        if len(mats) == 3 and v.ndim == 1:  # three matmuls, no axis moves
+            A, B, C = mats
+            a, b, c = in_dims
+            T = (A @ v.reshape(a, b * c)).reshape(A.shape[0], b, c)
+            T = np.matmul(B, T)  # B applied to every (b, c) slice
+            return (T.reshape(-1, c) @ C.T).ravel()
         extra = v.shape[1:]
         T = v.reshape(tuple(in_dims) + extra)
         for i, A in enumerate(mats):

@@ -1,16 +1,13 @@
 """Binary logistic loss, labels in {-1, +1}, with 1/n scaling."""
 
 import numpy as np
-from scipy.special import expit, log_expit
+from scipy.special import expit, log_expit, xlogy
 
 from ._base import GLMDatafit
 
 
 def _xlogx(q):
-    out = np.zeros_like(q)
-    pos = q > 0
-    out[pos] = q[pos] * np.log(q[pos])
-    return out
+    return xlogy(q, q)  # 0 log 0 = 0
 
 
 class Logistic(GLMDatafit):
@@ -55,7 +52,7 @@ class Logistic(GLMDatafit):
         """Fenchel dual objective (``-inf`` outside its domain)."""
         n = y.shape[0]
         q = n * y * theta
-        if np.any(q < -1e-12) or np.any(q > 1 + 1e-12):
+        if q.size and (q.min() < -1e-12 or q.max() > 1 + 1e-12):
             return -np.inf
         q = np.clip(q, 0.0, 1.0)
         return float(-(_xlogx(q) + _xlogx(1.0 - q)).sum() / n)

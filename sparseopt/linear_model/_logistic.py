@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..datafits import Logistic
@@ -102,11 +102,11 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         alpha = check_common(self)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              accept_large_sparse=True)
-        check_classification_targets(y)
         y_type = type_of_target(y, input_name="y", raise_unknown=True)
         if y_type not in ("binary", "multiclass"):
-            raise ValueError(f"SparseLogisticRegression needs class labels; the target type is "
-                             f"{y_type}.")
+            # scikit-learn's wording (check_classification_targets), without a second pass
+            raise ValueError(f"Unknown label type: {y_type}. SparseLogisticRegression needs "
+                             "class labels (binary or multiclass).")
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(

@@ -122,25 +122,15 @@ def _top_triplet(A, v0, solver):
     """Top singular triplet of a nonnegative matrix (power iteration warm-started at v0).
 
     ``solver='auto'`` is 'power' (LAPACK for a cold start, i.e. the first M-step and the first
-    after a pruning; the warm-started power iteration afterwards).
+    after a pruning; the warm-started power iteration afterwards). The compiled kernel is
+    shared with the two-factor loop.
     """
-    if solver == "auto":
-        solver = "power"
-    if solver == "full" or v0 is None or v0.shape[0] != A.shape[1]:
-        U, S, Vt = np.linalg.svd(A, full_matrices=False)
-        return np.abs(U[:, 0]), S[0], np.abs(Vt[0])
-    v = np.abs(v0) / max(np.linalg.norm(v0), _TINY)
-    for _ in range(200):
-        u = A @ v
-        u /= max(np.linalg.norm(u), _TINY)
-        w = A.T @ u
-        s = np.linalg.norm(w)
-        w /= max(s, _TINY)
-        if np.linalg.norm(w - v) < 1e-10:
-            v = w
-            break
-        v = w
-    return np.abs(u), s, np.abs(v)
+    from ._kernels_sbl import _top_triplet as kernel
+
+    warm = v0 is not None and v0.shape[0] == A.shape[1]
+    u, s, v = kernel(np.ascontiguousarray(A, dtype=np.float64),
+                     v0 if warm else np.ones(A.shape[1]), warm, solver != "full")
+    return u, float(s), v
 
 
 def _svd_mstep(D, state, solver):

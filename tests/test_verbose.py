@@ -18,8 +18,7 @@ def _data():
 def _fits():
     from sparseopt.bayes import KroneckerSBL, SparseBayesianRegression
     from sparseopt.datafits import Quadratic
-    from sparseopt.linear_model import GeneralizedLinearEstimator, Lasso, \
-        SparseLogisticRegression
+    from sparseopt.linear_model import GeneralizedLinearEstimator, Lasso, SparseLogisticRegression
     from sparseopt.operators import KroneckerOperator
     from sparseopt.penalties import L1
     from sparseopt.semi_supervised import LabelPropagation

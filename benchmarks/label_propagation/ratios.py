@@ -82,8 +82,8 @@ def main():
                   f"residual {r_mp:.1e}); forest-PCG {t_setup + t_k:.3f} s (set-up "
                   f"{t_setup:.3f} + solve {t_k:.3f}, {it_k} its, residual {r_k:.1e}); "
                   f"CG {t_cg:.3f} s ({len(its)} its, residual {r_cg:.1e}); spsolve {sp_txt} s"
-                  f"\n      ratios to CG: sweeps {t_mp / t_cg:.2f}, forest-PCG {(t_setup + t_k) / t_cg:.2f}"
-                  f" (solve only {t_k / t_cg:.2f})")
+                  f"\n      ratios to CG: sweeps {t_mp / t_cg:.2f}, forest-PCG "
+                  f"{(t_setup + t_k) / t_cg:.2f} (solve only {t_k / t_cg:.2f})")
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ def main():
     ap.add_argument("--trials", type=int, default=10)
     ap.add_argument("--irs-trials", type=int, default=20)
     ap.add_argument("--csbl-trials", type=int, default=10,
-                    help="IRS trials on which dense classical SBL also runs at 20 dB (~5-20 s each)")
+                    help="IRS trials on which dense classical SBL also runs at 20 dB")
     args = ap.parse_args()
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -83,8 +83,9 @@ def svd_krosbl2(H1, H2, Y, sigma2, learn, max_iter, tol, prune1, prune2, prune_a
                 power):
     """The SVD-KroSBL iteration for two factors (see ``KroneckerSBL.fit``).
 
-    ``power``: 0 LAPACK SVD every time, 1 warm-started power iteration (LAPACK when cold). Returns ``(sup1, sup2, g1, g2, sigma2, n_iter, converged,
-    cost, change, noise, n_active)`` (histories of length ``n_iter``).
+    ``power``: 0 LAPACK SVD every time, 1 warm-started power iteration (LAPACK when cold).
+    Returns ``(sup1, sup2, g1, g2, sigma2, n_iter, converged, cost, change, noise,
+    n_active)`` (histories of length ``n_iter``).
     """
     M = Y.shape[0] * Y.shape[1]
     n1 = H1.shape[1]

@@ -9,9 +9,9 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
+from ..utils._progress import progress
 from ._estep import kron_estep
 from ._sbl import check_complex_array
-from ..utils._progress import progress
 
 _TINY = np.finfo(float).tiny
 
@@ -373,7 +373,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
                 hist[key] = list(v)
         report = progress(total=self.max_iter, desc=f"KroSBL-{self.method}",
                           verbose=self.verbose)
-        for it in (() if fast else range(1, self.max_iter + 1)):
+        for it in (() if fast else range(1, self.max_iter + 1)):  # noqa: B007 (n_iter_)
             g_old = list(gammas)
             keeps = [None] * I
             for i in range(I):

@@ -10,8 +10,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._estep import dense_estep
 from ..utils._progress import progress
+from ._estep import dense_estep
 
 
 def _is_complex(X):
@@ -150,7 +150,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         converged = False
         it = 0
         report = progress(total=self.max_iter, desc="SBL", verbose=self.verbose)
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, self.max_iter + 1):  # noqa: B007 (it is n_iter_)
             g_old = np.zeros(N)
             g_old[active] = gamma
             if self.prune > 0 and gamma.size:

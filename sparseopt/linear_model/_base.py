@@ -38,3 +38,14 @@ def check_common(est):
     if not isinstance(est.warm_start, bool | np.bool_):
         raise TypeError(f"warm_start must be a bool, got {est.warm_start!r}.")
     return alpha
+
+
+def linear_predict(est, X):
+    """``X @ est.coef_ + est.intercept_`` for a fitted single-output linear estimator, after
+    the usual checks (fitted, same number of features; dense or sparse ``X``)."""
+    from sklearn.utils.validation import check_is_fitted, validate_data
+
+    check_is_fitted(est)
+    X = validate_data(est, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                      reset=False, accept_large_sparse=True)
+    return np.asarray(X @ est.coef_).ravel() + est.intercept_

@@ -4,11 +4,12 @@ import copy
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..datafits import Logistic, Quadratic
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent, ProximalGradient
+from ._base import linear_predict
 
 
 class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
@@ -117,10 +118,7 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False)
-        out = np.asarray(X @ self.coef_).ravel() + self.intercept_
+        out = linear_predict(self, X)
         if isinstance(self.datafit, Logistic):
             return np.where(out > 0, 1.0, -1.0)
         return out

@@ -3,14 +3,14 @@
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
 from ..utils._parallel import parallel_map
 from ..utils._validation import check_nonnegative, check_positive_int
-from ._base import check_common, resolve_solver
+from ._base import check_common, linear_predict, resolve_solver
 
 
 def _default_lasso_solver():
@@ -146,10 +146,7 @@ class Lasso(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False, accept_large_sparse=True)
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return linear_predict(self, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,10 +5,10 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..utils._parallel import parallel_map
-from ._base import resolve_solver
+from ._base import linear_predict, resolve_solver
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
 
 
@@ -165,10 +165,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             The predictions.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False, accept_large_sparse=True)
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return linear_predict(self, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

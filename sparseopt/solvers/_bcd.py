@@ -15,8 +15,8 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..penalties import L1, GroupL2
-from ..utils._progress import progress
 from ..utils._convergence import gap_from_predictor
+from ..utils._progress import progress
 from ..utils._validation import check_choice, check_nonnegative, check_positive_int
 from ._blocks import make_partition
 

@@ -516,7 +516,7 @@ def _greedy_block(Xd, data, indices, indptr, is_sparse, ws, gvec, L, curv, inv_n
     Hc = np.empty((tau, m))
     t = np.zeros(int(1.0 / inv_n + 0.5))  # one entry per sample
     nb = 0
-    for step in range(tau):
+    for _ in range(tau):
         best = -1
         best_score = 0.0
         for k in range(m):

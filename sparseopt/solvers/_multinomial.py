@@ -9,8 +9,8 @@ from scipy.special import logsumexp, softmax
 from sklearn.exceptions import ConvergenceWarning
 
 from ..datafits._multinomial import Multinomial
-from ._bcd import _prepare_design
 from ..utils._progress import progress
+from ._bcd import _prepare_design
 
 
 def multinomial_objective(X, Y, W, b, alpha):

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..utils._convergence import gap_from_predictor
-from ..utils._validation import check_nonnegative, check_positive_int
 from ..utils._progress import progress
+from ..utils._validation import check_nonnegative, check_positive_int
 
 
 @dataclass

@@ -31,8 +31,9 @@ prob = make_bcd_paper_problem("A", n_samples=n, n_features=p, random_state=1)
 
 # %%
 # Each rule runs ``n_iter`` (500) block updates of size 5 from zero; the objective is recorded
-# after every update (``gap_freq=1``). The paper reports ``1/2 ||Ax - b||^2``, that is ``n`` times ours.
-# A fixed budget with ``tol=0`` cannot "converge", so the ConvergenceWarning is silenced here.
+# after every update (``gap_freq=1``). The paper reports ``1/2 ||Ax - b||^2``, that is ``n``
+# times ours. A fixed budget with ``tol=0`` cannot "converge", so the ConvergenceWarning is
+# silenced here.
 warnings.simplefilter("ignore", ConvergenceWarning)
 runs = [
     ("cyclic", "sorted"), ("random", "sorted"), ("lipschitz", "sorted"),

@@ -7,9 +7,11 @@ alpha_max = ||X^T y||_inf / (2n); no intercept. The gap is computed the same way
 fastest run certified at gap / P0 <= 1e-6 (P0 = log 2) is reported, best of 3 warm runs, BLAS
 pinned to one thread.
 
-Run:  python benchmarks/logreg_l1/ratios.py
+Run:  python benchmarks/logreg_l1/ratios.py [--solvers sparseopt skglm celer liblinear]
+(saga needs minutes on the simulated alpha_max/100 cell.)
 """
 
+import argparse
 import time
 import warnings
 
@@ -86,7 +88,15 @@ def main():
     Xs, ys_cont, _ = make_correlated_data(500, 2000, rho=0.5, density=0.05, random_state=0)
     ys = (ys_cont > 0).astype(int)
     problems = {"breast_cancer (569 x 30)": (Xb, yb), "simulated (500 x 2000)": (Xs, ys)}
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--solvers", nargs="*", default=None,
+                    help="subset of: sparseopt skglm celer saga liblinear (default: all)")
+    args = ap.parse_args()
     makers = solvers()
+    if args.solvers:
+        names = {"saga": "sklearn saga", "liblinear": "sklearn liblinear"}
+        keep = {names.get(k, k) for k in args.solvers} | {"sparseopt"}
+        makers = {k: v for k, v in makers.items() if k in keep}
     print("# L1 logistic, time to gap/P0 <= 1e-6, one BLAS thread")
     with threadpool_limits(1):
         for name, (X, y) in problems.items():

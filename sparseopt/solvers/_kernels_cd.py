@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 SEL_CYCLIC, SEL_RANDOM, SEL_LIPSCHITZ, SEL_GS, SEL_GSL, SEL_GSD, SEL_GSQ = 0, 1, 2, 3, 4, 5, 6
-UPD_GRADIENT, UPD_MATRIX, UPD_NEWTON = 0, 1, 2
+UPD_GRADIENT, UPD_MATRIX, UPD_NEWTON, UPD_TMP = 0, 1, 2, 3
 
 
 # --------------------------------------------------------------------------- scalar helpers
@@ -360,6 +360,41 @@ def _cholesky_solve(H, nb, rhs, out):
 
 
 @njit(cache=True)
+def two_metric_direction(H, nb, ge, wb, d, eps=1e-4):
+    """Two-metric projection direction for ``w >= 0`` (Gafni and Bertsekas, 1984).
+
+    ``ge`` is the gradient of the smooth objective on the feasible set (datafit gradient plus
+    ``alpha`` for the non-negative L1 penalty). Coordinates at the bound (``w_j < eps``) with
+    ``ge_j > 0`` take the diagonally scaled gradient step ``-ge_j / H_jj``; the others take
+    the Newton step ``-H_FF^{-1} ge_F`` (Cholesky; the diagonal scaling if it fails). The
+    caller projects ``w + t d`` onto ``w >= 0`` along its line search.
+    """
+    free = np.empty(nb, dtype=np.int64)
+    nf = 0
+    for a in range(nb):
+        if wb[a] < eps and ge[a] > 0.0:
+            d[a] = -ge[a] / H[a, a] if H[a, a] > 0.0 else 0.0
+        else:
+            free[nf] = a
+            nf += 1
+    if nf == 0:
+        return
+    HF = np.empty((nf, nf))
+    rhs = np.empty(nf)
+    dF = np.empty(nf)
+    for i in range(nf):
+        rhs[i] = -ge[free[i]]
+        for k in range(nf):
+            HF[i, k] = H[free[i], free[k]]
+    if not _cholesky_solve(HF, nf, rhs, dF):
+        for i in range(nf):
+            hii = HF[i, i]
+            dF[i] = rhs[i] / hii if hii > 0.0 else 0.0
+    for i in range(nf):
+        d[free[i]] = dF[i]
+
+
+@njit(cache=True)
 def block_qp(H, nb, g, wb, pen, alpha, d, max_sweeps=1000):
     """Minimise ``g^T d + d^T H d / 2 + psi(w_b + d) - psi(w_b)`` over ``d`` (size ``nb``).
 
@@ -598,6 +633,8 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
     gb = np.empty(tau)
     wb = np.empty(tau)
     delta = np.empty(tau)
+    ge = np.empty(tau)
+    dirn = np.empty(tau)
     H = np.empty((tau, tau))
     scratch = np.empty(n)
     xd = np.empty(n)
@@ -716,7 +753,7 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
                 gb[a] = _col_grad(is_sparse, Xd, data, indices, indptr, js[a], y, z, df, inv_n)
 
         # ------------------------------------------------------------ block update
-        hessian = upd == UPD_NEWTON and df != 0
+        hessian = (upd == UPD_NEWTON or upd == UPD_TMP) and df != 0
         need_H = upd != UPD_GRADIENT or (blk < 0 and nb > 1)
         if need_H:
             if use_gram and not hessian:
@@ -732,7 +769,7 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
             Lblk = L[js[0]]
         else:
             Lblk = 0.0
-            if upd == UPD_GRADIENT or hessian:
+            if upd == UPD_GRADIENT or upd == UPD_TMP or hessian:
                 if hessian:  # gradient fallback needs the bound, not the Hessian
                     _block_matrix(Xd, data, indices, indptr, is_sparse, js, nb, y, z, df,
                                   False, curv, H, scratch)
@@ -745,6 +782,44 @@ def bcd_updates(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, fit_in
                 continue
             for a in range(nb):
                 delta[a] = _prox1(pen, wb[a] - gb[a] / Lblk, alpha / Lblk) - wb[a]
+        elif upd == UPD_TMP:  # w >= 0 (pen == 1): two-metric direction, projected search
+            for a in range(nb):
+                ge[a] = gb[a] + alpha
+            two_metric_direction(H, nb, ge, wb, dirn)
+            t = 1.0
+            accepted = False
+            for _ in range(30):
+                dec = 0.0
+                moved = False
+                for a in range(nb):
+                    x = wb[a] + t * dirn[a]
+                    delta[a] = (x if x > 0.0 else 0.0) - wb[a]
+                    dec += ge[a] * delta[a]
+                    if delta[a] != 0.0:
+                        moved = True
+                if not moved:
+                    break
+                if dec < 0.0:
+                    for i in range(n):
+                        xd[i] = 0.0
+                    for a in range(nb):
+                        if delta[a] != 0.0:
+                            _col_axpy(is_sparse, Xd, data, indices, indptr, js[a], delta[a], xd)
+                    dphi = 0.0
+                    for i in range(n):
+                        dphi += _loss_diff_i(df, y[i], z[i], xd[i])
+                    dphi *= inv_n
+                    for a in range(nb):
+                        dphi += alpha * delta[a]
+                    if dphi <= 1e-4 * dec:
+                        accepted = True
+                        break
+                t *= 0.5
+            if not accepted:  # fall back to the projected 1/L_b gradient step
+                if Lblk <= 0.0:
+                    continue
+                for a in range(nb):
+                    delta[a] = _prox1(pen, wb[a] - gb[a] / Lblk, alpha / Lblk) - wb[a]
         else:
             block_qp(H, nb, gb, wb, pen, alpha, delta)
             if hessian:

@@ -5,6 +5,7 @@ A_l1 active-set/superlinear target. Slow: run with ``python -m pytest -m slow``;
 are printed by ``python benchmarks/bcd_paper/reproduce.py``.
 """
 
+import itertools
 import warnings
 
 import numpy as np
@@ -79,9 +80,10 @@ def test_nonnegative_l1_active_set_and_superlinear_phase():
     fstar = Quadratic().value(P.y, P.X @ w_star) + pen.value(w_star)
     support = set(np.flatnonzero(w_star))
     assert 0 < len(support) < 200
-    for tau, budget in ((5, 100), (50, 20)):
+    for (tau, budget), update in itertools.product(((5, 100), (50, 20)),
+                                                   ("newton", "two_metric")):
         w, res = bcd_solve(Quadratic(), pen, P.X, P.y, selection="gsq", partition="variable",
-                           block_size=tau, update="newton", working_set=False, gap_freq=1,
+                           block_size=tau, update=update, working_set=False, gap_freq=1,
                            max_iter=ITERS, tol=0.0)
         excess = n * (res.history["objective"] - fstar)  # paper scale: n x our objective
         hit = np.flatnonzero(excess <= 1e-8)

@@ -27,7 +27,8 @@ class DagBenchmark:
     metrics : dict of str to dict of str to ndarray of shape (n_graphs,)
         ``metrics[name][key]`` for ``key`` in ``shd``, ``tpr``, ``fdr``, ``fpr``, ``nnz``
         (:func:`count_accuracy`) and ``noise_scale_error`` (relative error of the estimated
-        noise scale(s), NaN for estimators without ``noise_scale_``).
+        noise scale(s), NaN for estimators without ``noise_scale_`` and for CoLiDE's DAGMA mode,
+        which holds the scale at 1).
     fit_time : dict of str to ndarray of shape (n_graphs,)
         CPU seconds of each fit (the only entry that varies between runs).
     n_edges_true : ndarray of shape (n_graphs,)
@@ -89,6 +90,9 @@ def _dag_trial(seed, config):
             if _is_estimator(est):
                 model = clone(est).fit(X)
                 A, scale = model.adjacency_, getattr(model, "noise_scale_", None)
+                if getattr(model, "variance", None) == "fixed" or \
+                        getattr(model, "loss", None) == "lsq":
+                    scale = None  # DAGMA mode: the scale is held at 1, not estimated
             else:
                 A, scale = est(X), None
         t = time.process_time() - t0

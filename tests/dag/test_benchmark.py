@@ -74,3 +74,11 @@ def test_bad_input():
         benchmark_dags(est, 1, noise_variance_range=(2.0, 1.0))
     with pytest.raises(ValueError, match="noise="):
         benchmark_dags(est, 1, noise="cauchy")
+
+
+def test_dagma_mode_has_no_noise_scale_error():
+    res = benchmark_dags({"DAGMA": CoLiDE("fixed", warm_iter=300, max_iter=300),
+                          "lsq": CoLiDE(loss="lsq", warm_iter=300, max_iter=300)}, 1,
+                         n_nodes=5, edges_per_node=1, n_samples=200, random_state=0)
+    assert np.isnan(res.metrics["DAGMA"]["noise_scale_error"]).all()
+    assert np.isnan(res.metrics["lsq"]["noise_scale_error"]).all()

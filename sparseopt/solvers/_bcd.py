@@ -946,10 +946,10 @@ class BlockCoordinateDescent:
                 self._inner_updates(state, plan, n_ep * n_blocks)
             epochs += n_ep
             updates += n_ep * n_blocks
-            if plan["prox_newton"] and 4 * len(ws) >= state["w"].shape[0]:
-                # one Newton step per working set when the working set is a sizeable part of
-                # the problem: the outer check (a full gradient) then costs about as much as
-                # checking the subproblem, and it also grows the working set
+            if plan["prox_newton"]:
+                # one (inexact) Newton step per working set: it nearly always meets the inner
+                # tolerance, so checking the subproblem gap (a gradient on the working set)
+                # costs more than the outer check it would save
                 break
             gap_ws, _ = self._subproblem_gap(state, ws)
             if gap_ws <= eps:

@@ -102,7 +102,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         alpha = check_common(self)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              accept_large_sparse=True)
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y.dtype.kind in "biu" or (y.dtype.kind == "f" and np.array_equal(y, np.round(y))):
+            y_type = "multiclass"  # numeric labels: type_of_target's answer, without its cost
+        elif y.dtype.kind == "f":
+            y_type = "continuous"
+        else:
+            y_type = type_of_target(y, input_name="y", raise_unknown=True)
         if y_type not in ("binary", "multiclass"):
             # scikit-learn's wording (check_classification_targets), without a second pass
             raise ValueError(f"Unknown label type: {y_type}. SparseLogisticRegression needs "

@@ -604,6 +604,13 @@ class BlockCoordinateDescent:
         m = len(ws)
         tau_eff = max(1, min(tau, m))
         variable = self.partition == "variable"
+        if (self.selection == "cyclic" and tau_eff == 1 and not variable
+                and self.update == "newton" and state["df_code"] != 0):
+            # Logistic + 'newton' + cyclic single coordinates: proximal Newton on the whole
+            # working set (the Newton model minimised by cyclic CD, then a line search), as in
+            # glmnet; it needs no blocks, constants or Gram matrix
+            return dict(ws=ws, ws_order=ws, n_blocks=m, tau=1, variable=False, use_gram=False,
+                        fast=False, prox_newton=True)
         if variable:
             blk_ptr = np.zeros(1, dtype=np.int64)
             blk_pos = np.zeros(0, dtype=np.int64)
@@ -633,10 +640,7 @@ class BlockCoordinateDescent:
             G = np.zeros((1, 1))
         fast = (self.selection == "cyclic" and tau_eff == 1 and not variable
                 and (self.update == "gradient" or state["df_code"] == 0))
-        # Logistic + 'newton' + cyclic single coordinates: proximal Newton on the whole working
-        # set (the Newton model minimised by cyclic CD, then a line search), as in glmnet.
-        prox_newton = (self.selection == "cyclic" and tau_eff == 1 and not variable
-                       and self.update == "newton" and state["df_code"] != 0)
+        prox_newton = False  # handled above
         ws_order = ws[blk_pos] if (fast and m) else ws
         return dict(ws=ws, ws_order=np.ascontiguousarray(ws_order, dtype=np.int64),
                     blk_ptr=blk_ptr, blk_pos=blk_pos, Lb=Lb, n_blocks=n_blocks,
@@ -653,13 +657,11 @@ class BlockCoordinateDescent:
             # inexact Newton: the model is solved to a tolerance tied to the current gap
             for _ in range(max(1, n_updates // max(plan["n_blocks"], 1))):
                 sweep_tol = state.get("newton_tol", 1e-10)
-                before = state["w"][plan["ws"]].copy()
-                b_before = state["intercept"][0]
-                K.prox_newton_step(*kx, state["y"], state["z"], state["w"], state["intercept"],
-                                   state["kernel_intercept"], plan["ws"], state["df_code"],
-                                   state["pen_code"], state["alpha"], 20, sweep_tol)
-                if np.array_equal(before, state["w"][plan["ws"]]) and \
-                        b_before == state["intercept"][0]:
+                sweeps = K.prox_newton_step(*kx, state["y"], state["z"], state["w"],
+                                            state["intercept"], state["kernel_intercept"],
+                                            plan["ws"], state["df_code"], state["pen_code"],
+                                            state["alpha"], 20, sweep_tol)
+                if sweeps < 0:
                     # no step accepted: the inexact model solve was too coarse; tighten it
                     state["newton_tol"] = max(sweep_tol * 1e-3, 1e-12)
             return

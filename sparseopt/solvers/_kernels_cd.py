@@ -878,7 +878,8 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
     The quadratic model of the datafit at ``z`` (weights ``f''(z)``) plus the penalty is
     minimised by cyclic coordinate descent on the model residual ``v = X_ws d + d_b``, then an
     Armijo backtracking search on the true objective sets the step (glmnet / skglm ProxNewton).
-    Returns the number of model sweeps.
+    Returns the number of model sweeps, negated when no step was taken (no descent direction or
+    no acceptable step length).
     """
     n = y.shape[0]
     m = ws.shape[0]
@@ -963,7 +964,7 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
         j = ws[k]
         dec += g[k] * d[k] + _pen_diff(pen, alpha, w[j], d[k])
     if dec >= 0.0:
-        return sweeps
+        return -sweeps
     t = 1.0
     ok = False
     for _ in range(40):
@@ -979,7 +980,7 @@ def prox_newton_step(Xd, data, indices, indptr, is_sparse, y, z, w, intercept, f
             break
         t *= 0.5
     if not ok:
-        return sweeps
+        return -sweeps
     for k in range(m):
         w[ws[k]] += t * d[k]
     intercept[0] += t * db

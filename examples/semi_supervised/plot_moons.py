@@ -44,7 +44,7 @@ print(f"transductive accuracy: {(model.transduction_ == y).mean():.3f}")
 
 # %%
 # Convergence of the three block choices on the class-1 system.
-W = model._affinity(X)
+W = model.affinity_matrix(X)
 lab = y_obs != -1
 Y_l = (y_obs[lab][:, None] == model.classes_[None, :]).astype(float)
 A, B = harmonic_system(W, lab, Y_l)

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import kneighbors_graph
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..datafits import GraphQuadratic
 from ..solvers import BlockCoordinateDescent
@@ -137,6 +137,39 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         if self.kernel == "precomputed":
             return sp.csr_matrix(X if Y is None else Y)
         raise ValueError(f"kernel={self.kernel!r}: expected 'knn', 'rbf' or 'precomputed'.")
+
+    def affinity_matrix(self, X):
+        """The graph ``fit`` builds on ``X``: the symmetric affinity matrix ``W`` (CSR).
+
+        'knn': ``min(W_knn + W_knn^T, 1)`` without self-loops; 'rbf': ``exp(-gamma ||x_i -
+        x_j||^2)`` with a zero diagonal; 'precomputed': ``X`` itself. Needs no fitted state.
+
+        Parameters
+        ----------
+        X : array-like of shape (N, n_features), or (N, N) affinity if precomputed
+
+        Returns
+        -------
+        W : scipy.sparse.csr_matrix of shape (N, N)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sparseopt.semi_supervised import LabelPropagation
+        >>> X = np.array([[0.0], [0.1], [0.2], [5.0]])
+        >>> LabelPropagation(n_neighbors=1).affinity_matrix(X).toarray()
+        array([[0., 1., 0., 0.],
+               [1., 0., 1., 0.],
+               [0., 1., 0., 1.],
+               [0., 0., 1., 0.]])
+        """
+        X = check_array(X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64)
+        if self.kernel not in ("knn", "rbf", "precomputed"):
+            raise ValueError(f"kernel={self.kernel!r}: expected 'knn', 'rbf' or 'precomputed'.")
+        if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
+            raise ValueError(f"kernel='precomputed' needs a square (N, N) affinity X, got shape "
+                             f"{X.shape}.")
+        return sp.csr_matrix(self._affinity(X))
 
     def fit(self, X, y):
         """Propagate the labels (``y = -1`` marks unlabelled samples).

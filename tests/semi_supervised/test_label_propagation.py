@@ -53,3 +53,25 @@ def test_errors():
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="kernel"):
             LabelPropagation(kernel="cosine").fit(np.eye(4), np.array([0, 1, -1, -1]))
+
+
+def test_affinity_matrix_is_the_fitted_graph():
+    X, y = make_moons(120, noise=0.05, random_state=0)
+    y_obs = np.full(120, -1)
+    y_obs[:10] = y[:10]
+    for kernel in ("knn", "rbf"):
+        est = LabelPropagation(kernel=kernel, n_neighbors=6, gamma=5.0)
+        W = est.affinity_matrix(X)
+        assert sp.issparse(W) and W.shape == (120, 120)
+        assert abs(W - W.T).max() <= 1e-12 and W.diagonal().max() == 0
+        est.fit(X, y_obs)
+        lab = y_obs != -1
+        A, B = harmonic_system(W, lab, (y_obs[lab][:, None] == est.classes_).astype(float))
+        F = spsolve(A.tocsc(), B)
+        F = np.maximum(F, 0)
+        F = F / F.sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(est.label_distributions_[~lab], F, atol=1e-6)
+    P = LabelPropagation(kernel="precomputed").affinity_matrix(W)
+    assert (P != W).nnz == 0
+    with pytest.raises(ValueError, match="square"):
+        LabelPropagation(kernel="precomputed").affinity_matrix(X)

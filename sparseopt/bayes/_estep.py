@@ -12,6 +12,7 @@ from ..operators import KroneckerOperator
 
 
 def _kron_vectors(vs):
+    """``v_1 (x) ... (x) v_I`` for 1-D vectors (outer products: cheaper than ``np.kron``)."""
     out = vs[0]
     for v in vs[1:]:
         out = (out[:, None] * v[None, :]).ravel()

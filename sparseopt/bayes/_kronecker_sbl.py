@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
 from ..utils._progress import progress
+from ._estep import _kron_vectors as _kron_all
 from ._estep import kron_estep
 from ._sbl import check_complex_array
 
@@ -19,14 +20,6 @@ _TINY = np.finfo(float).tiny
 def _is_factor_list(X):
     """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix."""
     return isinstance(X, list | tuple) and len(X) > 0 and all(np.ndim(f) == 2 for f in X)
-
-
-def _kron_all(vs):
-    """``v_1 (x) ... (x) v_I`` for 1-D vectors (outer products: cheaper than ``np.kron``)."""
-    out = vs[0]
-    for v in vs[1:]:
-        out = (out[:, None] * v[None, :]).ravel()
-    return out
 
 
 def _kron_change(new, old, keeps):
@@ -67,14 +60,6 @@ def _kron_change(new, old, keeps):
     return float(np.sqrt(max(sq + pruned, 0.0) / max(float(np.prod(n_old)), _TINY)))
 
 
-def _kron_rel_change(a, b):
-    """``||(x) a - (x) b|| / ||(x) b||`` from per-factor inner products (nothing of size N)."""
-    na = np.prod([x @ x for x in a])
-    nb = np.prod([x @ x for x in b])
-    ab = np.prod([x @ y for x, y in zip(a, b, strict=True)])
-    return float(np.sqrt(max(na + nb - 2 * ab, 0.0) / max(nb, _TINY)))
-
-
 def _coupling_matrix(n, beta):
     """``I + beta (S + S^T)``: tridiagonal, beta on both off-diagonals (not circulant)."""
     return np.eye(n) + beta * (np.eye(n, k=1) + np.eye(n, k=-1))
@@ -113,7 +98,7 @@ def _am_mstep(D, gammas, inner_tol, max_inner, couplings=None, floor=0.0):
             nrm = np.linalg.norm(gammas[i])
             gammas[i] = gammas[i] / nrm
             gammas[-1] = gammas[-1] * nrm
-        if _kron_rel_change(gammas, prev) <= inner_tol:
+        if _kron_change(gammas, prev, [None] * I) <= inner_tol:
             break
     return gammas
 

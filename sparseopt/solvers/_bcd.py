@@ -640,12 +640,11 @@ class BlockCoordinateDescent:
             G = np.zeros((1, 1))
         fast = (self.selection == "cyclic" and tau_eff == 1 and not variable
                 and (self.update == "gradient" or state["df_code"] == 0))
-        prox_newton = False  # handled above
         ws_order = ws[blk_pos] if (fast and m) else ws
         return dict(ws=ws, ws_order=np.ascontiguousarray(ws_order, dtype=np.int64),
                     blk_ptr=blk_ptr, blk_pos=blk_pos, Lb=Lb, n_blocks=n_blocks,
                     tau=tau_eff, variable=variable, G=G, use_gram=use_gram,
-                    gvec=np.zeros(max(m, 1)), fast=fast, prox_newton=prox_newton,
+                    gvec=np.zeros(max(m, 1)), fast=fast, prox_newton=False,
                     Hcache=Hcache)
 
     def _inner_updates(self, state, plan, n_updates):
@@ -727,11 +726,8 @@ class BlockCoordinateDescent:
                                                else X[:, j]).ravel()
                         w[j] = 0.0
                     result.n_screened = int(screened.sum())
-            if self._compiled_gap(state):
-                score = np.empty(n_features)
-                state["K"].gsq_scores(state["pen_code"], float(alpha), w, grad, L, score)
-            else:
-                score = penalty.gsq_score(w, grad, L)
+            score = np.empty(n_features)
+            state["K"].gsq_scores(state["pen_code"], float(alpha), w, grad, L, score)
             score[w != 0] = np.inf
             score[screened | (L <= 0)] = -1.0
             n_support = int(np.count_nonzero(w))

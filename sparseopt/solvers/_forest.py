@@ -178,13 +178,13 @@ class ForestPCG:
     def __init__(self, A, block_ptr, block_nodes):
         import scipy.sparse as sp
 
-        from ._kernels_forest import forest_factor, tree_orders
+        from ._kernels_forest import forest_factor
 
         A = sp.csr_matrix(A)
         n = A.shape[0]
         self.n = n
         nb = len(block_ptr) - 1
-        orders, _, _ = prepare_blocks(A, block_ptr, block_nodes)  # raises on a cycle
+        orders, parents, couplings = prepare_blocks(A, block_ptr, block_nodes)  # cycle: raises
         sizes = np.diff(block_ptr)
         # largest block last: it is solved once, in the middle of the symmetric sweep
         ranks = np.argsort(sizes, kind="stable")
@@ -205,18 +205,19 @@ class ForestPCG:
                     Ap.data.astype(np.float64))
         self.off = (Off.indptr.astype(np.int64), Off.indices.astype(np.int64),
                     Off.data.astype(np.float64))
-        ip, ix, dt = self.csr
+        # each block is renumbered in its breadth-first order, so its new order is the identity;
+        # parents and couplings carry over through the inverse of that order
         self.orders = np.empty(n, dtype=np.int64)
         self.parents = np.empty(n, dtype=np.int64)
         self.couplings = np.empty(n)
-        in_block = np.full(n, -1, dtype=np.int64)
-        for k in range(nb):
-            lo, hi = ptr[k], ptr[k + 1]
-            blk = np.arange(lo, hi, dtype=np.int64)
-            in_block[blk] = np.arange(hi - lo)
-            o, p, c = tree_orders(ip, ix, dt, blk, in_block)
-            in_block[blk] = -1
-            self.orders[lo:hi], self.parents[lo:hi], self.couplings[lo:hi] = o, p, c
+        for k, lo, hi in zip(ranks, ptr[:-1], ptr[1:], strict=True):
+            o = orders[k]
+            inv = np.empty(hi - lo, dtype=np.int64)
+            inv[o] = np.arange(hi - lo)
+            par = parents[k][o]
+            self.orders[lo:hi] = np.arange(hi - lo)
+            self.parents[lo:hi] = np.where(par >= 0, inv[np.maximum(par, 0)], -1)
+            self.couplings[lo:hi] = couplings[k][o]
         self.inv_pivot, self.ratio = forest_factor(Ap.diagonal().astype(np.float64), ptr,
                                                    self.orders, self.parents, self.couplings)
         self.seq = np.array(list(range(nb)) + list(range(nb - 2, -1, -1)), dtype=np.int64)

@@ -1,11 +1,11 @@
 """Multinomial logistic regression with a row-group L1 penalty, by row-block descent."""
 
+import itertools
 import math
 import time
 import warnings
 
 import numpy as np
-from scipy.special import logsumexp, softmax
 from sklearn.exceptions import ConvergenceWarning
 
 from ..datafits._multinomial import Multinomial
@@ -13,11 +13,14 @@ from ..utils._progress import progress
 from ._bcd import _prepare_design
 
 
+def _objective_from_scores(Y, Z, W, alpha):
+    """The objective from the scores ``Z = X W + b``."""
+    return Multinomial().value(Y, Z) + alpha * float(np.sum(np.linalg.norm(W, axis=1)))
+
+
 def multinomial_objective(X, Y, W, b, alpha):
     """``(1/n) sum_i [lse(z_i) - z_{i, y_i}] + alpha sum_j ||W_j||_2`` with ``Z = X W + b``."""
-    Z = np.asarray(X @ W) + b
-    loss = float(np.mean(logsumexp(Z, axis=1) - np.sum(Z * Y, axis=1)))
-    return loss + alpha * float(np.sum(np.linalg.norm(W, axis=1)))
+    return _objective_from_scores(Y, np.asarray(X @ W) + b, W, alpha)
 
 
 def multinomial_gap(X, Y, Z, W, alpha, return_grad=False):
@@ -26,7 +29,7 @@ def multinomial_gap(X, Y, Z, W, alpha, return_grad=False):
     With ``return_grad=True`` also the loss gradient ``X^T (softmax(Z) - Y) / n`` (p, K).
     """
     datafit = Multinomial()
-    primal = datafit.value(Y, Z) + alpha * float(np.sum(np.linalg.norm(W, axis=1)))
+    primal = _objective_from_scores(Y, Z, W, alpha)
     theta = datafit.dual_point(Y, Z)
     XtT = np.asarray(X.T @ theta)  # X^T theta_hat = -gradient
     dn = float(np.max(np.linalg.norm(XtT, axis=1))) if XtT.size else 0.0
@@ -92,9 +95,6 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
     ws_size = min(p, p0)
     report = progress(total=max_iter, desc="Multinomial BCD", verbose=verbose)
 
-    def objective(Wt, Zt):
-        return multinomial_objective_from_scores(Y, Zt, Wt, alpha)
-
     for it in range(max_iter):
         gap, primal, G = multinomial_gap(Xc, Y, Z, W, alpha, return_grad=True)
         hist["iter"].append(it)
@@ -122,20 +122,20 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
             eps_in = -1.0
         hist["ws_size"].append(int(ws.size))
         buffer = []
-        for e in range(1, 10 * gap_freq * 100 + 1):
+        for e in itertools.count(1):
             multinomial_epochs(*kx, Y, Z, W, b, fit_intercept, Lrow, float(alpha), ws, 1)
             epochs += 1
             if anderson > 0:
                 buffer.append(np.concatenate([W[ws].ravel(), b]))
                 if len(buffer) == anderson + 1:
-                    _anderson(Xc, Y, Z, W, b, ws, buffer, alpha, fit_intercept, objective)
+                    _anderson(Xc, Y, Z, W, b, ws, buffer, alpha, fit_intercept)
                     buffer = []
             if not working_set:
                 if e >= gap_freq:
                     break
                 continue
             if e % gap_freq == 0 or epochs >= max_epochs:
-                Gw = np.asarray(Xc[:, ws].T @ ((softmax(Z, axis=1) - Y) / n))
+                Gw = np.asarray(Xc[:, ws].T @ Multinomial().raw_grad(Y, Z))
                 if float(_row_violation(Gw, W[ws], alpha).max()) <= eps_in \
                         or epochs >= max_epochs:
                     break
@@ -149,12 +149,7 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
                   "history": {k: np.asarray(v) for k, v in hist.items()}}
 
 
-def multinomial_objective_from_scores(Y, Z, W, alpha):
-    """The objective from the scores ``Z = X W + b``."""
-    return Multinomial().value(Y, Z) + alpha * float(np.sum(np.linalg.norm(W, axis=1)))
-
-
-def _anderson(X, Y, Z, W, b, ws, buffer, alpha, fit_intercept, objective):
+def _anderson(X, Y, Z, W, b, ws, buffer, alpha, fit_intercept):
     """Anderson extrapolation of the last iterates of ``(W[ws], b)``; kept if it lowers the
     objective (``Z`` is updated in place with it)."""
     U = np.array(buffer)
@@ -173,7 +168,7 @@ def _anderson(X, Y, Z, W, b, ws, buffer, alpha, fit_intercept, objective):
     W_try[ws] = W_ws
     Xws = X[:, ws]
     Z_try = Z + np.asarray(Xws @ (W_ws - W[ws])) + (b_new - b)
-    if objective(W_try, Z_try) < objective(W, Z):
+    if _objective_from_scores(Y, Z_try, W_try, alpha) < _objective_from_scores(Y, Z, W, alpha):
         W[ws] = W_ws
         if fit_intercept:
             b[:] = b_new

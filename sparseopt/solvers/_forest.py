@@ -155,34 +155,107 @@ def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cy
 
 
 class ForestPCG:
-    """Conjugate gradients preconditioned by a symmetric sweep of exact forest-block solves.
+    """Conjugate gradients preconditioned by exact forest-block solves (message passing).
 
-    The preconditioner is one block symmetric Gauss-Seidel sweep on ``A z = r`` from ``z = 0``:
-    the forest blocks forward, then backward (the largest block in the middle, solved once),
-    each block solved exactly by tree elimination (message passing). It is symmetric positive
-    definite, so CG converges; on lattices it roughly halves the iterations of plain CG (and
-    needs ~7x fewer passes than forest block coordinate descent).
+    **Two forests** (every 4-neighbour lattice, and any partition into one or two forests):
+    CG runs on the Schur complement of the larger forest ``e``,
+    ``S = A_ss - A_se A_ee^{-1} A_es``, preconditioned by the tree solve of the other forest
+    ``s``. Each iteration is one tree solve per forest (leaves-to-root elimination, then
+    root-to-leaves substitution) and one pass over the couplings between the forests; the
+    full residual of ``A x = b`` equals the Schur residual, so the stopping rule is exact.
+    On a 10^6-node lattice this needs ~2.5x fewer iterations than plain CG and each costs
+    about as much as one CG iteration.
+
+    **More forests**: the preconditioner is one block symmetric Gauss-Seidel sweep on
+    ``A z = r`` from ``z = 0`` (the forests forward, then backward, the largest in the middle,
+    solved once), each forest solved exactly by tree elimination. It is symmetric positive
+    definite, so CG converges.
 
     Set-up (once per matrix, shared by all right-hand sides): the nodes are renumbered so that
-    every forest is a run of consecutive nodes in breadth-first order, and every tree is
-    factorised (the pivots depend on ``A`` only).
+    every forest is a run of consecutive nodes with parents before children (for two forests:
+    each tree rooted at its smallest node, taking the smallest available node next, which keeps
+    the natural order's locality), and every tree is factorised (the pivots depend on ``A``
+    only).
 
     Parameters
     ----------
-    A : scipy.sparse matrix, SPD (checked by the caller)
+    A : scipy.sparse matrix, symmetric positive definite (symmetry and the positive diagonal
+        are checked by the caller; a non-positive tree pivot raises ValueError)
     block_ptr, block_nodes : ndarray of int64
         A partition into forests (e.g. :func:`forest_partition`); a block with a cycle raises
         ValueError.
+
+    Attributes
+    ----------
+    method : {'schur', 'sweep'}
+        The variant used (two forests or fewer: 'schur').
+    block_solves_per_iter : int
+        Exact forest solves per CG iteration (2 for 'schur', ``2 n_blocks - 1`` for 'sweep').
     """
 
     def __init__(self, A, block_ptr, block_nodes):
         import scipy.sparse as sp
 
+        A = sp.csr_matrix(A)
+        self.A = A
+        self.n = A.shape[0]
+        nb = len(block_ptr) - 1
+        self.n_blocks = nb
+        if nb <= 2:
+            self.method = "schur"
+            self.block_solves_per_iter = nb
+            self._setup_schur(A, block_ptr, block_nodes)
+        else:
+            self.method = "sweep"
+            self.block_solves_per_iter = 2 * nb - 1
+            self._setup_sweep(A, block_ptr, block_nodes)
+
+    def _setup_schur(self, A, block_ptr, block_nodes):
+        from ._kernels_forest import (ell_rows, forest_topological_order, permuted_tree_csr,
+                                      tree_factor)
+
+        n = self.n
+        nb = len(block_ptr) - 1
+        forest = np.zeros(n, dtype=np.int64)
+        for k in range(nb):
+            forest[block_nodes[block_ptr[k]:block_ptr[k + 1]]] = k
+        indptr, indices = A.indptr, A.indices
+        order, parent, bad = forest_topological_order(indptr, indices, forest)
+        if bad >= 0:
+            raise ValueError(f"block {bad} is not a forest: message passing needs acyclic "
+                             "blocks (use partition='tree').")
+        sizes = np.diff(block_ptr)
+        # eliminate the larger forest; CG runs on the smaller one
+        e_blk = int(np.argmax(sizes)) if nb else 0
+        in_e = forest[order] == e_blk
+        perm = np.concatenate([order[in_e], order[~in_e]]).astype(np.int64)
+        ne = int(in_e.sum()) if nb == 2 else 0  # a single forest: no elimination, CG on it
+        if nb == 1:
+            perm = order.astype(np.int64)
+        inv = np.empty(n, dtype=np.int64)
+        inv[perm] = np.arange(n)
+        nptr, nind, ndat, diag, par, coup = permuted_tree_csr(
+            indptr, indices, np.asarray(A.data, dtype=np.float64), perm, inv, parent)
+        inv_pivot = np.empty(n)
+        ratio = np.empty(n)
+        ok = tree_factor(diag, par, coup, 0, ne, inv_pivot, ratio)
+        ok &= tree_factor(diag, par, coup, ne, n, inv_pivot, ratio)
+        if not ok:
+            raise ValueError("A is not positive definite: a tree elimination pivot is not "
+                             "positive.")
+
+        # fixed-width rows (the 75% quantile of the lengths), the longer ones overflow
+        self.E = ell_rows(nptr, nind, ndat, 0, ne, ne, n, 0.75, n)
+        self.S = ell_rows(nptr, nind, ndat, ne, n, 0, n, 0.75, n)
+        self.perm, self.ne = perm, ne
+        self.par, self.ratio, self.inv_pivot = par, ratio, inv_pivot
+
+    def _setup_sweep(self, A, block_ptr, block_nodes):
+        import scipy.sparse as sp
+
         from ._kernels_forest import forest_factor
 
-        A = sp.csr_matrix(A)
-        n = A.shape[0]
-        self.n = n
+        n = self.n
         nb = len(block_ptr) - 1
         orders, parents, couplings = prepare_blocks(A, block_ptr, block_nodes)  # cycle: raises
         sizes = np.diff(block_ptr)
@@ -222,27 +295,50 @@ class ForestPCG:
                                                    self.orders, self.parents, self.couplings)
         self.seq = np.array(list(range(nb)) + list(range(nb - 2, -1, -1)), dtype=np.int64)
 
+    def _run(self, bp, x, tol, max_iter, residuals, objectives):
+        if self.method == "schur":
+            from ._kernels_forest import schur_forest_pcg
+
+            return schur_forest_pcg(self.E, self.S, self.par, self.ratio, self.inv_pivot,
+                                    self.ne, bp, x, tol, max_iter, residuals, objectives)
+        from ._kernels_forest import forest_pcg
+
+        return forest_pcg(*self.csr, *self.off, bp, x, self.block_ptr, self.orders,
+                          self.parents, self.couplings, self.inv_pivot, self.ratio, self.seq,
+                          tol, max_iter, residuals, objectives)
+
     def solve(self, b, x0=None, *, tol=1e-8, max_iter=1000):
         """Solve ``A x = b`` to ``||A x - b|| <= tol ||b||``.
 
         Returns ``(x, n_iter, converged, history)`` with ``history['criterion']`` the relative
         residual and ``history['objective']`` ``x^T A x / 2 - b^T x`` after every iteration.
+        The residual of the returned ``x`` is recomputed from ``A``; if rounding left it above
+        ``tol``, CG restarts from there within the ``max_iter`` budget.
         """
-        from ._kernels_forest import forest_pcg
-
         t0 = time.perf_counter()
         b = np.asarray(b, dtype=np.float64)
         bp = np.ascontiguousarray(b[self.perm])
         x = np.zeros(self.n) if x0 is None else np.array(x0, dtype=np.float64)[self.perm]
-        residuals = np.empty(int(max_iter) + 1)
-        objectives = np.empty(int(max_iter) + 1)
-        it = forest_pcg(*self.csr, *self.off, bp, x, self.block_ptr, self.orders, self.parents,
-                        self.couplings, self.inv_pivot, self.ratio, self.seq, float(tol),
-                        int(max_iter), residuals, objectives)
+        bnorm = max(float(np.linalg.norm(b)), 1e-300)
+        max_iter = int(max_iter)
+        crit, objs = [], []
+        total = 0
         out = np.empty(self.n)
-        out[self.perm] = x
-        crit = residuals[:it + 1]
-        hist = {"iter": np.arange(it + 1), "objective": objectives[:it + 1],
-                "criterion": crit, "time": np.full(it + 1, np.nan)}
+        while True:
+            residuals = np.empty(max_iter - total + 1)
+            objectives = np.empty(max_iter - total + 1)
+            it = self._run(bp, x, float(tol), max_iter - total, residuals, objectives)
+            first = 0 if not crit else 1  # a restart repeats its starting point
+            crit.extend(residuals[first:it + 1])
+            objs.extend(objectives[first:it + 1])
+            total += it
+            out[self.perm] = x
+            true = float(np.linalg.norm(self.A @ out - b)) / bnorm
+            crit[-1] = true
+            if true <= tol or total >= max_iter or it == 0:
+                break
+        crit = np.asarray(crit)
+        hist = {"iter": np.arange(total + 1), "objective": np.asarray(objs),
+                "criterion": crit, "time": np.full(total + 1, np.nan)}
         hist["time"][-1] = time.perf_counter() - t0
-        return out, it, bool(crit[-1] <= tol), hist
+        return out, total, bool(crit[-1] <= tol), hist

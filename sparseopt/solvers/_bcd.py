@@ -163,11 +163,14 @@ class BlockCoordinateDescent:
         the end, so it is off by default (it cost up to 1.4x there).
     krylov : bool, default=False
         GraphQuadratic only (``partition='tree'`` or ``'color'``, ``selection='cyclic'``,
-        ``update='message_passing'``): use one symmetric sweep over the forest blocks (forward,
-        then backward, each block solved exactly by message passing) as the preconditioner of
-        conjugate gradients instead of repeating the sweeps. Same fixed point, far fewer
-        passes on ill-conditioned graphs (about 7x fewer on the paper's lattice); ``max_iter``
-        then counts CG iterations (None: 1000).
+        ``update='message_passing'``): solve the system by conjugate gradients preconditioned
+        with exact forest solves (message passing) instead of repeating the sweeps. With two
+        forests (any 4-neighbour lattice) CG runs on the Schur complement of the larger
+        forest, preconditioned by the other one's tree solve: two tree solves per iteration,
+        ~2.5x fewer iterations than plain CG and faster than scipy's CG on a 10^6-node lattice.
+        With more forests, one symmetric sweep over them (forward, then backward) is the
+        preconditioner. Same solution, far fewer passes than the sweeps (about 7x on the
+        paper's lattice); ``max_iter`` then counts CG iterations (None: 1000).
     max_iter : int or None, default=None
         Outer iterations (working sets), or block updates in paper mode. None: 100 outer
         iterations, or ``1000 * ceil(n_features / block_size)`` updates.
@@ -485,9 +488,10 @@ class BlockCoordinateDescent:
             from ._forest import ForestPCG
 
             max_iter = self.max_iter if self.max_iter is not None else 1000
-            x, it, converged, hist = ForestPCG(A, ptr, nodes).solve(b, x0, tol=tol,
-                                                                     max_iter=max_iter)
-            return x, self._graph_result(ptr, it, converged, hist, max_iter)
+            pcg = ForestPCG(A, ptr, nodes)
+            x, it, converged, hist = pcg.solve(b, x0, tol=tol, max_iter=max_iter)
+            return x, self._graph_result(ptr, it, converged, hist, max_iter,
+                                         pcg.block_solves_per_iter)
         # default budget: 1000 sweeps over the forests
         max_iter = self.max_iter if self.max_iter is not None else 1000 * (len(ptr) - 1)
         # greedy rules grow a fresh maximal forest each iteration (the paper's greedy tree);
@@ -499,9 +503,9 @@ class BlockCoordinateDescent:
             record="every" if self.gap_freq == 1 else None, greedy_tree=greedy, max_size=size)
         return x, self._graph_result(ptr, it, converged, hist, max_iter)
 
-    def _graph_result(self, ptr, it, converged, hist, max_iter):
+    def _graph_result(self, ptr, it, converged, hist, max_iter, solves_per_iter=1):
         n_blocks = max(len(ptr) - 1, 1)
-        sweeps = it * (2 * n_blocks - 1) if self.krylov else it
+        sweeps = it * solves_per_iter  # block solves
         result = BCDResult(n_iter=it, n_epochs=sweeps // n_blocks, n_updates=sweeps,
                            converged=converged, dual_gap=np.inf,
                            rel_gap=float(hist["criterion"][-1]),

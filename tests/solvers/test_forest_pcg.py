@@ -111,3 +111,142 @@ def test_bad_options():
     # a block with a cycle is refused, as for the sweeps
     with pytest.raises(ValueError, match="not a forest"):
         ForestPCG(A, np.array([0, 16]), np.arange(16, dtype=np.int64))
+
+
+def _two_tree_graph(n, n_cross, rng, hubs=True):
+    """Random tree on each half of the nodes plus random edges between the halves (so the two
+    halves are a partition into two forests), with hubs: rows of very different lengths."""
+    half = n // 2
+    blocks = [np.arange(half), np.arange(half, n)]
+    rows, cols = [], []
+    for blk in blocks:
+        for k in range(1, len(blk)):  # random recursive tree; hubs attach to node 0 often
+            parent = 0 if hubs and rng.random() < 0.15 else rng.integers(k)
+            rows.append(blk[k])
+            cols.append(blk[parent])
+    rows += list(rng.integers(0, half, n_cross))
+    cols += list(rng.integers(half, n, n_cross))
+    W = sp.coo_matrix((rng.uniform(0.1, 2.0, len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    W = (W + W.T).tocsr()
+    A = (sp.diags(np.asarray(W.sum(1)).ravel() + rng.uniform(0.01, 0.3, n)) - W).tocsr()
+    ptr = np.array([0, half, n], dtype=np.int64)
+    return A, ptr, np.arange(n, dtype=np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_forests_schur_complement_equals_direct_solve(seed):
+    """Two forests: CG on the Schur complement. Irregular rows exercise the fixed-width
+    storage and its overflow; the answer equals a direct solve, the recorded residual is the
+    full residual and the objective decreases to the exact minimum."""
+    rng = np.random.default_rng(seed)
+    A, ptr, nodes = _two_tree_graph(400, 900, rng)
+    b = rng.standard_normal(400)
+    pcg = ForestPCG(A, ptr, nodes)
+    assert pcg.method == "schur" and pcg.block_solves_per_iter == 2
+    assert len(pcg.E[2]) > 0 and len(pcg.S[2]) > 0  # overflow rows in both blocks
+    x, it, ok, hist = pcg.solve(b, tol=1e-12, max_iter=2000)
+    xs = spsolve(A.tocsc(), b)
+    assert ok
+    np.testing.assert_allclose(x, xs, rtol=1e-9, atol=1e-10 * np.abs(xs).max())
+    assert hist["criterion"][-1] == pytest.approx(np.linalg.norm(A @ x - b) / np.linalg.norm(b),
+                                                  rel=1e-6, abs=1e-15)
+    f = hist["objective"]
+    f_star = 0.5 * xs @ A @ xs - b @ xs
+    assert f[-1] == pytest.approx(f_star, rel=1e-10)
+    assert np.all(np.diff(f) <= 1e-10 * abs(f_star))
+    # objective at iteration 0 is f(x_s = 0, x_e = A_ee^{-1} b_e): an exact block minimum
+    ne = pcg.ne
+    e = pcg.perm[:ne]
+    y = spsolve(A[e][:, e].tocsc(), b[e])
+    assert f[0] == pytest.approx(0.5 * y @ A[e][:, e] @ y - b[e] @ y, rel=1e-10)
+
+
+def test_schur_warm_start_from_a_perturbed_solution():
+    rng = np.random.default_rng(3)
+    A, ptr, nodes = _two_tree_graph(300, 500, rng)
+    b = rng.standard_normal(300)
+    pcg = ForestPCG(A, ptr, nodes)
+    xs = spsolve(A.tocsc(), b)
+    x0 = xs + 1e-3 * rng.standard_normal(300)
+    x, it, ok, hist = pcg.solve(b, x0=x0, tol=1e-11)
+    _, it_cold, _, _ = pcg.solve(b, tol=1e-11)
+    assert ok and it < it_cold
+    np.testing.assert_allclose(x, xs, rtol=1e-8, atol=1e-9 * np.abs(xs).max())
+    f0 = 0.5 * x0 @ A @ x0 - b @ x0
+    assert hist["objective"][0] <= f0  # x_e re-solved given x_s: never worse
+
+
+def test_single_forest_is_solved_exactly():
+    """A graph that is itself a forest (a path and a star): one block, the tree solve is exact."""
+    rng = np.random.default_rng(4)
+    n = 60
+    rows = list(range(1, 30)) + list(range(31, n))
+    cols = list(range(0, 29)) + [30] * (n - 31)
+    W = sp.coo_matrix((rng.uniform(0.5, 2, len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    W = (W + W.T).tocsr()
+    A = (sp.diags(np.asarray(W.sum(1)).ravel() + 0.01) - W).tocsr()
+    ptr, nodes = forest_partition(A)
+    assert len(ptr) == 2
+    b = rng.standard_normal(n)
+    pcg = ForestPCG(A, ptr, nodes)
+    x, it, ok, _ = pcg.solve(b, tol=1e-12)
+    assert ok and it <= 1
+    np.testing.assert_allclose(A @ x, b, atol=1e-10 * np.abs(b).max())
+
+
+def test_more_than_two_forests_use_the_symmetric_sweep():
+    rng = np.random.default_rng(5)
+    A = _random_graph(300, 0.05, rng)
+    ptr, nodes = forest_partition(A)
+    assert len(ptr) - 1 > 2
+    pcg = ForestPCG(A, ptr, nodes)
+    assert pcg.method == "sweep" and pcg.block_solves_per_iter == 2 * (len(ptr) - 1) - 1
+    b = rng.standard_normal(300)
+    x, _, ok, _ = pcg.solve(b, tol=1e-11)
+    assert ok
+    np.testing.assert_allclose(x, spsolve(A.tocsc(), b), rtol=1e-8, atol=1e-12)
+
+
+def test_indefinite_matrix_is_refused():
+    """Symmetric with a positive diagonal but indefinite: a tree pivot goes non-positive."""
+    A = sp.csr_matrix(np.array([[1.0, -2.0, 0.0], [-2.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
+    with pytest.raises(ValueError, match="not positive definite"):
+        ForestPCG(A, np.array([0, 3]), np.arange(3, dtype=np.int64))
+    with pytest.raises(ValueError, match="not positive definite"):
+        BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
+                               update="message_passing", krylov=True).solve(
+            GraphQuadratic(), None, A, np.ones(3))
+
+
+def test_topological_order_roots_trees_at_their_smallest_node():
+    from sparseopt.solvers._kernels_forest import forest_topological_order
+
+    rng = np.random.default_rng(6)
+    A, ptr, nodes = _two_tree_graph(200, 300, rng, hubs=False)
+    perm = rng.permutation(200)  # relabel so that trees are not rooted at 0 by construction
+    A = A[perm][:, perm].tocsr()
+    forest = np.zeros(200, dtype=np.int64)
+    forest[np.argsort(perm)[100:]] = 1
+    order, parent, bad = forest_topological_order(A.indptr, A.indices, forest)
+    assert bad == -1
+    assert sorted(order) == list(range(200))
+    pos = np.empty(200, dtype=np.int64)
+    pos[order] = np.arange(200)
+    for i in range(200):
+        if parent[i] >= 0:
+            assert pos[parent[i]] < pos[i] and A[i, parent[i]] != 0
+            assert forest[parent[i]] == forest[i]
+    # every in-block edge is a tree edge, and each tree's root is its smallest node
+    coo = sp.triu(A, 1).tocoo()
+    same = forest[coo.row] == forest[coo.col]
+    for i, j in zip(coo.row[same], coo.col[same], strict=True):
+        assert parent[i] == j or parent[j] == i
+    root = np.arange(200)
+    for i in order:
+        if parent[i] >= 0:
+            root[i] = root[parent[i]]
+    for r in np.unique(root):
+        assert r == np.flatnonzero(root == r).min()
+    # a block with a cycle is reported
+    forest[:] = 0
+    assert forest_topological_order(A.indptr, A.indices, forest)[2] == 0

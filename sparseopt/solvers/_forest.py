@@ -211,7 +211,7 @@ class ForestPCG:
             self._setup_sweep(A, block_ptr, block_nodes)
 
     def _setup_schur(self, A, block_ptr, block_nodes):
-        from ._kernels_forest import (ell_rows, forest_topological_order, permuted_tree_csr,
+        from ._kernels_forest import (ell_rows, forest_topological_order, permuted_tree_arrays,
                                       tree_factor)
 
         n = self.n
@@ -234,8 +234,8 @@ class ForestPCG:
             perm = order.astype(np.int64)
         inv = np.empty(n, dtype=np.int64)
         inv[perm] = np.arange(n)
-        nptr, nind, ndat, diag, par, coup = permuted_tree_csr(
-            indptr, indices, np.asarray(A.data, dtype=np.float64), perm, inv, parent)
+        data = np.asarray(A.data, dtype=np.float64)
+        diag, par, coup = permuted_tree_arrays(indptr, indices, data, perm, inv, parent)
         inv_pivot = np.empty(n)
         ratio = np.empty(n)
         ok = tree_factor(diag, par, coup, 0, ne, inv_pivot, ratio)
@@ -245,8 +245,8 @@ class ForestPCG:
                              "positive.")
 
         # fixed-width rows (the 75% quantile of the lengths), the longer ones overflow
-        self.E = ell_rows(nptr, nind, ndat, 0, ne, ne, n, 0.75, n)
-        self.S = ell_rows(nptr, nind, ndat, ne, n, 0, n, 0.75, n)
+        self.E = ell_rows(indptr, indices, data, perm, inv, 0, ne, ne, n, 0.75, n)
+        self.S = ell_rows(indptr, indices, data, perm, inv, ne, n, 0, n, 0.75, n)
         self.perm, self.ne = perm, ne
         self.par, self.ratio, self.inv_pivot = par, ratio, inv_pivot
 

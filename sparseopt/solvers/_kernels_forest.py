@@ -451,37 +451,26 @@ def forest_topological_order(indptr, indices, forest):
 
 
 @njit(cache=True)
-def permuted_tree_csr(indptr, indices, data, perm, inv, parent_old):
-    """``A[perm][:, perm]`` (int32 indices), its diagonal, tree parents and parent couplings.
+def permuted_tree_arrays(indptr, indices, data, perm, inv, parent_old):
+    """Diagonal, tree parents and parent couplings of ``A[perm][:, perm]``.
 
     Roots get themselves as parent (``par[i] == i``), so the tree sweeps need no branch.
     """
     n = perm.shape[0]
-    nptr = np.empty(n + 1, dtype=np.int64)
-    nptr[0] = 0
-    for i in range(n):
-        o = perm[i]
-        nptr[i + 1] = nptr[i] + indptr[o + 1] - indptr[o]
-    nind = np.empty(nptr[n], dtype=np.int32)
-    ndat = np.empty(nptr[n])
     diag = np.zeros(n)
     par = np.empty(n, dtype=np.int32)
     coup = np.zeros(n)
     for i in range(n):
         o = perm[i]
         po = parent_old[o]
-        q = nptr[i]
         for p in range(indptr[o], indptr[o + 1]):
             j = indices[p]
-            nind[q] = inv[j]
-            ndat[q] = data[p]
             if j == o:
                 diag[i] += data[p]
             elif j == po:
                 coup[i] = data[p]
-            q += 1
         par[i] = inv[po] if po >= 0 else i
-    return nptr, nind, ndat, diag, par, coup
+    return diag, par, coup
 
 
 @njit(cache=True)
@@ -508,8 +497,9 @@ def tree_factor(diag, par, coup, lo, hi, inv_pivot, ratio):
 
 
 @njit(cache=True)
-def ell_rows(indptr, indices, data, lo, hi, c_lo, c_hi, quantile, pad):
-    """Rows ``lo .. hi - 1`` restricted to columns ``[c_lo, c_hi)`` as ELLPACK plus overflow.
+def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad):
+    """Rows ``lo .. hi - 1`` of ``A[perm][:, perm]`` (``inv`` the inverse permutation)
+    restricted to columns ``[c_lo, c_hi)``, as ELLPACK plus overflow.
 
     The width is the ``quantile`` of the row lengths: fixed-width rows keep the inner loop
     free of unpredictable branches, and the entries beyond it go to a CSR overflow
@@ -521,8 +511,9 @@ def ell_rows(indptr, indices, data, lo, hi, c_lo, c_hi, quantile, pad):
     longest = 0
     for i in range(lo, hi):
         c = 0
-        for t in range(indptr[i], indptr[i + 1]):
-            j = indices[t]
+        o = perm[i]
+        for t in range(indptr[o], indptr[o + 1]):
+            j = inv[indices[t]]
             if c_lo <= j < c_hi:
                 c += 1
         counts[i - lo] = c
@@ -552,8 +543,9 @@ def ell_rows(indptr, indices, data, lo, hi, c_lo, c_hi, quantile, pad):
     q = 0
     for i in range(lo, hi):
         c = 0
-        for t in range(indptr[i], indptr[i + 1]):
-            j = indices[t]
+        o = perm[i]
+        for t in range(indptr[o], indptr[o + 1]):
+            j = inv[indices[t]]
             if c_lo <= j < c_hi:
                 if c < width:
                     eind[(i - lo) * width + c] = j

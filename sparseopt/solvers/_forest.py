@@ -193,7 +193,7 @@ class ForestPCG:
         Exact forest solves per CG iteration (2 for 'schur', ``2 n_blocks - 1`` for 'sweep').
     """
 
-    def __init__(self, A, block_ptr, block_nodes):
+    def __init__(self, A, block_ptr, block_nodes, *, method="schur"):
         import scipy.sparse as sp
 
         A = sp.csr_matrix(A)
@@ -201,12 +201,14 @@ class ForestPCG:
         self.n = A.shape[0]
         nb = len(block_ptr) - 1
         self.n_blocks = nb
-        if nb <= 2:
-            self.method = "schur"
-            self.block_solves_per_iter = nb
+        if method not in ("schur", "sweep"):
+            raise ValueError(f"method must be 'schur' or 'sweep', got {method!r}.")
+        self.method = method
+        if method == "schur":
+            # the eliminated forest once, the others by a symmetric sweep (one forest: once)
+            self.block_solves_per_iter = 1 + max(2 * (nb - 1) - 1, 0) if nb > 1 else nb
             self._setup_schur(A, block_ptr, block_nodes)
         else:
-            self.method = "sweep"
             self.block_solves_per_iter = 2 * nb - 1
             self._setup_sweep(A, block_ptr, block_nodes)
 
@@ -225,13 +227,19 @@ class ForestPCG:
             raise ValueError(f"block {bad} is not a forest: message passing needs acyclic "
                              "blocks (use partition='tree').")
         sizes = np.diff(block_ptr)
-        # eliminate the larger forest; CG runs on the smaller one
-        e_blk = int(np.argmax(sizes)) if nb else 0
-        in_e = forest[order] == e_blk
-        perm = np.concatenate([order[in_e], order[~in_e]]).astype(np.int64)
-        ne = int(in_e.sum()) if nb == 2 else 0  # a single forest: no elimination, CG on it
-        if nb == 1:
-            perm = order.astype(np.int64)
+        # eliminate the largest forest (none if there is only one); CG runs on the others,
+        # ordered by size so that the largest of them is solved once, mid-sweep
+        ranks = [int(k) for k in np.argsort(sizes, kind="stable")]
+        e_blocks = ranks[-1:] if nb >= 2 else []
+        s_blocks = ranks[:-1] if nb >= 2 else ranks
+        fo = forest[order]
+        pieces = [order[fo == k] for k in e_blocks + s_blocks]
+        perm = (np.concatenate(pieces) if pieces else order).astype(np.int64)
+        ne = int(sizes[e_blocks[0]]) if e_blocks else 0
+        s_ptr = np.concatenate([[ne], ne + np.cumsum([sizes[k] for k in s_blocks])]
+                               ).astype(np.int64)
+        m = len(s_blocks)
+        seq = np.array(list(range(m)) + list(range(m - 2, -1, -1)), dtype=np.int64)
         inv = np.empty(n, dtype=np.int64)
         inv[perm] = np.arange(n)
         data = np.asarray(A.data, dtype=np.float64)
@@ -239,15 +247,19 @@ class ForestPCG:
         inv_pivot = np.empty(n)
         ratio = np.empty(n)
         ok = tree_factor(diag, par, coup, 0, ne, inv_pivot, ratio)
-        ok &= tree_factor(diag, par, coup, ne, n, inv_pivot, ratio)
+        for lo, hi in zip(s_ptr[:-1], s_ptr[1:], strict=True):
+            ok &= tree_factor(diag, par, coup, lo, hi, inv_pivot, ratio)
         if not ok:
             raise ValueError("A is not positive definite: a tree elimination pivot is not "
                              "positive.")
-
+        blk = np.repeat(np.arange(m + 1), np.diff(np.concatenate([[0], s_ptr])))
         # fixed-width rows (the 75% quantile of the lengths), the longer ones overflow
-        self.E = ell_rows(indptr, indices, data, perm, inv, 0, ne, ne, n, 0.75, n)
-        self.S = ell_rows(indptr, indices, data, perm, inv, ne, n, 0, n, 0.75, n)
-        self.perm, self.ne = perm, ne
+        self.E = ell_rows(indptr, indices, data, perm, inv, 0, ne, ne, n, 0.75, n, blk, True)
+        self.S = ell_rows(indptr, indices, data, perm, inv, ne, n, 0, n, 0.75, n, blk, True)
+        # couplings between the forests of s (empty for a single one)
+        self.C = ell_rows(indptr, indices, data, perm, inv, ne, n if m > 1 else ne, ne, n,
+                          0.75, n, blk, False)
+        self.perm, self.ne, self.s_ptr, self.seq = perm, ne, s_ptr, seq
         self.par, self.ratio, self.inv_pivot = par, ratio, inv_pivot
 
     def _setup_sweep(self, A, block_ptr, block_nodes):
@@ -299,8 +311,9 @@ class ForestPCG:
         if self.method == "schur":
             from ._kernels_forest import schur_forest_pcg
 
-            return schur_forest_pcg(self.E, self.S, self.par, self.ratio, self.inv_pivot,
-                                    self.ne, bp, x, tol, max_iter, residuals, objectives)
+            return schur_forest_pcg(self.E, self.S, self.C, self.s_ptr, self.seq, self.par,
+                                    self.ratio, self.inv_pivot, self.ne, bp, x, tol, max_iter,
+                                    residuals, objectives)
         from ._kernels_forest import forest_pcg
 
         return forest_pcg(*self.csr, *self.off, bp, x, self.block_ptr, self.orders,

@@ -497,9 +497,10 @@ def tree_factor(diag, par, coup, lo, hi, inv_pivot, ratio):
 
 
 @njit(cache=True)
-def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad):
+def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad, blk, own):
     """Rows ``lo .. hi - 1`` of ``A[perm][:, perm]`` (``inv`` the inverse permutation)
-    restricted to columns ``[c_lo, c_hi)``, as ELLPACK plus overflow.
+    restricted to columns ``[c_lo, c_hi)``, as ELLPACK plus overflow. With ``own=False`` the
+    columns of the row's own block (``blk``, per new index) are left out.
 
     The width is the ``quantile`` of the row lengths: fixed-width rows keep the inner loop
     free of unpredictable branches, and the entries beyond it go to a CSR overflow
@@ -514,7 +515,7 @@ def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad
         o = perm[i]
         for t in range(indptr[o], indptr[o + 1]):
             j = inv[indices[t]]
-            if c_lo <= j < c_hi:
+            if c_lo <= j < c_hi and (own or blk[j] != blk[i]):
                 c += 1
         counts[i - lo] = c
         longest = max(longest, c)
@@ -546,7 +547,7 @@ def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad
         o = perm[i]
         for t in range(indptr[o], indptr[o + 1]):
             j = inv[indices[t]]
-            if c_lo <= j < c_hi:
+            if c_lo <= j < c_hi and (own or blk[j] != blk[i]):
                 if c < width:
                     eind[(i - lo) * width + c] = j
                     edat[(i - lo) * width + c] = data[t]
@@ -615,15 +616,91 @@ def _schur_product(v, q, S, ne, n):
 
 
 @njit(cache=True)
-def schur_forest_pcg(E, S, par, ratio, inv_pivot, ne, b, x, tol, max_iter, residuals,
-                     objectives):
+def _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne):
+    """``z[ne:] = M^{-1} r[ne:]``: symmetric block Gauss-Seidel over the forests of ``s``."""
+    cind, cdat, orow, optr, oind, odat = C
+    n = r.shape[0]
+    wc = cind.shape[0] // (n - ne) if n > ne else 0
+    for i in range(ne, n):
+        z[i] = 0.0
+    o = 0  # overflow rows are in increasing order: skip to the block's first one
+    for k in range(seq.shape[0]):
+        f = seq[k]
+        lo = s_ptr[f]
+        hi = s_ptr[f + 1]
+        while o > 0 and orow[o - 1] >= lo:
+            o -= 1
+        while o < orow.shape[0] and orow[o] < lo:
+            o += 1
+        o2 = o
+        while o2 < orow.shape[0] and orow[o2] < hi:  # couplings beyond the fixed width
+            s = 0.0
+            for t in range(optr[o2], optr[o2 + 1]):
+                s += odat[t] * z[oind[t]]
+            h[orow[o2]] -= s
+            o2 += 1
+        for i in range(hi - 1, lo - 1, -1):
+            t = h[i] + r[i]
+            base = (i - ne) * wc
+            for c in range(wc):
+                t -= cdat[base + c] * z[cind[base + c]]
+            h[i] = t
+            h[par[i]] -= ratio[i] * t
+        for i in range(lo, hi):
+            z[i] = h[i] * inv_pivot[i] - ratio[i] * z[par[i]]
+            h[i] = 0.0
+
+
+@njit(cache=True)
+def _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z, q, bnorm,
+                     tol, max_iter, residuals, objectives, obj):
+    """The CG loop of :func:`schur_forest_pcg` when ``s`` holds several forests."""
+    n = r.shape[0]
+    _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne)
+    rz = 0.0
+    for i in range(ne, n):
+        v[i] = z[i]
+        rz += r[i] * z[i]
+    it = 0
+    for it in range(1, max_iter + 1):
+        _elim_solve(v, h, E, par, ratio, inv_pivot, ne)
+        pq = _schur_product(v, q, S, ne, n)
+        alpha = rz / pq
+        obj -= 0.5 * alpha * rz
+        rr = 0.0
+        for i in range(ne, n):
+            x[i] += alpha * v[i]
+            ri = r[i] - alpha * q[i]
+            r[i] = ri
+            rr += ri * ri
+        residuals[it] = np.sqrt(rr) / bnorm
+        objectives[it] = obj
+        if residuals[it] <= tol:
+            break
+        _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne)
+        rz_new = 0.0
+        for i in range(ne, n):
+            rz_new += r[i] * z[i]
+        beta = rz_new / rz
+        rz = rz_new
+        for i in range(ne, n):
+            v[i] = z[i] + beta * v[i]
+    return it
+
+
+@njit(cache=True)
+def schur_forest_pcg(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, b, x, tol, max_iter,
+                     residuals, objectives):
     """Conjugate gradients on the Schur complement of two forests, preconditioned by a tree solve.
 
     Nodes ``0 .. ne - 1`` form the eliminated forest ``e``, ``ne .. n - 1`` the kept one ``s``
     (each ordered parents first, ``par``/``ratio``/``inv_pivot`` from :func:`tree_factor`).
     CG runs on ``S x_s = b_s - A_se A_ee^{-1} b_e`` with ``S = A_ss - A_se A_ee^{-1} A_es``
     (one tree solve on ``e`` per product) and the preconditioner ``A_ss^{-1}`` (one tree solve
-    on ``s``); then ``x_e = A_ee^{-1} (b_e - A_es x_s)``. The residual of ``A x = b`` at
+    on ``s``); then ``x_e = A_ee^{-1} (b_e - A_es x_s)``. If ``s`` is made of several forests
+    (``s_ptr``: their bounds; ``C``: the couplings of each ``s`` row to the other ``s``
+    forests), the preconditioner is one symmetric block Gauss-Seidel sweep over them in the
+    order ``seq`` (each solved exactly), which is symmetric positive definite. The residual of ``A x = b`` at
     ``(x_s, x_e(x_s))`` is the Schur residual, so the stopping rule ``||A x - b|| <= tol ||b||``
     is exact. ``x`` holds the starting ``x_s`` on entry (its ``e`` part is ignored) and the
     solution on exit. ``residuals[k]``/``objectives[k]`` receive the relative residual and
@@ -673,7 +750,10 @@ def schur_forest_pcg(E, S, par, ratio, inv_pivot, ne, b, x, tol, max_iter, resid
     residuals[0] = np.sqrt(rr) / bnorm
     objectives[0] = obj
     it = 0
-    if residuals[0] > tol:
+    if residuals[0] > tol and s_ptr.shape[0] > 2:
+        it = _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z,
+                              q, bnorm, tol, max_iter, residuals, objectives, obj)
+    elif residuals[0] > tol:
         # z = A_ss^{-1} r (h[ne:] is zero)
         for i in range(n - 1, ne - 1, -1):
             t = h[i] + r[i]

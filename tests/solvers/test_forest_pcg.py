@@ -194,17 +194,62 @@ def test_single_forest_is_solved_exactly():
     np.testing.assert_allclose(A @ x, b, atol=1e-10 * np.abs(b).max())
 
 
-def test_more_than_two_forests_use_the_symmetric_sweep():
+@pytest.mark.parametrize("method", ["schur", "sweep"])
+def test_more_than_two_forests(method):
+    """Three or more forests: 'schur' eliminates the largest and preconditions the others by a
+    symmetric sweep; 'sweep' preconditions the whole system by a symmetric sweep."""
     rng = np.random.default_rng(5)
     A = _random_graph(300, 0.05, rng)
     ptr, nodes = forest_partition(A)
-    assert len(ptr) - 1 > 2
-    pcg = ForestPCG(A, ptr, nodes)
-    assert pcg.method == "sweep" and pcg.block_solves_per_iter == 2 * (len(ptr) - 1) - 1
+    nb = len(ptr) - 1
+    assert nb > 2
+    pcg = ForestPCG(A, ptr, nodes, method=method)
+    assert pcg.method == method
+    assert pcg.block_solves_per_iter == (2 * nb - 2 if method == "schur" else 2 * nb - 1)
+    if method == "schur":
+        assert len(pcg.C[2]) > 0  # some couplings between the kept forests overflow
     b = rng.standard_normal(300)
-    x, _, ok, _ = pcg.solve(b, tol=1e-11)
+    x, it, ok, hist = pcg.solve(b, tol=1e-11)
+    xs = spsolve(A.tocsc(), b)
     assert ok
-    np.testing.assert_allclose(x, spsolve(A.tocsc(), b), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(x, xs, rtol=1e-8, atol=1e-12)
+    assert hist["objective"][-1] == pytest.approx(0.5 * xs @ A @ xs - b @ xs, rel=1e-10)
+    its = []
+    cg(A, b, rtol=1e-11, maxiter=10_000, callback=lambda _: its.append(1))
+    assert it < len(its)
+
+
+def test_sweep_preconditioner_of_the_kept_forests_is_spd():
+    """The symmetric block Gauss-Seidel sweep over the kept forests, as a matrix, is symmetric
+    positive definite (so CG on the Schur complement converges)."""
+    from sparseopt.solvers._kernels_forest import _sweep_precondition
+
+    rng = np.random.default_rng(8)
+    A = _random_graph(120, 0.08, rng)
+    ptr, nodes = forest_partition(A)
+    assert len(ptr) - 1 >= 3  # s holds at least two forests
+    pcg = ForestPCG(A, ptr, nodes)
+    n, ne = pcg.n, pcg.ne
+    m = n - ne
+    M = np.empty((m, m))
+    for k in range(m):
+        r = np.zeros(n)
+        r[ne + k] = 1.0
+        z = np.zeros(n)
+        _sweep_precondition(r, z, np.zeros(n), pcg.C, pcg.s_ptr, pcg.seq, pcg.par, pcg.ratio,
+                            pcg.inv_pivot, ne)
+        M[:, k] = z[ne:]
+    np.testing.assert_allclose(M, M.T, atol=1e-12 * np.abs(M).max())
+    assert np.linalg.eigvalsh(0.5 * (M + M.T))[0] > 0
+    # with several forests in s the sweep is not the exact inverse of A_ss
+    Ass = A[pcg.perm[ne:]][:, pcg.perm[ne:]].toarray()
+    assert not np.allclose(M, np.linalg.inv(Ass))
+
+
+def test_bad_method():
+    A = _lattice(4)
+    with pytest.raises(ValueError, match="method"):
+        ForestPCG(A, *forest_partition(A), method="jacobi")
 
 
 def test_indefinite_matrix_is_refused():

@@ -157,25 +157,26 @@ def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cy
 class ForestPCG:
     """Conjugate gradients preconditioned by exact forest-block solves (message passing).
 
-    **Two forests** (every 4-neighbour lattice, and any partition into one or two forests):
-    CG runs on the Schur complement of the larger forest ``e``,
-    ``S = A_ss - A_se A_ee^{-1} A_es``, preconditioned by the tree solve of the other forest
-    ``s``. Each iteration is one tree solve per forest (leaves-to-root elimination, then
-    root-to-leaves substitution) and one pass over the couplings between the forests; the
-    full residual of ``A x = b`` equals the Schur residual, so the stopping rule is exact.
-    On a 10^6-node lattice this needs ~2.5x fewer iterations than plain CG and each costs
-    about as much as one CG iteration.
+    ``method='schur'`` (default): CG runs on the Schur complement of the largest forest ``e``,
+    ``S = A_ss - A_se A_ee^{-1} A_es`` (one tree solve on ``e`` per product). With two forests
+    (every 4-neighbour lattice) the preconditioner is the tree solve of the other forest, so
+    an iteration is one tree solve per forest (leaves-to-root elimination, then root-to-leaves
+    substitution) plus one pass over the couplings between them: on a 10^6-node lattice ~2.5x
+    fewer iterations than plain CG, each costing about one CG iteration. With more forests the
+    kept ones are preconditioned by one symmetric block Gauss-Seidel sweep over them (forward,
+    then backward, the largest solved once in the middle), which is symmetric positive
+    definite. The residual of ``A x = b`` at ``(x_s, A_ee^{-1} (b_e - A_es x_s))`` equals the
+    Schur residual, so the stopping rule is exact. A single forest is solved directly.
 
-    **More forests**: the preconditioner is one block symmetric Gauss-Seidel sweep on
-    ``A z = r`` from ``z = 0`` (the forests forward, then backward, the largest in the middle,
-    solved once), each forest solved exactly by tree elimination. It is symmetric positive
-    definite, so CG converges.
+    ``method='sweep'``: the preconditioner of CG on the whole system is one symmetric block
+    Gauss-Seidel sweep over all the forests (the same number of iterations as 'schur' on two
+    forests, but three tree solves and a full product per iteration).
 
     Set-up (once per matrix, shared by all right-hand sides): the nodes are renumbered so that
-    every forest is a run of consecutive nodes with parents before children (for two forests:
+    every forest is a run of consecutive nodes with parents before children (for 'schur':
     each tree rooted at its smallest node, taking the smallest available node next, which keeps
-    the natural order's locality), and every tree is factorised (the pivots depend on ``A``
-    only).
+    the natural order's memory locality), and every tree is factorised (the pivots depend on
+    ``A`` only).
 
     Parameters
     ----------
@@ -184,13 +185,14 @@ class ForestPCG:
     block_ptr, block_nodes : ndarray of int64
         A partition into forests (e.g. :func:`forest_partition`); a block with a cycle raises
         ValueError.
+    method : {'schur', 'sweep'}, default='schur'
 
     Attributes
     ----------
-    method : {'schur', 'sweep'}
-        The variant used (two forests or fewer: 'schur').
+    method : str
     block_solves_per_iter : int
-        Exact forest solves per CG iteration (2 for 'schur', ``2 n_blocks - 1`` for 'sweep').
+        Exact forest solves per CG iteration (``2 n_blocks - 2`` for 'schur' with two or more
+        forests, ``2 n_blocks - 1`` for 'sweep').
     """
 
     def __init__(self, A, block_ptr, block_nodes, *, method="schur"):

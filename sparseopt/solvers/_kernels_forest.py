@@ -617,7 +617,9 @@ def _schur_product(v, q, S, ne, n):
 
 @njit(cache=True)
 def _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne):
-    """``z[ne:] = M^{-1} r[ne:]``: symmetric block Gauss-Seidel over the forests of ``s``."""
+    """``z[ne:n] = M^{-1} r[ne:]``: symmetric block Gauss-Seidel over the forests of ``s``.
+
+    ``z`` has length ``n + 1`` with ``z[n] = 0`` (the padding index of ``C``)."""
     cind, cdat, orow, optr, oind, odat = C
     n = r.shape[0]
     wc = cind.shape[0] // (n - ne) if n > ne else 0
@@ -710,7 +712,7 @@ def schur_forest_pcg(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, b, x, tol, 
     v = np.zeros(n + 1)  # v[:ne]: eliminated part; v[ne:n]: CG direction; v[n] = 0 (padding)
     h = np.zeros(n)      # scratch, zero between sweeps
     r = np.zeros(n)
-    z = np.zeros(n)
+    z = np.zeros(n + 1)  # z[n] = 0: the padding of the couplings between kept forests
     q = np.zeros(n)
     bs = np.zeros(n)     # the reduced right-hand side b' (s part)
     bnorm = 0.0

@@ -235,7 +235,7 @@ def test_sweep_preconditioner_of_the_kept_forests_is_spd():
     for k in range(m):
         r = np.zeros(n)
         r[ne + k] = 1.0
-        z = np.zeros(n)
+        z = np.zeros(n + 1)  # z[n]: padding, kept at zero
         _sweep_precondition(r, z, np.zeros(n), pcg.C, pcg.s_ptr, pcg.seq, pcg.par, pcg.ratio,
                             pcg.inv_pivot, ne)
         M[:, k] = z[ne:]

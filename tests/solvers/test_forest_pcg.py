@@ -238,7 +238,7 @@ def test_sweep_preconditioner_of_the_kept_forests_is_spd():
         z = np.zeros(n + 1)  # z[n]: padding, kept at zero
         _sweep_precondition(r, z, np.zeros(n), pcg.C, pcg.s_ptr, pcg.seq, pcg.par, pcg.ratio,
                             pcg.inv_pivot, ne)
-        M[:, k] = z[ne:]
+        M[:, k] = z[ne:n]
     np.testing.assert_allclose(M, M.T, atol=1e-12 * np.abs(M).max())
     assert np.linalg.eigvalsh(0.5 * (M + M.T))[0] > 0
     # with several forests in s the sweep is not the exact inverse of A_ss

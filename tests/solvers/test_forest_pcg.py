@@ -295,3 +295,35 @@ def test_topological_order_roots_trees_at_their_smallest_node():
     # a block with a cycle is reported
     forest[:] = 0
     assert forest_topological_order(A.indptr, A.indices, forest)[2] == 0
+
+
+_BOUNDSCHECK_SCRIPT = """
+import numpy as np, scipy.sparse as sp
+from sparseopt.solvers._forest import ForestPCG, forest_partition
+rng = np.random.default_rng(0)
+for n, p in ((300, 0.05), (200, 0.01)):
+    W = sp.random(n, n, density=p, random_state=rng, data_rvs=lambda k: rng.uniform(0.1, 3, k))
+    W = sp.triu(W, 1)
+    W = (W + W.T).tocsr()
+    A = (sp.diags(np.asarray(W.sum(1)).ravel() + 0.1) - W).tocsr()
+    b = rng.standard_normal(n)
+    for method in ("schur", "sweep"):
+        pcg = ForestPCG(A, *forest_partition(A), method=method)
+        x, it, ok, _ = pcg.solve(b, x0=0.1 * b, tol=1e-10)
+        assert ok and np.linalg.norm(A @ x - b) <= 1e-9 * np.linalg.norm(b), (method, it)
+print("ok")
+"""
+
+
+def test_kernels_stay_in_bounds(tmp_path):
+    """Run the Schur and sweep kernels (several forests, two forests, warm start) compiled with
+    numba's bounds checking: any read past an array's end (e.g. a padding index) raises."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", _BOUNDSCHECK_SCRIPT], env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().endswith("ok")

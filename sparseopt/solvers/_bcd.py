@@ -169,8 +169,9 @@ class BlockCoordinateDescent:
         forest, preconditioned by the other one's tree solve: two tree solves per iteration,
         ~2.5x fewer iterations than plain CG and faster than scipy's CG on a 10^6-node lattice.
         With more forests, the largest is eliminated and one symmetric sweep over the others
-        (forward, then backward) is the preconditioner. Same solution, far fewer passes than the sweeps (about 7x on the
-        paper's lattice); ``max_iter`` then counts CG iterations (None: 1000).
+        (forward, then backward) is the preconditioner. Same solution, far fewer passes than
+        the sweeps (about 7x on the paper's lattice); ``max_iter`` then counts CG iterations
+        (None: 1000) and ``n_updates`` the forest solves.
     max_iter : int or None, default=None
         Outer iterations (working sets), or block updates in paper mode. None: 100 outer
         iterations, or ``1000 * ceil(n_features / block_size)`` updates.

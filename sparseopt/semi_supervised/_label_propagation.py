@@ -35,13 +35,17 @@ def harmonic_system(W, labelled, Y_l):
     B : ndarray (n_unlabelled, n_classes)
     """
     W = sp.csr_matrix(W, dtype=np.float64)
-    W.setdiag(0.0)
-    W.eliminate_zeros()
+    # drop self-loops and explicit zeros into a new matrix (the caller's W is left untouched)
+    rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
+    keep = (W.indices != rows) & (W.data != 0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=W.shape[0]))])
+    W = sp.csr_matrix((W.data[keep], W.indices[keep], indptr), shape=W.shape)
     deg = np.asarray(W.sum(axis=1)).ravel()
     U = np.flatnonzero(~labelled)
     Lb = np.flatnonzero(labelled)
-    A = (sp.diags(deg[U]) - W[U][:, U]).tocsr()
-    B = np.asarray(W[U][:, Lb] @ Y_l)
+    W_U = W[U]
+    A = (sp.diags(deg[U]) - W_U[:, U]).tocsr()
+    B = np.asarray(W_U[:, Lb] @ Y_l)
     return A, B
 
 

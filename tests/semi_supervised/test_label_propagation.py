@@ -75,3 +75,24 @@ def test_affinity_matrix_is_the_fitted_graph():
     assert (P != W).nnz == 0
     with pytest.raises(ValueError, match="square"):
         LabelPropagation(kernel="precomputed").affinity_matrix(X)
+
+
+def test_harmonic_system_leaves_the_affinity_untouched_and_drops_self_loops():
+    rng = np.random.default_rng(1)
+    D = rng.uniform(0, 1, (8, 8))
+    D = np.triu(D, 1) * (rng.random((8, 8)) < 0.6)
+    D = D + D.T + np.diag(rng.uniform(0.5, 2, 8))  # self-loops must not count
+    W = sp.csr_matrix(D)
+    W_before = W.copy()
+    labelled = np.array([True, False, False, True, False, False, False, False])
+    Y_l = np.array([[1.0, 0.0], [0.0, 1.0]])
+    A, B = harmonic_system(W, labelled, Y_l)
+    assert (W != W_before).nnz == 0 and np.array_equal(W.diagonal(), W_before.diagonal())
+    D0 = D - np.diag(np.diag(D))
+    L = np.diag(D0.sum(1)) - D0
+    U = ~labelled
+    np.testing.assert_allclose(A.toarray(), L[U][:, U])
+    np.testing.assert_allclose(B, D0[U][:, labelled] @ Y_l)
+    # the estimator with a precomputed sparse affinity leaves it untouched too
+    LabelPropagation(kernel="precomputed").fit(W, np.array([0, -1, -1, 1, -1, -1, -1, -1]))
+    assert (W != W_before).nnz == 0

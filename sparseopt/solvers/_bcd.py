@@ -461,6 +461,11 @@ class BlockCoordinateDescent:
         b = np.ascontiguousarray(b, dtype=np.float64).ravel()
         if b.shape != (n,):
             raise ValueError(f"y (the right-hand side b) must have shape ({n},), got {b.shape}.")
+        if x0 is not None:
+            x0 = np.asarray(x0, dtype=np.float64)
+            if x0.shape != (n,) or not np.all(np.isfinite(x0)):
+                raise ValueError(f"w0 must be a finite array of shape ({n},), got shape "
+                                 f"{x0.shape}.")
         if self.partition not in ("tree", "color"):
             raise ValueError(f"partition={self.partition!r}: GraphQuadratic uses forest blocks, "
                              "partition='tree' (or independent sets, 'color').")

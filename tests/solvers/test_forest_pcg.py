@@ -108,6 +108,13 @@ def test_bad_options():
         BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
                                update="message_passing", krylov="yes").solve(
             GraphQuadratic(), None, A, b)
+    for krylov in (True, False):
+        solver = BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
+                                        update="message_passing", krylov=krylov)
+        with pytest.raises(ValueError, match="w0"):
+            solver.solve(GraphQuadratic(), None, A, b, np.ones(15))
+        with pytest.raises(ValueError, match="w0"):
+            solver.solve(GraphQuadratic(), None, A, b, np.full(16, np.nan))
     # a block with a cycle is refused, as for the sweeps
     with pytest.raises(ValueError, match="not a forest"):
         ForestPCG(A, np.array([0, 16]), np.arange(16, dtype=np.int64))

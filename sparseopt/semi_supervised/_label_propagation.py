@@ -80,7 +80,10 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         fixed partition, in block updates (kNN graphs of a few hundred nodes needed ~2000
         sweeps without ``krylov`` to reach ``tol=1e-8``).
     tol : float, default=1e-8
-        Relative residual ``||A f - b|| <= tol ||b||`` per class.
+        Relative residual ``||A f - b|| <= tol ||b||`` per class. The class columns of the
+        solution sum to one, so only ``n_classes - 1`` systems are solved (the class with the
+        largest right-hand side is one minus the others, and the others are solved to a
+        tolerance that keeps its residual within ``tol``).
     verbose : int, default=0
         >= 1: report each class's solve (a tqdm bar when tqdm is installed).
 
@@ -92,7 +95,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
     transduction_ : ndarray of shape (N,)
     n_iter_ : int
         Conjugate-gradient iterations with ``krylov=True``, else block updates (summed over
-        classes).
+        the ``n_classes - 1`` solved classes).
     X_ : ndarray
         Training inputs (for predict).
 
@@ -223,7 +226,17 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                 selection="cyclic", partition="tree", block_size=None,
                 update="message_passing", krylov=True)
             idx = np.flatnonzero(reach)
-            A_r = A[idx][:, idx].tocsr()
+            A_r = A[idx][:, idx].tocsr() if not reach.all() else A
+            B_r = B[idx]
+            # The class columns sum to 1 on every reachable node (A 1 = W_UL 1 = B 1), so the
+            # class with the largest right-hand side is 1 minus the others: one solve fewer.
+            # Its residual is minus the sum of theirs, so they are solved to a tolerance that
+            # keeps it within tol too.
+            norms = np.linalg.norm(B_r, axis=0)
+            derived = int(np.argmax(norms))
+            solved = [c for c in range(K) if c != derived]
+            rest = float(norms[solved].sum())
+            tol_c = self.tol * min(1.0, norms[derived] / rest) if rest > 0 else self.tol
             from ..datafits._graph import check_graph_matrix
             from ..solvers._forest import forest_partition
 
@@ -233,7 +246,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
             partition = forest_partition(A_r, max_size=size)
             n_forests = len(partition[0]) - 1
             per_class = int(self.max_iter) * (1 if params["krylov"] else max(n_forests, 1))
-            params.update(tol=self.tol, max_iter=per_class)
+            params.update(tol=tol_c, max_iter=per_class)
             bcd = BlockCoordinateDescent(**params)
             pcg = None
             if params["krylov"] and params["partition"] == "tree" \
@@ -242,14 +255,14 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
 
                 pcg = ForestPCG(A_r, *partition)  # set up once, shared by the classes
             report = progress(total=K, desc="LabelPropagation", verbose=self.verbose)
-            for c in range(K):
+            for c in solved:
                 if pcg is not None:
-                    f, it, converged, _ = pcg.solve(B[idx, c], tol=self.tol, max_iter=per_class)
+                    f, it, converged, _ = pcg.solve(B_r[:, c], tol=tol_c, max_iter=per_class)
                     res = SimpleNamespace(converged=converged, n_iter=it)
                 else:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        f, res = bcd.solve(GraphQuadratic(), None, A_r, B[idx, c])
+                        f, res = bcd.solve(GraphQuadratic(), None, A_r, B_r[:, c])
                 if not res.converged:
                     from sklearn.exceptions import ConvergenceWarning
 
@@ -260,6 +273,8 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                 n_iter += res.n_iter
                 report.update(klass=str(classes[c]), n_iter=int(res.n_iter),
                               converged=bool(res.converged))
+            F[U[idx], derived] = 1.0 - F[U[idx]][:, solved].sum(axis=1)
+            report.update(klass=str(classes[derived]), n_iter=0, converged=True)
             report.close()
             F[U[~reach]] = 1.0 / K
         F = np.maximum(F, 0.0)

@@ -96,3 +96,39 @@ def test_harmonic_system_leaves_the_affinity_untouched_and_drops_self_loops():
     # the estimator with a precomputed sparse affinity leaves it untouched too
     LabelPropagation(kernel="precomputed").fit(W, np.array([0, -1, -1, 1, -1, -1, -1, -1]))
     assert (W != W_before).nnz == 0
+
+
+@pytest.mark.parametrize("krylov, p", [(True, [0.7, 0.2, 0.1]), (False, [0.7, 0.2, 0.1]),
+                                       (True, [0.25, 0.25, 0.25, 0.25])])
+def test_one_class_fewer_is_solved_and_every_class_meets_tol(krylov, p):
+    """n_classes - 1 systems are solved and the derived class (one minus the others) still has
+    a relative residual within tol, like the others (unbalanced and balanced labels)."""
+    from sparseopt.datasets._bcd_paper import lattice_affinity
+    from sparseopt.solvers import BlockCoordinateDescent
+
+    n = 30
+    W = lattice_affinity(n, 1.0)
+    rng = np.random.default_rng(2)
+    y = np.full(n * n, -1)
+    lab = rng.choice(n * n, 60, replace=False)
+    K = len(p)
+    y[lab] = rng.choice(K, 60, p=p)
+    solver = None if krylov else BlockCoordinateDescent(
+        selection="cyclic", partition="tree", block_size=None, update="message_passing")
+    tol = 1e-8
+    model = LabelPropagation(kernel="precomputed", solver=solver, tol=tol).fit(W, y)
+    labelled = y != -1
+    Y_l = (y[labelled][:, None] == model.classes_[None, :]).astype(float)
+    A, B = harmonic_system(W, labelled, Y_l)
+    F_u = model.label_distributions_[~labelled]
+    for c in range(K):
+        res = np.linalg.norm(A @ F_u[:, c] - B[:, c]) / np.linalg.norm(B[:, c])
+        assert res <= 1.01 * tol, (c, res)
+        np.testing.assert_allclose(F_u[:, c], spsolve(A.tocsc(), B[:, c]), atol=1e-6)
+    # one class is derived: fewer iterations than solving every class to tol
+    if krylov:
+        from sparseopt.solvers._forest import ForestPCG, forest_partition
+
+        pcg = ForestPCG(A, *forest_partition(A))
+        its = [pcg.solve(B[:, c], tol=tol)[1] for c in range(K)]
+        assert model.n_iter_ < sum(its)

@@ -21,19 +21,29 @@ def _softmax_row(Z, i, out):
 
 @njit(cache=True)
 def multinomial_epochs(Xd, data, indices, indptr, is_sparse, Y, Z, W, b, fit_intercept, Lrow,
-                       alpha, order, n_epochs):
-    """Cyclic proximal gradient steps on the rows of W (group soft-thresholding).
+                       alpha, order, n_epochs, R):
+    """Epochs of cyclic row steps (group soft-thresholding) on Bohning's majoriser.
 
-    Row j moves by the 1/L_j step with ``L_j = ||X_j||^2 / (2n)`` (Bohning's bound on the
-    multinomial Hessian), then ``Z += X_j dW_j^T``; the intercept takes a Bohning MM step
-    (``b -= 2 grad_b``) after each epoch.
+    Each epoch computes the probabilities ``P = softmax(Z)`` once (``n K`` exponentials) and
+    the majoriser of the loss at the current scores,
+    ``f(Z0) + <(P - Y) / n, Z - Z0> + ||Z - Z0||^2 / (4 n)`` (the multinomial Hessian is at most
+    ``I / 2`` per sample). Its gradient in ``Z``, ``R = (P - Y) / n + (Z - Z0) / (2 n)``, is
+    kept current without exponentials, and row ``j`` minimises it exactly (its curvature is
+    ``L_j = ||X_j||^2 / (2n)``), then ``Z += X_j dW_j^T``; the intercept takes the exact step
+    ``b -= 2 sum_i R_i`` after the rows. The loss never increases (the majoriser touches it at
+    the epoch's start). ``R`` is (n, K) scratch.
     """
     n, K = Z.shape
     inv_n = 1.0 / n
+    inv_2n = 0.5 / n
     P = np.empty(K)
     G = np.empty(K)
     U = np.empty(K)
     for _ in range(n_epochs):
+        for i in range(n):
+            _softmax_row(Z, i, P)
+            for c in range(K):
+                R[i, c] = (P[c] - Y[i, c]) * inv_n
         for t in range(order.shape[0]):
             j = order[t]
             L = Lrow[j]
@@ -44,20 +54,17 @@ def multinomial_epochs(Xd, data, indices, indptr, is_sparse, Y, Z, W, b, fit_int
             if is_sparse:
                 for p in range(indptr[j], indptr[j + 1]):
                     i = indices[p]
-                    _softmax_row(Z, i, P)
                     for c in range(K):
-                        G[c] += data[p] * (P[c] - Y[i, c])
+                        G[c] += data[p] * R[i, c]
             else:
                 off = j * n
                 for i in range(n):
                     x = Xd[off + i]
-                    if x != 0.0:
-                        _softmax_row(Z, i, P)
-                        for c in range(K):
-                            G[c] += x * (P[c] - Y[i, c])
+                    for c in range(K):
+                        G[c] += x * R[i, c]
             nrm = 0.0
             for c in range(K):
-                U[c] = W[j, c] - G[c] * inv_n / L
+                U[c] = W[j, c] - G[c] / L
                 nrm += U[c] * U[c]
             nrm = np.sqrt(nrm)
             thr = alpha / L
@@ -74,23 +81,27 @@ def multinomial_epochs(Xd, data, indices, indptr, is_sparse, Y, Z, W, b, fit_int
                     for p in range(indptr[j], indptr[j + 1]):
                         i = indices[p]
                         for c in range(K):
-                            Z[i, c] += data[p] * U[c]
+                            d = data[p] * U[c]
+                            Z[i, c] += d
+                            R[i, c] += d * inv_2n
                 else:
                     off = j * n
                     for i in range(n):
                         x = Xd[off + i]
                         if x != 0.0:
                             for c in range(K):
-                                Z[i, c] += x * U[c]
+                                d = x * U[c]
+                                Z[i, c] += d
+                                R[i, c] += d * inv_2n
         if fit_intercept:
             for c in range(K):
                 G[c] = 0.0
             for i in range(n):
-                _softmax_row(Z, i, P)
                 for c in range(K):
-                    G[c] += (P[c] - Y[i, c]) * inv_n
+                    G[c] += R[i, c]
             for c in range(K):
                 step = -2.0 * G[c]
                 b[c] += step
                 for i in range(n):
                     Z[i, c] += step
+                    R[i, c] += step * inv_2n

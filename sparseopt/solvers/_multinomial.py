@@ -84,6 +84,7 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
         b = np.log(prior) - np.log(prior).mean()
     Z = np.ascontiguousarray(np.asarray(Xc @ W) + b)
     Lrow = Multinomial().row_lipschitz(Xc)
+    R = np.empty((n, K))  # the kernel's majoriser gradient (scratch)
     prior = np.clip(Y.mean(axis=0), 1e-300, None)
     P0 = float(-np.sum(Y.mean(axis=0) * np.log(prior))) if fit_intercept else math.log(K)
     all_rows = np.arange(p, dtype=np.int64)
@@ -123,7 +124,7 @@ def multinomial_bcd(X, Y, alpha, *, fit_intercept=True, W0=None, b0=None, max_it
         hist["ws_size"].append(int(ws.size))
         buffer = []
         for e in itertools.count(1):
-            multinomial_epochs(*kx, Y, Z, W, b, fit_intercept, Lrow, float(alpha), ws, 1)
+            multinomial_epochs(*kx, Y, Z, W, b, fit_intercept, Lrow, float(alpha), ws, 1, R)
             epochs += 1
             if anderson > 0:
                 buffer.append(np.concatenate([W[ws].ravel(), b]))

@@ -41,8 +41,9 @@ def check_graph_matrix(A):
     """A symmetric CSR matrix with a positive diagonal (ValueError otherwise)."""
     if not sp.issparse(A):
         A = sp.csr_matrix(np.asarray(A, dtype=np.float64))
-    A = sp.csr_matrix(A, dtype=np.float64)
+    A = sp.csr_matrix(A, dtype=np.float64, copy=True)
     A.sum_duplicates()
+    A.eliminate_zeros()  # the forests follow the structure: keep it the (symmetric) nonzeros
     A.sort_indices()
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be square, got shape {A.shape}.")

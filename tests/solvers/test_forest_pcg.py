@@ -334,3 +334,24 @@ def test_kernels_stay_in_bounds(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip().endswith("ok")
+
+
+@pytest.mark.parametrize("krylov", [True, False])
+def test_one_sided_explicit_zeros_do_not_change_the_forests(krylov):
+    """An explicit zero stored on one side only passes the symmetry check; the forests are
+    built from the nonzeros, so the solve is still exact (and the caller's matrix is kept)."""
+    L = _lattice(6, extra=0.1).tocoo()
+    # stored zeros in row 0 only, at (0, 7) and (0, 14): with them the structure has cycles
+    rows = np.concatenate([L.row, [0, 0]])
+    cols = np.concatenate([L.col, [7, 14]])
+    vals = np.concatenate([L.data, [0.0, 0.0]])
+    A = sp.csr_matrix((vals, (rows, cols)), shape=L.shape)
+    assert A.nnz == L.nnz + 2 and abs(A - A.T).max() == 0
+    before = A.copy()
+    b = np.random.default_rng(9).standard_normal(36)
+    x, res = BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
+                                    update="message_passing", krylov=krylov,
+                                    tol=1e-12).solve(GraphQuadratic(), None, A, b)
+    assert res.converged
+    np.testing.assert_allclose(x, spsolve(A.tocsc(), b), rtol=1e-9, atol=1e-12)
+    assert A.nnz == before.nnz and (A != before).nnz == 0

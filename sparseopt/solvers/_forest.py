@@ -328,7 +328,8 @@ class ForestPCG:
         Returns ``(x, n_iter, converged, history)`` with ``history['criterion']`` the relative
         residual and ``history['objective']`` ``x^T A x / 2 - b^T x`` after every iteration.
         The residual of the returned ``x`` is recomputed from ``A``; if rounding left it above
-        ``tol``, CG restarts from there within the ``max_iter`` budget.
+        ``tol``, CG restarts from there within the ``max_iter`` budget. If ``A`` turns out not
+        to be positive definite (a direction of non-positive curvature), CG stops unconverged.
         """
         t0 = time.perf_counter()
         b = np.asarray(b, dtype=np.float64)
@@ -349,8 +350,11 @@ class ForestPCG:
             total += it
             out[self.perm] = x
             true = float(np.linalg.norm(self.A @ out - b)) / bnorm
+            believed = crit[-1] <= tol  # the recurrence's residual: converged, up to rounding
             crit[-1] = true
-            if true <= tol or total >= max_iter or it == 0:
+            # restart only if rounding left the true residual above tol; an early stop (A not
+            # positive definite) or an exhausted budget ends the solve
+            if true <= tol or total >= max_iter or it == 0 or not believed:
                 break
         crit = np.asarray(crit)
         hist = {"iter": np.arange(total + 1), "objective": np.asarray(objs),

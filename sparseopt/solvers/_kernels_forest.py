@@ -667,6 +667,8 @@ def _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r,
     for it in range(1, max_iter + 1):
         _elim_solve(v, h, E, par, ratio, inv_pivot, ne)
         pq = _schur_product(v, q, S, ne, n)
+        if not pq > 0.0:  # S is not positive definite (nor is A): stop, unconverged
+            return it - 1
         alpha = rz / pq
         obj -= 0.5 * alpha * rz
         rr = 0.0
@@ -771,6 +773,9 @@ def schur_forest_pcg(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, b, x, tol, 
         for it in range(1, max_iter + 1):
             _elim_solve(v, h, E, par, ratio, inv_pivot, ne)
             pq = _schur_product(v, q, S, ne, n)
+            if not pq > 0.0:  # S is not positive definite (nor is A): stop, unconverged
+                it -= 1
+                break
             alpha = rz / pq
             obj -= 0.5 * alpha * rz  # f(x + alpha p) = f(x) - alpha r.z + alpha^2 pq / 2
             rr = 0.0

@@ -355,3 +355,30 @@ def test_one_sided_explicit_zeros_do_not_change_the_forests(krylov):
     assert res.converged
     np.testing.assert_allclose(x, spsolve(A.tocsc(), b), rtol=1e-9, atol=1e-12)
     assert A.nnz == before.nnz and (A != before).nnz == 0
+
+
+@pytest.mark.parametrize("n_forests", [2, 3])
+def test_indefinite_matrix_with_positive_tree_pivots_stops_unconverged(n_forests):
+    """Every tree pivot positive, but A indefinite: CG meets non-positive curvature and stops;
+    BlockCoordinateDescent reports it with a ConvergenceWarning instead of a wrong answer."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(11)
+    if n_forests == 2:
+        L = _lattice(12, extra=0.0)
+    else:
+        L = _random_graph(150, 0.05, rng)
+        L = L - sp.diags(L.diagonal() - np.asarray(abs(L).sum(1)).ravel()
+                         + L.diagonal())  # Laplacian: diagonal = weighted degree
+    A = (L - 0.3 * sp.eye(L.shape[0])).tocsr()  # shift the zero eigenvalue below zero
+    assert np.linalg.eigvalsh(A.toarray())[0] < 0
+    ptr, nodes = forest_partition(A)
+    assert len(ptr) - 1 == n_forests
+    pcg = ForestPCG(A, ptr, nodes)  # the trees factorise: diagonally dominant blocks
+    x, it, ok, _ = pcg.solve(np.ones(A.shape[0]), tol=1e-10, max_iter=5000)
+    assert not ok and it < 5000
+    with pytest.warns(ConvergenceWarning):
+        BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
+                               update="message_passing", krylov=True,
+                               max_iter=5000).solve(GraphQuadratic(), None, A,
+                                                    np.ones(A.shape[0]))

@@ -38,17 +38,27 @@ class GraphQuadratic:
 
 
 def check_graph_matrix(A):
-    """A symmetric CSR matrix with a positive diagonal (ValueError otherwise)."""
+    """A symmetric CSR matrix with finite entries and a positive diagonal (ValueError otherwise).
+
+    The result is canonical (sorted indices, no duplicates) without stored zeros, so its
+    structure is the graph; the caller's matrix is never modified (copied only if needed).
+    """
+    from ..solvers._kernels_forest import csr_max_asymmetry
+
     if not sp.issparse(A):
         A = sp.csr_matrix(np.asarray(A, dtype=np.float64))
-    A = sp.csr_matrix(A, dtype=np.float64, copy=True)
-    A.sum_duplicates()
-    A.eliminate_zeros()  # the forests follow the structure: keep it the (symmetric) nonzeros
-    A.sort_indices()
+    A = sp.csr_matrix(A, dtype=np.float64)
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be square, got shape {A.shape}.")
-    scale = abs(A).max() if A.nnz else 0.0
-    if A.nnz and abs(A - A.T).max() > 1e-12 * scale:
+    if not A.has_canonical_format or not np.all(A.data != 0):
+        A = A.copy()  # the forests follow the structure: keep it the (symmetric) nonzeros
+        A.sum_duplicates()
+        A.eliminate_zeros()
+        A.sort_indices()
+    if not np.all(np.isfinite(A.data)):
+        raise ValueError("A must have finite entries.")
+    scale = float(np.max(np.abs(A.data))) if A.nnz else 0.0
+    if A.nnz and csr_max_asymmetry(A.indptr, A.indices, A.data) > 1e-12 * scale:
         raise ValueError("A must be symmetric (|A - A^T| > 1e-12 max|A|).")
     if np.any(A.diagonal() <= 0):
         raise ValueError("A must have a positive diagonal (it must be positive definite).")

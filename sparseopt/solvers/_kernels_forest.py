@@ -36,6 +36,29 @@ def _try_join(indptr, indices, i, member, k, uf, roots):
 
 
 @njit(cache=True)
+def csr_max_asymmetry(indptr, indices, data):
+    """``max |A_ij - A_ji|`` of a CSR matrix with sorted indices (a missing entry is 0)."""
+    n = indptr.shape[0] - 1
+    worst = 0.0
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            lo = indptr[j]
+            hi = indptr[j + 1]
+            while lo < hi:  # binary search for column i in row j
+                mid = (lo + hi) // 2
+                if indices[mid] < i:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            other = data[lo] if lo < indptr[j + 1] and indices[lo] == i else 0.0
+            d = abs(data[p] - other)
+            if d > worst:
+                worst = d
+    return worst
+
+
+@njit(cache=True)
 def grow_forests(indptr, indices, order, max_size):
     """Assign every node (in ``order``) to the first forest it keeps acyclic.
 

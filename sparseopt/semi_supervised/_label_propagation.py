@@ -34,18 +34,19 @@ def harmonic_system(W, labelled, Y_l):
     A : csr_matrix (n_unlabelled, n_unlabelled)
     B : ndarray (n_unlabelled, n_classes)
     """
+    from ._kernels import harmonic_csr
+
     W = sp.csr_matrix(W, dtype=np.float64)
-    # drop self-loops and explicit zeros into a new matrix (the caller's W is left untouched)
-    rows = np.repeat(np.arange(W.shape[0]), np.diff(W.indptr))
-    keep = (W.indices != rows) & (W.data != 0)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=W.shape[0]))])
-    W = sp.csr_matrix((W.data[keep], W.indices[keep], indptr), shape=W.shape)
-    deg = np.asarray(W.sum(axis=1)).ravel()
-    U = np.flatnonzero(~labelled)
-    Lb = np.flatnonzero(labelled)
-    W_U = W[U]
-    A = (sp.diags(deg[U]) - W_U[:, U]).tocsr()
-    B = np.asarray(W_U[:, Lb] @ Y_l)
+    if not W.has_sorted_indices:
+        W = W.sorted_indices()  # a sorted copy: the caller's W is never modified
+    labelled = np.asarray(labelled, dtype=bool)
+    Y_l = np.ascontiguousarray(Y_l, dtype=np.float64)
+    position = np.empty(W.shape[0], dtype=np.int64)
+    position[~labelled] = np.arange(int((~labelled).sum()))
+    position[labelled] = np.arange(int(labelled.sum()))
+    a_ptr, a_ind, a_dat, B = harmonic_csr(W.indptr, W.indices, W.data, position, labelled, Y_l)
+    n_u = a_ptr.shape[0] - 1
+    A = sp.csr_matrix((a_dat, a_ind, a_ptr), shape=(n_u, n_u))
     return A, B
 
 

@@ -132,3 +132,36 @@ def test_one_class_fewer_is_solved_and_every_class_meets_tol(krylov, p):
         pcg = ForestPCG(A, *forest_partition(A))
         its = [pcg.solve(B[:, c], tol=tol)[1] for c in range(K)]
         assert model.n_iter_ < sum(its)
+
+
+def test_harmonic_system_on_unsorted_duplicated_affinity():
+    """Unsorted columns, duplicate entries (summed), self-loops and stored zeros: A and B
+    equal the dense formula, the input is untouched, and a canonical input gives a canonical A."""
+    rng = np.random.default_rng(7)
+    N = 60
+    D = np.triu(rng.uniform(0, 1, (N, N)) * (rng.random((N, N)) < 0.15), 1)
+    D = D + D.T
+    coo = sp.coo_matrix(D)
+    # split every weight into two duplicates, add self-loops and a stored zero, shuffle
+    rows = np.r_[coo.row, coo.row, np.arange(N), 0]
+    cols = np.r_[coo.col, coo.col, np.arange(N), 1 if D[0, 1] == 0 else 2]
+    vals = np.r_[0.25 * coo.data, 0.75 * coo.data, rng.uniform(1, 2, N), 0.0]
+    perm = rng.permutation(rows.size)
+    order = np.argsort(rows[perm], kind="stable")
+    r, c, v = rows[perm][order], cols[perm][order], vals[perm][order]
+    indptr = np.r_[0, np.cumsum(np.bincount(r, minlength=N))]
+    W = sp.csr_matrix((v, c, indptr), shape=(N, N))
+    assert not W.has_sorted_indices
+    before = (W.data.copy(), W.indices.copy())
+    labelled = rng.random(N) < 0.3
+    Y_l = np.eye(3)[rng.integers(0, 3, labelled.sum())]
+    A, B = harmonic_system(W, labelled, Y_l)
+    U = ~labelled
+    L = np.diag(D.sum(1)) - D
+    np.testing.assert_allclose(A.toarray(), L[U][:, U], atol=1e-14)
+    np.testing.assert_allclose(B, D[U][:, labelled] @ Y_l, atol=1e-14)
+    np.testing.assert_array_equal(W.data, before[0])
+    np.testing.assert_array_equal(W.indices, before[1])
+    A2, _ = harmonic_system(sp.csr_matrix(D), labelled, Y_l)
+    assert A2.has_canonical_format
+    np.testing.assert_allclose(A2.toarray(), L[U][:, U], atol=1e-14)

@@ -77,9 +77,9 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         update='message_passing')``.
     max_iter : int, default=10_000
         Budget per class in sweeps: conjugate-gradient iterations with ``krylov=True``
-        (one preconditioning pass over the forests each), else ``max_iter`` times the number of forests of the
-        fixed partition, in block updates (kNN graphs of a few hundred nodes needed ~2000
-        sweeps without ``krylov`` to reach ``tol=1e-8``).
+        (one preconditioning pass over the forests each), else ``max_iter`` times the number
+        of forests of the fixed partition, in block updates (kNN graphs of a few hundred nodes
+        needed ~2000 sweeps without ``krylov`` to reach ``tol=1e-8``).
     tol : float, default=1e-8
         Relative residual ``||A f - b|| <= tol ||b||`` per class. The class columns of the
         solution sum to one, so only ``n_classes - 1`` systems are solved (the class with the

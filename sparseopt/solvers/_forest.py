@@ -208,21 +208,24 @@ class ForestPCG:
         self.method = method
         if method == "schur":
             # the eliminated forest once, the others by a symmetric sweep (one forest: once)
-            self.block_solves_per_iter = 1 + max(2 * (nb - 1) - 1, 0) if nb > 1 else nb
+            self.block_solves_per_iter = 2 * nb - 2 if nb > 1 else nb
             self._setup_schur(A, block_ptr, block_nodes)
         else:
             self.block_solves_per_iter = 2 * nb - 1
             self._setup_sweep(A, block_ptr, block_nodes)
 
     def _setup_schur(self, A, block_ptr, block_nodes):
-        from ._kernels_forest import (ell_rows, forest_topological_order, permuted_tree_arrays,
-                                      tree_factor)
+        from ._kernels_forest import (
+            ell_rows,
+            forest_topological_order,
+            permuted_tree_arrays,
+            tree_factor,
+        )
 
         n = self.n
         nb = len(block_ptr) - 1
         forest = np.zeros(n, dtype=np.int64)
-        for k in range(nb):
-            forest[block_nodes[block_ptr[k]:block_ptr[k + 1]]] = k
+        forest[block_nodes] = np.repeat(np.arange(nb), np.diff(block_ptr))
         indptr, indices = A.indptr, A.indices
         order, parent, bad = forest_topological_order(indptr, indices, forest)
         if bad >= 0:

@@ -531,20 +531,29 @@ def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad
     zero) with weight 0. Returns ``(eind, edat, orow, optr, oind, odat)``.
     """
     m = hi - lo
-    counts = np.zeros(m, dtype=np.int64)
-    longest = 0
+    # the kept entries of every row, once: a compact CSR (tptr, tind, tdat)
+    total = 0
     for i in range(lo, hi):
-        c = 0
+        total += indptr[perm[i] + 1] - indptr[perm[i]]
+    tptr = np.zeros(m + 1, dtype=np.int64)
+    tind = np.empty(total, dtype=np.int32)
+    tdat = np.empty(total)
+    q = 0
+    for i in range(lo, hi):
         o = perm[i]
         for t in range(indptr[o], indptr[o + 1]):
             j = inv[indices[t]]
             if c_lo <= j < c_hi and (own or blk[j] != blk[i]):
-                c += 1
-        counts[i - lo] = c
-        longest = max(longest, c)
+                tind[q] = j
+                tdat[q] = data[t]
+                q += 1
+        tptr[i - lo + 1] = q
+    longest = 0
+    for r in range(m):
+        longest = max(longest, tptr[r + 1] - tptr[r])
     hist = np.zeros(longest + 1, dtype=np.int64)
-    for i in range(m):
-        hist[counts[i]] += 1
+    for r in range(m):
+        hist[tptr[r + 1] - tptr[r]] += 1
     width = 0
     acc = 0
     while width < longest and acc + hist[width] < quantile * m:
@@ -555,34 +564,30 @@ def ell_rows(indptr, indices, data, perm, inv, lo, hi, c_lo, c_hi, quantile, pad
     edat = np.zeros(m * width)
     n_over = 0
     n_rows = 0
-    for i in range(m):
-        if counts[i] > width:
-            n_over += counts[i] - width
+    for r in range(m):
+        c = tptr[r + 1] - tptr[r]
+        if c > width:
+            n_over += c - width
             n_rows += 1
     orow = np.empty(n_rows, dtype=np.int64)
     optr = np.zeros(n_rows + 1, dtype=np.int64)
     oind = np.empty(n_over, dtype=np.int32)
     odat = np.empty(n_over)
-    r = 0
-    q = 0
-    for i in range(lo, hi):
-        c = 0
-        o = perm[i]
-        for t in range(indptr[o], indptr[o + 1]):
-            j = inv[indices[t]]
-            if c_lo <= j < c_hi and (own or blk[j] != blk[i]):
-                if c < width:
-                    eind[(i - lo) * width + c] = j
-                    edat[(i - lo) * width + c] = data[t]
-                else:
-                    if c == width:
-                        orow[r] = i
-                        r += 1
-                    oind[q] = j
-                    odat[q] = data[t]
-                    q += 1
-                    optr[r] = q
-                c += 1
+    k = 0
+    for r in range(m):
+        lo_r = tptr[r]
+        c = tptr[r + 1] - lo_r
+        for e in range(min(c, width)):
+            eind[r * width + e] = tind[lo_r + e]
+            edat[r * width + e] = tdat[lo_r + e]
+        if c > width:
+            orow[k] = lo + r
+            start = optr[k]
+            for e in range(c - width):
+                oind[start + e] = tind[lo_r + width + e]
+                odat[start + e] = tdat[lo_r + width + e]
+            optr[k + 1] = start + c - width
+            k += 1
     return eind, edat, orow, optr, oind, odat
 
 
@@ -677,15 +682,11 @@ def _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne):
 
 
 @njit(cache=True)
-def _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z, q, bnorm,
-                     tol, max_iter, residuals, objectives, obj):
-    """The CG loop of :func:`schur_forest_pcg` when ``s`` holds several forests."""
+def _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z, q, rz,
+                     bnorm, tol, max_iter, residuals, objectives, obj):
+    """The CG loop of :func:`schur_forest_pcg` when ``s`` holds several forests (``v = z``,
+    ``rz = r . z`` from the first preconditioning)."""
     n = r.shape[0]
-    _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne)
-    rz = 0.0
-    for i in range(ne, n):
-        v[i] = z[i]
-        rz += r[i] * z[i]
     it = 0
     for it in range(1, max_iter + 1):
         _elim_solve(v, h, E, par, ratio, inv_pivot, ne)
@@ -727,11 +728,12 @@ def schur_forest_pcg(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, b, x, tol, 
     on ``s``); then ``x_e = A_ee^{-1} (b_e - A_es x_s)``. If ``s`` is made of several forests
     (``s_ptr``: their bounds; ``C``: the couplings of each ``s`` row to the other ``s``
     forests), the preconditioner is one symmetric block Gauss-Seidel sweep over them in the
-    order ``seq`` (each solved exactly), which is symmetric positive definite. The residual of ``A x = b`` at
-    ``(x_s, x_e(x_s))`` is the Schur residual, so the stopping rule ``||A x - b|| <= tol ||b||``
-    is exact. ``x`` holds the starting ``x_s`` on entry (its ``e`` part is ignored) and the
-    solution on exit. ``residuals[k]``/``objectives[k]`` receive the relative residual and
-    ``x^T A x / 2 - b^T x`` after iteration ``k``. Returns the iterations.
+    order ``seq`` (each solved exactly), which is symmetric positive definite. The residual of
+    ``A x = b`` at ``(x_s, x_e(x_s))`` is the Schur residual, so the stopping rule
+    ``||A x - b|| <= tol ||b||`` is exact. ``x`` holds the starting ``x_s`` on entry (its ``e``
+    part is ignored) and the solution on exit. ``residuals[k]``/``objectives[k]`` receive the
+    relative residual and ``x^T A x / 2 - b^T x`` after iteration ``k``. Returns the
+    iterations.
     """
     n = b.shape[0]
     v = np.zeros(n + 1)  # v[:ne]: eliminated part; v[ne:n]: CG direction; v[n] = 0 (padding)
@@ -777,22 +779,17 @@ def schur_forest_pcg(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, b, x, tol, 
     residuals[0] = np.sqrt(rr) / bnorm
     objectives[0] = obj
     it = 0
-    if residuals[0] > tol and s_ptr.shape[0] > 2:
-        it = _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z,
-                              q, bnorm, tol, max_iter, residuals, objectives, obj)
-    elif residuals[0] > tol:
-        # z = A_ss^{-1} r (h[ne:] is zero)
-        for i in range(n - 1, ne - 1, -1):
-            t = h[i] + r[i]
-            h[i] = t
-            h[par[i]] -= ratio[i] * t
+    if residuals[0] > tol:
+        # z = M^{-1} r: one tree solve if s is one forest (C is then empty), else the sweep
+        _sweep_precondition(r, z, h, C, s_ptr, seq, par, ratio, inv_pivot, ne)
         rz = 0.0
         for i in range(ne, n):
-            zi = h[i] * inv_pivot[i] - ratio[i] * z[par[i]]
-            z[i] = zi
-            h[i] = 0.0
-            rz += r[i] * zi
-            v[i] = zi
+            v[i] = z[i]
+            rz += r[i] * z[i]
+    if residuals[0] > tol and s_ptr.shape[0] > 2:
+        it = _schur_pcg_sweep(E, S, C, s_ptr, seq, par, ratio, inv_pivot, ne, x, v, h, r, z,
+                              q, rz, bnorm, tol, max_iter, residuals, objectives, obj)
+    elif residuals[0] > tol:
         for it in range(1, max_iter + 1):
             _elim_solve(v, h, E, par, ratio, inv_pivot, ne)
             pq = _schur_product(v, q, S, ne, n)

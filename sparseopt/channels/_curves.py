@@ -2,7 +2,6 @@
 
 import time
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from ..utils._parallel import run_trials
-from ..utils._validation import check_positive_int
+from ..utils._validation import check_estimator_dict, check_positive_int, is_estimator
 
 
 @dataclass
@@ -69,13 +68,9 @@ class NMSECurves:
         return {k: np.mean(v > threshold_db, axis=1) for k, v in self.nmse_db.items()}
 
 
-def _is_estimator(obj):
-    return hasattr(obj, "fit") and hasattr(obj, "get_params")
-
-
 def _estimate(est, operator, y, noise_variance):
     """Coefficients of one estimator (cloned) or callable on one observation."""
-    if _is_estimator(est):
+    if is_estimator(est):
         model = clone(est)
         if noise_variance is not None and "noise_variance" in model.get_params(deep=False):
             model.set_params(noise_variance=noise_variance)
@@ -164,13 +159,7 @@ def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, n_j
     >>> bool(curves.median_db()["SVD-KroSBL"][1] < -20)
     True
     """
-    if not isinstance(estimators, Mapping) or len(estimators) == 0:
-        raise TypeError("estimators must be a non-empty dict of name -> estimator or callable, "
-                        f"got {type(estimators).__name__}.")
-    for name, est in estimators.items():
-        if not (_is_estimator(est) or callable(est)):
-            raise TypeError(f"estimators[{name!r}] must be an estimator with fit(operator, y) "
-                            f"or a callable, got {type(est).__name__}.")
+    check_estimator_dict(estimators, "fit(operator, y)")
     for attr in ("measurement_operator", "draw_channel", "observe", "nmse_db"):
         if not callable(getattr(scenario, attr, None)):
             raise TypeError(f"scenario must provide {attr}() like IRSMIMOScenario, got "

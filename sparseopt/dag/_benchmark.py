@@ -3,7 +3,6 @@
 import numbers
 import time
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from ..utils._parallel import run_trials
-from ..utils._validation import check_positive_int
+from ..utils._validation import check_estimator_dict, check_positive_int, is_estimator
 from ._metrics import count_accuracy
 from ._simulate import simulate_dag, simulate_linear_sem, simulate_noise_scales, simulate_parameter
 
@@ -57,10 +56,6 @@ class DagBenchmark:
         return out
 
 
-def _is_estimator(obj):
-    return hasattr(obj, "fit") and hasattr(obj, "get_params")
-
-
 def _scale_error(est_scale, sigma):
     """Relative error of a scalar (against the RMS of ``sigma``) or per-node noise scale."""
     s = np.asarray(est_scale, dtype=np.float64)
@@ -87,7 +82,7 @@ def _dag_trial(seed, config):
         t0 = time.process_time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            if _is_estimator(est):
+            if is_estimator(est):
                 model = clone(est).fit(X)
                 A, scale = model.adjacency_, getattr(model, "noise_scale_", None)
                 if getattr(model, "variance", None) == "fixed" or \
@@ -165,13 +160,7 @@ def benchmark_dags(estimators, n_graphs, *, n_nodes=10, edges_per_node=4, graph_
     >>> sorted(res.mean()["CoLiDE-EV"])
     ['fdr', 'fit_time', 'fpr', 'nnz', 'noise_scale_error', 'shd', 'tpr']
     """
-    if not isinstance(estimators, Mapping) or len(estimators) == 0:
-        raise TypeError("estimators must be a non-empty dict of name -> estimator or callable, "
-                        f"got {type(estimators).__name__}.")
-    for name, est in estimators.items():
-        if not (_is_estimator(est) or callable(est)):
-            raise TypeError(f"estimators[{name!r}] must be an estimator with fit(X) and "
-                            f"adjacency_, or a callable, got {type(est).__name__}.")
+    check_estimator_dict(estimators, "fit(X) and adjacency_,")
     n_graphs = check_positive_int("n_graphs", n_graphs)
     n_nodes = check_positive_int("n_nodes", n_nodes)
     n_samples = check_positive_int("n_samples", n_samples)

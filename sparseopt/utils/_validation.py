@@ -43,3 +43,24 @@ def check_finite_array(name, arr):
     data = arr.data if hasattr(arr, "tocsc") else arr
     if not np.all(np.isfinite(data)):
         raise ValueError(f"{name} contains NaN or infinity.")
+
+
+def is_estimator(obj):
+    """True for a scikit-learn style estimator (it has ``fit`` and ``get_params``)."""
+    return hasattr(obj, "fit") and hasattr(obj, "get_params")
+
+
+def check_estimator_dict(estimators, interface):
+    """A non-empty dict of name -> estimator or callable (TypeError naming the entry otherwise).
+
+    ``interface`` describes what an estimator must provide, e.g. ``"fit(X) and adjacency_"``.
+    """
+    from collections.abc import Mapping
+
+    if not isinstance(estimators, Mapping) or len(estimators) == 0:
+        raise TypeError("estimators must be a non-empty dict of name -> estimator or callable, "
+                        f"got {type(estimators).__name__}.")
+    for name, est in estimators.items():
+        if not (is_estimator(est) or callable(est)):
+            raise TypeError(f"estimators[{name!r}] must be an estimator with {interface} or a "
+                            f"callable, got {type(est).__name__}.")

@@ -1,4 +1,9 @@
-"""Parameter validation helpers: every error names the offending parameter."""
+"""Parameter validation helpers: every error names the offending parameter.
+
+This is the project's one validation vocabulary. scikit-learn's public helpers
+(``check_scalar``, ``validate_data``) are used where they fit; the
+functions here cover the rest with messages that name the parameter and the accepted values.
+"""
 
 import numbers
 
@@ -27,15 +32,72 @@ def check_nonnegative(name, value, *, allow_zero=True):
     return value
 
 
-def check_positive_int(name, value, *, allow_none=False):
-    """Check an integer >= 1 (or None when ``allow_none``)."""
+def check_positive_int(name, value, *, allow_none=False, minimum=1):
+    """Check an integer >= ``minimum`` (default 1), or None when ``allow_none``.
+
+    NumPy integers are accepted; booleans and floats (even integral ones such as 2.0) are not.
+    """
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= 1, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}.")
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
     return int(value)
+
+
+def check_bool(name, value):
+    """Return ``value`` as a bool if it is one (Python or NumPy), else raise a TypeError.
+
+    Strings such as ``'no'`` are refused rather than taken for True.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {value!r}.")
+
+
+def check_real(name, value, *, low=None, high=None, low_inclusive=True, high_inclusive=True,
+               allow_none=False, allow_inf=False):
+    """Check a real scalar (not bool, not NaN; finite unless ``allow_inf``) within bounds.
+
+    Returns it as a float (None passes through when ``allow_none``).
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    value = float(value)
+    if np.isnan(value) or (not allow_inf and not np.isfinite(value)):
+        raise ValueError(f"{name} must be finite, got {value}.")
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        op = ">=" if low_inclusive else ">"
+        raise ValueError(f"{name} must be {op} {low}, got {value}.")
+    if high is not None and (value > high or (value == high and not high_inclusive)):
+        op = "<=" if high_inclusive else "<"
+        raise ValueError(f"{name} must be {op} {high}, got {value}.")
+    return value
+
+
+def check_seed(random_state, name="random_state"):
+    """Validate a seed for ``numpy.random.default_rng``-style code and return a Generator.
+
+    Accepts None, a non-negative int, a ``SeedSequence``, a ``Generator`` (returned as is) or a
+    ``RandomState`` (a Generator seeded from it), with errors naming the parameter.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.SeedSequence):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, bool | np.bool_) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(f"{name} must be None, a non-negative int, a SeedSequence or a numpy "
+                        f"Generator, got {random_state!r}.")
+    if random_state < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {random_state}.")
+    return np.random.default_rng(int(random_state))
 
 
 def check_finite_array(name, arr):

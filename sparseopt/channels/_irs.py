@@ -182,6 +182,17 @@ class IRSMIMOScenario:
         self.F3 = self.A_bs
 
     @property
+    def coupled_factors(self):
+        """Factors of the measurement operator whose supports are clustered: ``(0, 2)``.
+
+        The IRS angle-difference factor (0) and the base-station factor (2) each carry a block
+        of ``n_paths`` neighbouring grid indices (the angular spreads); the mobile-station
+        factor (1) carries a single index. This is what pattern-coupled SBL should couple:
+        ``KroneckerSBL("am", structure="block", coupled_factors=scn.coupled_factors)``.
+        """
+        return (0, 2)
+
+    @property
     def shape(self):
         """``(M, N)`` of the measurement operator."""
         return (self.n_configs * self.n_pilots * self.n_bs, self.n_grid**3)

@@ -11,7 +11,7 @@ import scipy.linalg as sla
 from ..operators import KroneckerOperator
 
 
-def _kron_vectors(vs):
+def kron_vectors(vs):
     """``v_1 (x) ... (x) v_I`` for 1-D vectors (outer products: cheaper than ``np.kron``)."""
     out = vs[0]
     for v in vs[1:]:
@@ -67,12 +67,12 @@ def kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
         Us.append(U)
         ps.append(np.maximum(p, 0.0))
         Ws.append((g[:, None] * H.conj().T) @ U)
-    P = _kron_vectors(ps)
+    P = kron_vectors(ps)
     delta = 1.0 / (sigma2 + P)
     apply = KroneckerOperator._apply  # validated factors: skip the constructor's checks
     z = apply([U.conj().T for U in Us], y, [U.shape[0] for U in Us])
     mu = apply(Ws, delta * z, [W.shape[1] for W in Ws])
-    gamma = _kron_vectors(gammas)
+    gamma = kron_vectors(gammas)
     s = gamma - apply([np.abs(W) ** 2 for W in Ws], delta, [W.shape[1] for W in Ws])
     s = np.maximum(np.real(s), 0.0)
     az2 = np.abs(z) ** 2

@@ -1,10 +1,9 @@
-"""Numba kernel of the two-factor SVD-KroSBL iteration (real or complex).
+"""Numba kernels of Kronecker SBL (real or complex).
 
-The Python loop in :class:`~sparseopt.bayes.KroneckerSBL` is dominated by call overhead when the
-factors are small (16 x 32 factors: ~40 NumPy/LAPACK calls per iteration of ~10 us each). This
-kernel runs the same iteration (pruning, structured E-step, noise update, rank-1 M-step, the
-relative change of the Kronecker prior) in one compiled loop; the estimator checks that both
-paths agree.
+With small factors the NumPy formulation of an iteration is dominated by call overhead (16 x 32
+factors: ~40 NumPy/LAPACK calls of ~10 us each). :func:`svd2_step` fuses one two-factor SVD
+iteration (structured E-step and rank-1 M-step) into one call, which the EM loop uses as its
+step; :func:`kron_change` is the relative change of the Kronecker prior used by every variant.
 """
 
 import numpy as np
@@ -79,86 +78,76 @@ def _top_triplet(A, v0, warm, power):
 
 
 @njit(cache=True)
-def svd_krosbl2(H1, H2, Y, sigma2, learn, max_iter, tol, prune1, prune2, prune_abs, var_y,
-                power):
-    """The SVD-KroSBL iteration for two factors (see ``KroneckerSBL.fit``).
+def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power):
+    """One fused SVD-KroSBL iteration for two factors: structured E-step, then rank-1 M-step.
 
-    ``power``: 0 LAPACK SVD every time, 1 warm-started power iteration (LAPACK when cold).
-    Returns ``(sup1, sup2, g1, g2, sigma2, n_iter, converged, cost, change, noise,
-    n_active)`` (histories of length ``n_iter``).
+    ``Y`` is ``y`` as an ``(M1, M2)`` array. Returns ``(g1, g2, v, cost, resid2, trace)``: the
+    new factor variances, the right singular vector (the next warm start) and the E-step's
+    type-II cost, residual energy and effective number of parameters.
     """
-    M = Y.shape[0] * Y.shape[1]
-    n1 = H1.shape[1]
-    n2 = H2.shape[1]
-    sup1 = np.arange(n1)
-    sup2 = np.arange(n2)
-    g1 = np.ones(n1)
-    g2 = np.ones(n2)
-    Hs1 = H1.copy()
-    Hs2 = H2.copy()
-    h_cost = np.empty(max_iter)
-    h_change = np.empty(max_iter)
-    h_noise = np.empty(max_iter)
-    h_active = np.empty(max_iter, dtype=np.int64)
-    v_state = np.ones(1)
-    warm = False
-    converged = False
-    it = 0
-    floor = 1e-12 * max(var_y, 1e-300)
-    for it in range(1, max_iter + 1):
-        o1 = g1.copy()
-        o2 = g2.copy()
-        k1 = (g1 >= prune1 * g1.max()) & (g1 >= prune_abs)
-        k2 = (g2 >= prune2 * g2.max()) & (g2 >= prune_abs)
-        pruned1 = not k1.all()
-        pruned2 = not k2.all()
-        if pruned1:
-            idx = np.flatnonzero(k1)
-            sup1 = sup1[idx]
-            g1 = g1[idx]
-            Hs1 = np.ascontiguousarray(Hs1[:, idx])
-            warm = False
-        if pruned2:
-            idx = np.flatnonzero(k2)
-            sup2 = sup2[idx]
-            g2 = g2[idx]
-            Hs2 = np.ascontiguousarray(Hs2[:, idx])
-            warm = False
-        Mu, S, cost, resid2, trace = _estep2(Hs1, Hs2, Y, g1, g2, sigma2)
-        if learn:
-            sigma2 = max((resid2 + sigma2 * trace) / M, floor)
-        D = np.abs(Mu) ** 2 + S
-        D = np.maximum(D, 0.0)
-        u, s, v = _top_triplet(D, v_state, warm, power == 1)
-        v_state = v
-        warm = True
-        g1 = np.maximum(u, _TINY)
-        g2 = np.maximum(s * v, _TINY)
-        # relative change of the Kronecker prior, pruned entries of the old one counted fully;
-        # a (x) b - c (x) d = (a - c) (x) b + c (x) (b - d): no cancellation (see _kron_change)
-        c1 = o1[k1] if pruned1 else o1
-        c2 = o2[k2] if pruned2 else o2
-        d1 = g1 - c1
-        d2 = g2 - c2
-        sq = ((d1 @ d1) * (g2 @ g2) + (c1 @ c1) * (d2 @ d2) + 2.0 * (d1 @ c1) * (g2 @ d2))
-        n1o = o1 @ o1
-        n2o = o2 @ o2
-        gone1 = 0.0
-        if pruned1:
-            r1 = o1[~k1]
-            gone1 = r1 @ r1
-        gone2 = 0.0
-        if pruned2:
-            r2 = o2[~k2]
-            gone2 = r2 @ r2
-        pruned = gone1 * n2o + (c1 @ c1) * gone2
-        change = np.sqrt(max(sq + pruned, 0.0) / max(n1o * n2o, _TINY))
-        h_cost[it - 1] = cost
-        h_change[it - 1] = change
-        h_noise[it - 1] = sigma2
-        h_active[it - 1] = sup1.shape[0] * sup2.shape[0]
-        if change < tol:
-            converged = True
-            break
-    return (sup1, sup2, g1, g2, sigma2, it, converged, h_cost[:it], h_change[:it],
-            h_noise[:it], h_active[:it])
+    Mu, S, cost, resid2, trace = _estep2(H1, H2, Y, g1, g2, sigma2)
+    D = np.maximum(np.abs(Mu) ** 2 + S, 0.0)
+    u, s, v = _top_triplet(D, v0, warm, power)
+    return (np.maximum(u, _TINY), np.maximum(s * v, _TINY), v, cost, resid2, trace)
+
+
+@njit(cache=True)
+def _role(i, k):
+    """Role of factor ``k`` in term ``i`` of the telescoped difference (0 kept, 1 diff, 2 new)."""
+    if k < i:
+        return 0
+    if k == i:
+        return 1
+    return 2
+
+
+@njit(cache=True)
+def kron_change(new, new_off, old, old_off, keep):
+    """Relative change of two Kronecker vectors given by their factors (see ``kron_change``).
+
+    ``new`` and ``old`` are the factors concatenated (offsets ``new_off``, ``old_off``);
+    ``keep`` (over ``old``) marks the old entries kept in ``new``.
+    """
+    I = new_off.shape[0] - 1
+    grams = np.zeros((I, 3, 3))
+    n_old = np.zeros(I)
+    n_kept = np.zeros(I)
+    gone = np.zeros(I)
+    for i in range(I):
+        a = new[new_off[i]:new_off[i + 1]]
+        o = old[old_off[i]:old_off[i + 1]]
+        kp = keep[old_off[i]:old_off[i + 1]]
+        j = 0
+        for n in range(o.shape[0]):
+            n_old[i] += o[n] * o[n]
+            if kp[n]:
+                c = o[n]
+                d = a[j] - c
+                vec = (c, d, a[j])
+                for r in range(3):
+                    for q in range(3):
+                        grams[i, r, q] += vec[r] * vec[q]
+                n_kept[i] += c * c
+                j += 1
+            else:
+                gone[i] += o[n] * o[n]
+    sq = 0.0
+    for i in range(I):
+        for j in range(I):
+            prod = 1.0
+            for k in range(I):
+                prod *= grams[k, _role(i, k), _role(j, k)]
+            sq += prod
+    pruned = 0.0
+    for i in range(I):
+        if gone[i] > 0.0:
+            term = gone[i]
+            for k in range(i):
+                term *= n_kept[k]
+            for k in range(i + 1, I):
+                term *= n_old[k]
+            pruned += term
+    denom = 1.0
+    for i in range(I):
+        denom *= n_old[i]
+    return np.sqrt(max(sq + pruned, 0.0) / max(denom, _TINY))

@@ -1,20 +1,18 @@
-"""Kronecker-structured sparse Bayesian learning (He and Joseph, IEEE TSP 2024): AM and SVD."""
+"""Kronecker-structured sparse Bayesian learning (He and Joseph, IEEE TSP 2024): AM, SVD, PC."""
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
-from ..utils._progress import progress
-from ._estep import _kron_vectors as _kron_all
-from ._estep import kron_estep
-from ._sbl import check_complex_array
-
-_TINY = np.finfo(float).tiny
+from ..utils._complex import check_complex_array
+from ..utils._validation import check_choice, check_positive_int, check_real
+from ._engine import power_of_two_scale, warn_if_no_signal, warn_unconverged
+from ._kronecker_model import fit_kronecker, full_gamma
+from ._mstep import coupling_matrix, kron_vectors
 
 
 def _is_factor_list(X):
@@ -22,125 +20,27 @@ def _is_factor_list(X):
     return isinstance(X, list | tuple) and len(X) > 0 and all(np.ndim(f) == 2 for f in X)
 
 
-def _kron_change(new, old, keeps):
-    """``||(x) new - (x) old|| / ||(x) old||`` with ``old`` on a superset of ``new``'s support.
-
-    ``keeps[i]`` is the boolean mask of factor ``i``'s old support kept in the new one (None:
-    all kept); the entries of ``old`` that were pruned count fully. Per-factor inner products
-    only (nothing of size N is formed), and without cancellation: the difference is expanded
-    as the telescoping sum ``sum_i c_1..c_{i-1} (x) (a_i - c_i) (x) a_{i+1}..a_I`` (``a`` new,
-    ``c`` old restricted to the kept support), whose terms are all of the order of the change.
-    """
-    I = len(new)
-    kept = [o if k is None else o[k] for o, k in zip(old, keeps, strict=True)]
-    # per factor, the Gram matrix of (kept, diff, new): term i uses kept before i, diff at i
-    grams = []
-    for a, c in zip(new, kept, strict=True):
-        vecs = (c, a - c, a)
-        grams.append([[float(u @ v) for v in vecs] for u in vecs])
-
-    def role(i, k):
-        return 0 if k < i else (1 if k == i else 2)
-
-    sq = 0.0
-    for i in range(I):
-        for j in range(I):
-            prod = 1.0
-            for k in range(I):
-                prod *= grams[k][role(i, k)][role(j, k)]
-            sq += prod
-    # pruned entries: ||(x) old||^2 - ||(x) kept||^2, telescoped over the factors
-    n_old = [o @ o for o in old]
-    n_kept = [c @ c for c in kept]
-    pruned = 0.0
-    for i in range(I):
-        if keeps[i] is not None:
-            gone = old[i][~keeps[i]]
-            pruned += float(np.prod(n_kept[:i]) * (gone @ gone) * np.prod(n_old[i + 1:]))
-    return float(np.sqrt(max(sq + pruned, 0.0) / max(float(np.prod(n_old)), _TINY)))
-
-
-def _coupling_matrix(n, beta):
-    """``I + beta (S + S^T)``: tridiagonal, beta on both off-diagonals (not circulant)."""
-    return np.eye(n) + beta * (np.eye(n, k=1) + np.eye(n, k=-1))
-
-
-def _am_mstep(D, gammas, inner_tol, max_inner, couplings=None, floor=0.0):
-    """Gauss-Seidel minimisation of sum_j log gamma_j + D_j / gamma_j over gamma = (x) gamma_i.
-
-    ``couplings`` maps a factor index to its coupling matrix ``C_i`` (PC-KroSBL): that factor's
-    effective variance is ``C_i g + floor`` with ``g >= 0`` fitted by NNLS to the AM target.
-    """
-    from scipy.optimize import nnls
-
-    couplings = couplings or {}
-    I = D.ndim
-    gammas = [g.copy() for g in gammas]
-    shape = D.shape
-    for _ in range(max_inner):
-        prev = [g.copy() for g in gammas]
-        for i in range(I):
-            Q = D
-            for k in range(I):
-                if k != i:
-                    sh = [1] * I
-                    sh[k] = shape[k]
-                    Q = Q / np.maximum(gammas[k], _TINY).reshape(sh)
-            axes = tuple(k for k in range(I) if k != i)
-            denom = np.prod([shape[k] for k in axes]) if axes else 1
-            target = Q.sum(axis=axes) / denom if axes else Q
-            if i in couplings:
-                g, _ = nnls(couplings[i], target)
-                gammas[i] = np.maximum(couplings[i] @ g + floor, _TINY)
-            else:
-                gammas[i] = np.maximum(target, _TINY)
-        for i in range(I - 1):
-            nrm = np.linalg.norm(gammas[i])
-            gammas[i] = gammas[i] / nrm
-            gammas[-1] = gammas[-1] * nrm
-        if _kron_change(gammas, prev, [None] * I) <= inner_tol:
-            break
-    return gammas
-
-
-def _top_triplet(A, v0, solver):
-    """Top singular triplet of a nonnegative matrix (power iteration warm-started at v0).
-
-    ``solver='auto'`` is 'power' (LAPACK for a cold start, i.e. the first M-step and the first
-    after a pruning; the warm-started power iteration afterwards). The compiled kernel is
-    shared with the two-factor loop.
-    """
-    from ._kernels_sbl import _top_triplet as kernel
-
-    warm = v0 is not None and v0.shape[0] == A.shape[1]
-    u, s, v = kernel(np.ascontiguousarray(A, dtype=np.float64),
-                     v0 if warm else np.ones(A.shape[1]), warm, solver != "full")
-    return u, float(s), v
-
-
-def _svd_mstep(D, state, solver):
-    """Sequential rank-1 (Van Loan-Pitsianis) fit of D by a Kronecker product of vectors."""
-    I = D.ndim
-    gammas = []
-    rest = D
-    for i in range(I - 1):
-        A = rest.reshape(rest.shape[0], -1)
-        u, s, v = _top_triplet(A, state.get(i), solver)
-        state[i] = v
-        gammas.append(np.maximum(u, _TINY))
-        rest = (s * v).reshape(rest.shape[1:])
-    gammas.append(np.maximum(rest.ravel(), _TINY))
-    return gammas
-
-
 def from_dense(X, factor_shapes):
     """Nearest Kronecker product (Van Loan-Pitsianis, sequential) of a dense matrix.
 
-    Raises ValueError if ``X`` is not a Kronecker product of the given factor shapes
-    (relative Frobenius misfit above 1e-8).
+    Parameters
+    ----------
+    X : ndarray of shape (M, N)
+    factor_shapes : sequence of (M_i, N_i)
+        With ``prod M_i = M`` and ``prod N_i = N``.
+
+    Returns
+    -------
+    KroneckerOperator
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not a Kronecker product of the given factor shapes (relative Frobenius
+        misfit above 1e-8), or the shapes do not multiply to ``X.shape``.
     """
     X = np.asarray(X)
-    shapes = [tuple(s) for s in factor_shapes]
+    shapes = _check_factor_shapes(factor_shapes)
     M = int(np.prod([s[0] for s in shapes]))
     N = int(np.prod([s[1] for s in shapes]))
     if X.shape != (M, N):
@@ -161,6 +61,29 @@ def from_dense(X, factor_shapes):
     return op
 
 
+def _check_factor_shapes(factor_shapes):
+    try:
+        shapes = [tuple(s) for s in factor_shapes]
+    except TypeError:
+        raise TypeError("factor_shapes must be a sequence of (M_i, N_i) pairs, got "
+                        f"{factor_shapes!r}.") from None
+    if not shapes or any(len(s) != 2 for s in shapes):
+        raise ValueError("factor_shapes must be a non-empty sequence of (M_i, N_i) pairs, got "
+                         f"{factor_shapes!r}.")
+    return [(check_positive_int("factor_shapes", m), check_positive_int("factor_shapes", n))
+            for m, n in shapes]
+
+
+def _per_factor(name, value, n_factors, **bounds):
+    """A scalar or one value per factor, each checked with :func:`check_real`."""
+    arr = np.atleast_1d(np.asarray(value, dtype=object))
+    if arr.ndim != 1 or arr.size not in (1, n_factors):
+        raise ValueError(f"{name} must be a scalar or one value per factor ({n_factors}), got "
+                         f"{value!r}.")
+    vals = [check_real(name, v, **bounds) for v in arr]
+    return np.broadcast_to(np.asarray(vals, dtype=float), (n_factors,)).copy()
+
+
 class KroneckerSBL(RegressorMixin, BaseEstimator):
     r"""Sparse Bayesian learning with a Kronecker-structured dictionary and prior.
 
@@ -168,33 +91,46 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     gamma_I``. The E-step uses per-factor eigendecompositions (no N x N, M x M or M x N matrix);
     the M-step fits the Kronecker-structured ``gamma`` either by alternating minimisation of the
     EM surrogate ('am', monotone in the type-II cost) or by a rank-1 SVD fit ('svd', faster, no
-    monotonicity guarantee).
+    monotonicity guarantee). ``structure='block'`` is PC-KroSBL: 'am' with neighbouring
+    variances coupled, for clustered supports.
 
     Parameters
     ----------
     method : {'svd', 'am'}, default='svd'
     structure : {'none', 'block'}, default='none'
         'block' is PC-KroSBL (needs ``method='am'``): the effective variances of a coupled factor
-        are ``C_i gamma_i + coupling_floor`` with ``C_i = I + beta (S + S^T)`` (neighbours share
-        variance), fitted by non-negative least squares in the AM sweep. It favours clustered
-        supports (angular spreads) and is the most robust variant at low SNR.
-    beta : float or sequence, default=0.8
-        Coupling strength per coupled factor.
+        are ``C_i g_i + coupling_floor * ||C_i g_i||`` with ``C_i = I + beta (S + S^T)``
+        (neighbours share variance) and ``g_i >= 0`` fitted by non-negative least squares in the
+        AM sweep. It favours clustered supports (angular spreads) and is the most robust variant
+        at low SNR.
+    beta : float or sequence of float, default=0.8
+        Coupling strength (>= 0), one value or one per factor.
     coupled_factors : sequence of int or None, default=None
-        Factors to couple (None: all).
+        Factors to couple (None: all). For the IRS-MIMO scenario use
+        ``IRSMIMOScenario.coupled_factors``.
     coupling_floor : float, default=1e-5
+        Floor of a coupled factor's effective variances, relative to the factor's norm.
+    refine : {'svd', 'am'} or None, default='svd'
+        PC-KroSBL only: once the coupled iterations have converged, the fit continues with the
+        coupling released and this M-step, so that the final prior does not leak variance onto
+        the neighbours of each cluster (None keeps the coupled fixed point).
     factor_shapes : list of (M_i, N_i) or None
         Needed when ``X`` is a dense matrix.
     noise_variance : float or None, default=None
-        Known noise variance; None learns it.
+        Known noise variance (> 0); None learns it.
     max_iter : int, default=300
+        EM iterations (per phase for PC-KroSBL with ``refine``).
     tol : float, default=1e-4
         Relative change of the full-length gamma.
     inner_tol, max_inner : float, int, default=(1e-6, 100)
-        Inner AM sweeps.
-    prune : float or sequence, default=1e-3
-        Per-factor relative pruning threshold.
+        Inner AM sweeps per M-step (an M-step that stops at ``max_inner`` still decreases the
+        EM surrogate, so the fit stays a generalised EM).
+    prune : float or sequence of float, default=1e-3
+        Relative pruning threshold in [0, 1), one value or one per factor: entry ``n`` of factor
+        ``i`` is dropped when ``gamma_i[n] < prune_i * max(gamma_i)``.
     prune_abs : float, default=0.0
+        Drop ``gamma_i[n] < prune_abs * ||gamma_i||_2``, in [0, 1) (relative to the factor's
+        norm, so it does not depend on the scale of the data).
     svd_solver : {'auto', 'power', 'full'}, default='auto'
         How the SVD M-step gets its top singular triplets: a power iteration warm-started at
         the previous M-step's vector ('power'; LAPACK for a cold start), or LAPACK every time
@@ -206,7 +142,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     ----------
     coef_ : ndarray of shape (N,)
     gamma_factors_ : list of ndarray
-        Full-length per factor, zeros off the support.
+        Full-length per factor, zeros off the support (for a coupled factor, the effective
+        variances).
     gamma_ : ndarray of shape (N,)
     sigma_diag_ : ndarray of shape (N,)
         Posterior variances (zeros off the support).
@@ -214,7 +151,38 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     noise_variance_ : float
     n_iter_ : int
     history_ : dict of ndarray
-        ``cost``, ``gamma_change``, ``noise_variance``, ``n_active``.
+        ``cost`` (the type-II cost ``log det C + y^H C^-1 y``), ``gamma_change``,
+        ``noise_variance``, ``n_active``, one entry per EM iteration.
+
+    Notes
+    -----
+    EM for sparse Bayesian learning alternates
+
+    .. math::
+
+        \mu = \Gamma H^H C^{-1} y, \quad s = \operatorname{diag}(\Gamma - \Gamma H^H C^{-1} H
+        \Gamma), \quad C = \sigma^2 I + H \Gamma H^H,
+
+    with an M-step on :math:`d = |\mu|^2 + s` and, when the noise is learnt,
+    :math:`\sigma^2 \leftarrow (\|y - H\mu\|^2 + \sigma^2 \sum_j (1 - s_j/\gamma_j)) / M`.
+
+    **The start.** Every factor starts flat and the prior is scaled so that it carries the
+    energy of the data, :math:`\operatorname{tr}(H\Gamma H^H) = \|y\|^2`; the learnt noise
+    variance starts at a tenth of the mean energy per observation. A start that ignores the
+    scale of the problem is what made earlier versions fail on most IRS-MIMO draws with the
+    noise learnt: with ``gamma = 1`` and a channel whose entries are ~1e3 the prior carried
+    ~1e-4 of the energy of ``y``, so the first E-step put ``mu`` near zero, the first noise
+    update assigned all of ``y`` to noise (``sigma^2`` ~100x the truth at 20 dB), and from
+    there EM moves the prior by a relative amount of order
+    :math:`\gamma \|h\|^2 / \sigma^2 \approx 10^{-4}` per iteration: the relative change fell
+    below ``tol`` after two iterations, a false convergence at ``coef`` ~ 0. With the start
+    above the first E-step explains ``y`` and the noise estimate comes down from there.
+
+    **Scale.** The fit runs on a copy of the data divided by powers of two (exact in floating
+    point), so scaling ``y`` or the factors scales the answer exactly, from 1e-100 to 1e100.
+
+    **No signal.** A fit that explains less than 1% of the energy of ``y`` raises a
+    :class:`~sparseopt.bayes.NoSignalWarning`.
 
     References
     ----------
@@ -231,22 +199,24 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     >>> X = np.zeros((20, 20)); X[np.ix_([1, 12], [5, 10])] = [[1.0, -2.0], [1.5, 0.7]]
     >>> x = X.ravel()  # support on a grid: the Kronecker-sparse model
     >>> y = H @ x + 0.01 * rng.standard_normal(144)
-    >>> model = KroneckerSBL(noise_variance=1e-4).fit(H, y)
+    >>> model = KroneckerSBL().fit(H, y)
     >>> np.flatnonzero(np.abs(model.coef_) > 0.1).tolist()
     [25, 30, 245, 250]
     """
 
-    _use_kernel = True  # two-factor SVD iterations in the compiled loop (tests switch it off)
+    _use_kernel = True  # two-factor SVD steps in the compiled kernel (tests switch it off)
+    _power_fractions = (1.0,)  # starts: fractions of ||y||^2 the prior carries
 
     def __init__(self, method="svd", *, structure="none", beta=0.8, coupled_factors=None,
                  factor_shapes=None, noise_variance=None, max_iter=300, tol=1e-4,
                  inner_tol=1e-6, max_inner=100, prune=1e-3, prune_abs=0.0, svd_solver="auto",
-                 coupling_floor=1e-5, verbose=0):
+                 coupling_floor=1e-5, refine="svd", verbose=0):
         self.method = method
         self.structure = structure
         self.beta = beta
         self.coupled_factors = coupled_factors
         self.coupling_floor = coupling_floor
+        self.refine = refine
         self.factor_shapes = factor_shapes
         self.noise_variance = noise_variance
         self.max_iter = max_iter
@@ -260,14 +230,54 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     def _operator(self, X):
         if isinstance(X, KroneckerOperator):
-            return X
-        if _is_factor_list(X):
-            return KroneckerOperator([check_complex_array(f, f"X[{i}]", ndim=2)
-                                      for i, f in enumerate(X)])
-        X = check_complex_array(X, "X", ndim=2)
-        if self.factor_shapes is None:
-            return KroneckerOperator([X])
-        return from_dense(X, self.factor_shapes)
+            op = X
+        elif _is_factor_list(X):
+            op = KroneckerOperator([check_complex_array(f, f"X[{i}]", ndim=2)
+                                    for i, f in enumerate(X)])
+        else:
+            X = check_complex_array(X, "X", ndim=2)
+            op = KroneckerOperator([X]) if self.factor_shapes is None else \
+                from_dense(X, self.factor_shapes)
+        for i, (m, n) in enumerate(op.factor_shapes):
+            if m < 1 or n < 1:
+                raise ValueError(f"factor X[{i}] has shape {(m, n)}; every factor needs at "
+                                 "least one row and one column.")
+        return op
+
+    def _check_params(self, n_factors):
+        """Validate the hyper-parameters; returns the per-factor and derived values."""
+        check_choice("method", self.method, ("svd", "am"))
+        check_choice("structure", self.structure, ("none", "block"))
+        if self.structure == "block" and self.method != "am":
+            raise ValueError("structure='block' (PC-KroSBL) needs method='am', got "
+                             f"method={self.method!r}.")
+        check_choice("svd_solver", self.svd_solver, ("auto", "power", "full"))
+        if self.refine is not None:
+            check_choice("refine", self.refine, ("svd", "am"))
+        check_positive_int("max_iter", self.max_iter)
+        check_positive_int("max_inner", self.max_inner)
+        check_real("tol", self.tol, low=0)
+        check_real("inner_tol", self.inner_tol, low=0)
+        check_real("prune_abs", self.prune_abs, low=0, high=1, high_inclusive=False)
+        check_real("coupling_floor", self.coupling_floor, low=0)
+        check_real("noise_variance", self.noise_variance, low=0, low_inclusive=False,
+                   allow_none=True)
+        prune = _per_factor("prune", self.prune, n_factors, low=0, high=1,
+                            high_inclusive=False)
+        couplings = {}
+        if self.structure == "block":
+            betas = _per_factor("beta", self.beta, n_factors, low=0)
+            coupled = range(n_factors) if self.coupled_factors is None else self.coupled_factors
+            try:
+                coupled = sorted({int(i) for i in coupled})
+            except (TypeError, ValueError):
+                raise TypeError("coupled_factors must be None or a sequence of factor indices, "
+                                f"got {self.coupled_factors!r}.") from None
+            if any(not 0 <= i < n_factors for i in coupled):
+                raise ValueError(f"coupled_factors={self.coupled_factors!r}: indices must be in "
+                                 f"[0, {n_factors}).")
+            couplings = {i: betas[i] for i in coupled}
+        return prune, couplings
 
     def fit(self, X, y):
         """Fit by EM.
@@ -283,18 +293,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self : KroneckerSBL
             The fitted estimator.
         """
-        if self.method not in ("svd", "am"):
-            raise ValueError(f"method={self.method!r}: expected 'svd' or 'am'.")
-        if self.structure not in ("none", "block"):
-            raise ValueError(f"structure={self.structure!r}: expected 'none' or 'block'.")
-        if self.structure == "block" and self.method != "am":
-            raise ValueError("structure='block' (PC-KroSBL) needs method='am', got "
-                             f"method={self.method!r}.")
-        if self.svd_solver not in ("auto", "power", "full"):
-            raise ValueError(f"svd_solver={self.svd_solver!r}: expected 'auto', 'power' or "
-                             "'full'.")
-        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
+        check_choice("method", self.method, ("svd", "am"))
         if y is None:
             raise ValueError("KroneckerSBL requires y to be passed, but the target y is None.")
         op = self._operator(X)
@@ -308,111 +307,87 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             raise ValueError(f"X and y have inconsistent numbers of samples: {op.shape[0]} and "
                              f"{y.shape[0]}.")
         I = len(op.factors)
-        prune = np.broadcast_to(np.asarray(self.prune, dtype=float), (I,))
+        prune, betas = self._check_params(I)
         Ns = [s[1] for s in op.factor_shapes]
-        Hs = list(op.factors)
-        supports = [np.arange(n) for n in Ns]
-        gammas = [np.ones(n) for n in Ns]
-        coupled = []
-        if self.structure == "block":
-            coupled = list(range(I)) if self.coupled_factors is None else \
-                [int(i) for i in self.coupled_factors]
-            if any(not 0 <= i < I for i in coupled):
-                raise ValueError(f"coupled_factors={self.coupled_factors!r}: indices must be in "
-                                 f"[0, {I}).")
-            betas = np.broadcast_to(np.asarray(self.beta, dtype=float), (I,))
-            full_C = {i: _coupling_matrix(Ns[i], betas[i]) for i in coupled}
-            for i in coupled:
-                gammas[i] = full_C[i] @ np.ones(Ns[i]) + self.coupling_floor
-        learn = self.noise_variance is None
-        var_y = float(np.mean(np.abs(y - y.mean()) ** 2))
-        sigma2 = max(0.1 * var_y, 1e-12) if learn else float(self.noise_variance)
+        # the scaled problem: y / cy and H_i / c_i, so that x = x_scaled * cy / prod(c_i)
+        cy = power_of_two_scale(y)
+        cs = [power_of_two_scale(f) for f in op.factors]
+        unit = cy / np.prod(cs)
+        ys = y / cy
+        factors = [f / c for f, c in zip(op.factors, cs, strict=True)]
         M = op.shape[0]
-        hist = {k: [] for k in ("cost", "gamma_change", "noise_variance", "n_active")}
-        svd_state = {}
-        converged = False
+        energy = float(np.real(np.vdot(ys, ys)))
+        learn = self.noise_variance is None
+        self.n_features_in_ = op.shape[1]
+        if energy == 0.0:
+            return self._fit_zero(op, y, Ns, learn)
+        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
+        couplings = {i: coupling_matrix(Ns[i], b) for i, b in betas.items()}
+        fit = fit_kronecker(
+            factors, ys, method=self.method, couplings=couplings, floor=self.coupling_floor,
+            sigma2=sigma2, learn_noise=learn, prune=prune, prune_abs=self.prune_abs,
+            max_iter=self.max_iter, tol=self.tol, inner_tol=self.inner_tol,
+            max_inner=self.max_inner, svd_solver=self.svd_solver,
+            refine=self.refine if couplings else None, power_fractions=self._power_fractions,
+            verbose=self.verbose, noise_floor=1e-12 * energy / M, fused=self._use_kernel)
+        self._set_fitted(op, y, fit, Ns, cy, unit, cs)
+        if not fit.converged:
+            extra = (f" (the inner AM sweeps stopped at max_inner={self.max_inner} in "
+                     f"{fit.n_inner_capped} M-steps)") if fit.n_inner_capped else ""
+            warn_unconverged(f"KroneckerSBL{extra}", self.max_iter, self.tol)
+        mu = fit.posterior[0]
+        resid = ys - KroneckerOperator(fit.model.Hs) @ mu
+        warn_if_no_signal("KroneckerSBL", float(np.real(np.vdot(resid, resid))), energy)
+        return self
 
-        def full_gamma(gs, sups):
-            G = np.zeros(Ns)
-            G[np.ix_(*sups)] = _kron_all(gs).reshape([len(s) for s in sups])
-            return G.ravel()
-
-        it = 0
-        fast = (self.method == "svd" and self.structure == "none" and I == 2
-                and not self.verbose and self._use_kernel)
-        if fast:
-            from ._kernels_sbl import svd_krosbl2
-
-            cplx = np.iscomplexobj(y) or any(np.iscomplexobj(f) for f in Hs)
-            dt = np.complex128 if cplx else np.float64
-            H1, H2 = (np.ascontiguousarray(f, dtype=dt) for f in Hs)
-            Y = np.ascontiguousarray(y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
-            (sup1, sup2, g1, g2, sigma2, it, converged, *hk) = svd_krosbl2(
-                H1, H2, Y, float(sigma2), learn, int(self.max_iter), float(self.tol),
-                float(prune[0]), float(prune[1]), float(self.prune_abs), var_y,
-                {"full": 0, "power": 1, "auto": 1}[self.svd_solver])
-            supports, gammas = [sup1, sup2], [g1, g2]
-            Hs = [Hs[0][:, sup1], Hs[1][:, sup2]]
-            for key, v in zip(("cost", "gamma_change", "noise_variance", "n_active"), hk,
-                              strict=True):
-                hist[key] = list(v)
-        report = progress(total=self.max_iter, desc=f"KroSBL-{self.method}",
-                          verbose=self.verbose)
-        for it in (() if fast else range(1, self.max_iter + 1)):  # noqa: B007 (n_iter_)
-            g_old = list(gammas)
-            keeps = [None] * I
-            for i in range(I):
-                keep = (gammas[i] >= prune[i] * gammas[i].max()) & (gammas[i] >= self.prune_abs)
-                if not keep.all():
-                    keeps[i] = keep
-                    supports[i], gammas[i], Hs[i] = supports[i][keep], gammas[i][keep], \
-                        Hs[i][:, keep]
-                    svd_state.clear()
-            mu, s, cost, resid2, trace = kron_estep(Hs, y, gammas, sigma2)
-            if learn:
-                sigma2 = max((resid2 + sigma2 * trace) / M, 1e-12 * max(var_y, 1e-300))
-            D = (np.abs(mu) ** 2 + s).reshape([len(g) for g in gammas])
-            if self.method == "am":
-                couplings = {i: full_C[i][np.ix_(supports[i], supports[i])] for i in coupled}
-                gammas = _am_mstep(np.maximum(D, _TINY), gammas, self.inner_tol,
-                                   self.max_inner, couplings, self.coupling_floor)
-            else:
-                gammas = _svd_mstep(np.maximum(D, 0.0), svd_state, self.svd_solver)
-            change = _kron_change(gammas, g_old, keeps)
-            hist["cost"].append(cost)
-            hist["gamma_change"].append(change)
-            hist["noise_variance"].append(sigma2)
-            hist["n_active"].append(int(np.prod([len(sp) for sp in supports])))
-            report.update(cost=cost, change=change, active=hist["n_active"][-1])
-            if change < self.tol:
-                converged = True
-                break
-        report.close()
-        if not converged:
-            warnings.warn(f"KroneckerSBL did not converge within max_iter={self.max_iter} to "
-                          f"tol={self.tol}.", ConvergenceWarning, stacklevel=2)
-        mu, s, _, _, _, Ws, delta = kron_estep(Hs, y, gammas, sigma2, return_parts=True)
-        self._posterior = (supports, [g.copy() for g in gammas], Ws, delta)
-        N = op.shape[1]
+    def _set_fitted(self, op, y, fit, Ns, cy, unit, cs):
+        """Fitted attributes in the units of the data (the fit ran on the scaled copy)."""
+        model = fit.model
+        mu, s, Ws, delta = fit.posterior
+        supports = model.supports
         dtype = np.complex128 if (np.iscomplexobj(y) or np.iscomplexobj(op.factors[0])) \
             else np.float64
+        shape_active = [len(sp) for sp in supports]
         coef = np.zeros(Ns, dtype=dtype)
-        coef[np.ix_(*supports)] = mu.reshape([len(sp) for sp in supports])
+        coef[np.ix_(*supports)] = mu.reshape(shape_active) * unit
         self.coef_ = coef.ravel()
         sdiag = np.zeros(Ns)
-        sdiag[np.ix_(*supports)] = s.reshape([len(sp) for sp in supports])
+        sdiag[np.ix_(*supports)] = s.reshape(shape_active) * unit**2
         self.sigma_diag_ = sdiag.ravel()
-        self.gamma_ = full_gamma(gammas, supports)
+        gammas = [g.copy() for g in model.gammas]
+        gammas[-1] = gammas[-1] * unit**2
+        self.gamma_ = full_gamma(gammas, supports, Ns)
         self.gamma_factors_ = []
         for n, sp, g in zip(Ns, supports, gammas, strict=True):
             full = np.zeros(n)
             full[sp] = g
             self.gamma_factors_.append(full)
         self.support_ = supports
-        self.noise_variance_ = float(sigma2)
-        self.n_iter_ = it
-        self.history_ = {k: np.asarray(v) for k, v in hist.items()}
-        self.n_features_in_ = N
+        self.noise_variance_ = float(fit.sigma2 * cy**2)
+        self.n_iter_ = fit.n_iter
+        hist = {k: np.asarray(v, dtype=float) for k, v in fit.history.items()}
+        hist["cost"] = hist["cost"] + op.shape[0] * np.log(cy**2)
+        hist["noise_variance"] = hist["noise_variance"] * cy**2
+        hist["n_active"] = hist["n_active"].astype(int)
+        self.history_ = hist
+        self._posterior = (supports, [g.copy() for g in model.gammas], Ws, delta, cy, cs,
+                           fit.sigma2)
+
+    def _fit_zero(self, op, y, Ns, learn):
+        """``y == 0``: the posterior mean is 0 for any prior; nothing to learn."""
+        dtype = np.complex128 if (np.iscomplexobj(y) or np.iscomplexobj(op.factors[0])) \
+            else np.float64
+        self.coef_ = np.zeros(op.shape[1], dtype=dtype)
+        self.gamma_ = np.zeros(op.shape[1])
+        self.sigma_diag_ = np.zeros(op.shape[1])
+        self.gamma_factors_ = [np.zeros(n) for n in Ns]
+        self.support_ = [np.zeros(0, dtype=int) for _ in Ns]
+        self.noise_variance_ = 0.0 if learn else float(self.noise_variance)
+        self.n_iter_ = 1
+        self.history_ = {"cost": np.zeros(1), "gamma_change": np.zeros(1),
+                         "noise_variance": np.array([self.noise_variance_]),
+                         "n_active": np.zeros(1, dtype=int)}
+        self._posterior = None
         return self
 
     def predict(self, X, return_std=False):
@@ -441,22 +416,27 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
                                  f"{self.n_features_in_} features as input.")
             out = X @ self.coef_
         else:
+            if op.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {op.shape[1]} columns, but KroneckerSBL is expecting "
+                                 f"{self.n_features_in_} features as input.")
             out = op @ self.coef_
         out = out if np.iscomplexobj(self.coef_) else np.real(out)
         if not return_std:
             return out
-        supports, gammas, Ws, delta = self._posterior
+        if self._posterior is None:  # fitted on y = 0
+            return out, np.full(out.shape, np.sqrt(self.noise_variance_))
+        supports, gammas, Ws, delta, cy, cs, sigma2 = self._posterior
         if op is not None:
-            Gs = [f[:, sp] for f, sp in zip(op.factors, supports, strict=True)]
-            prior = KroneckerOperator([np.abs(G) ** 2 for G in Gs]) @ _kron_all(gammas)
+            Gs = [f[:, sp] / c for f, sp, c in zip(op.factors, supports, cs, strict=True)]
+            prior = KroneckerOperator([np.abs(G) ** 2 for G in Gs]) @ kron_vectors(gammas)
             shrink = KroneckerOperator([np.abs(G @ W) ** 2 for G, W in zip(Gs, Ws,
                                                                           strict=True)]) @ delta
         else:
             Ns = [len(g) for g in self.gamma_factors_]
             cols = np.ravel_multi_index(np.ix_(*supports), Ns).ravel()
-            XA = X[:, cols]
-            prior = (np.abs(XA) ** 2) @ _kron_all(gammas)
+            XA = X[:, cols] / np.prod(cs)
+            prior = (np.abs(XA) ** 2) @ kron_vectors(gammas)
             V = KroneckerOperator([W.T for W in Ws]) @ XA.T  # (M_active, n): ((x)W)^T X_A^T
             shrink = (np.abs(V) ** 2).T @ delta
         var = np.maximum(np.real(prior - shrink), 0.0)
-        return out, np.sqrt(var + self.noise_variance_)
+        return out, np.sqrt(var + sigma2) * cy

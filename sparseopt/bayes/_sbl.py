@@ -1,44 +1,81 @@
 """Classical sparse Bayesian learning (EM-SBL) with the Woodbury E-step."""
 
-import numbers
-import warnings
-
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._progress import progress
+from ..utils._complex import check_complex_array, is_complex
+from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
+from ._engine import (
+    Posterior,
+    power_of_two_scale,
+    run_em,
+    warn_if_no_signal,
+    warn_unconverged,
+)
 from ._estep import dense_estep
+from ._mstep import dense_mstep
+
+_TINY = np.finfo(float).tiny
+
+# kept importable from here for backward compatibility
+__all__ = ["SparseBayesianRegression", "check_complex_array"]
 
 
-def _is_complex(X):
-    return (not sp.issparse(X)) and np.iscomplexobj(np.asarray(X) if not hasattr(X, "dtype")
-                                                   else X)
+class DenseModel:
+    """Prior ``diag(gamma)`` on the surviving columns of a dense dictionary (the EM loop's model).
 
-
-def check_complex_array(X, name, *, ndim):
-    """Validate a real or complex dense array; real and imaginary parts are checked separately.
-
-    Real input goes through scikit-learn's ``check_array`` (float64); complex input is split and
-    each part checked the same way, so error messages are scikit-learn's and name ``name``.
+    ``rule`` is the M-step ('em' or 'mackay', see :func:`~sparseopt.bayes._mstep.dense_mstep`);
+    ``prune`` drops ``gamma_j < prune * max(gamma)`` (the largest always survives).
     """
-    if sp.issparse(X):
-        raise TypeError(f"Sparse data was passed for {name}, but dense data is required. "
-                        "Use '.toarray()' to convert to a dense numpy array.")
-    kw = dict(ensure_2d=ndim == 2, input_name=name, ensure_min_samples=1)
-    if _is_complex(X):
-        arr = np.asarray(X)
-        re = check_array(arr.real, dtype=np.float64, **kw)
-        im = check_array(arr.imag, dtype=np.float64, **kw)
-        out = re + 1j * im
-    else:
-        out = check_array(X, dtype=np.float64, **kw)
-    if out.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {out.shape}.")
-    return out
+
+    def __init__(self, X, y, gamma, rule, prune):
+        self.X = X
+        self.y = y
+        self.N = X.shape[1]
+        self.active = np.arange(self.N)
+        self.gamma = gamma
+        self.rule = rule
+        self.prune_rel = prune
+        self._old = None
+
+    @property
+    def n_active(self):
+        """Number of surviving coefficients."""
+        return self.active.size
+
+    def prune(self):
+        """Drop the coefficients below the relative threshold (for good)."""
+        self._old = np.zeros(self.N)
+        self._old[self.active] = self.gamma
+        if self.prune_rel > 0:
+            keep = self.gamma >= self.prune_rel * self.gamma.max()
+            keep[np.argmax(self.gamma)] = True
+            self.active, self.gamma = self.active[keep], self.gamma[keep]
+
+    def step(self, sigma2):
+        """E-step (primal or dual form), then the M-step; returns the E-step's posterior."""
+        mu, s, cost, resid2, trace = dense_estep(self.X[:, self.active], self.y, self.gamma,
+                                                 sigma2)
+        self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), _TINY)
+        return Posterior(mu, s, cost, resid2, trace)
+
+    def change(self):
+        """``||gamma - gamma_old|| / ||gamma_old||`` over all N (pruned entries count fully)."""
+        new = np.zeros(self.N)
+        new[self.active] = self.gamma
+        return float(np.linalg.norm(new - self._old) / max(np.linalg.norm(self._old), _TINY))
+
+
+def initial_gamma(X, y_energy, power_fraction=1.0):
+    r"""Flat start carrying ``power_fraction`` of the energy of ``y``.
+
+    :math:`\gamma_j = \gamma_0` with :math:`\operatorname{tr}(X \Gamma X^H) = \gamma_0
+    \|X\|_F^2 = \text{power\_fraction} \cdot \|y\|^2` (the same start as
+    :class:`~sparseopt.bayes.KroneckerSBL`, of which this is the one-factor case).
+    """
+    fro2 = float(np.sum(np.abs(X) ** 2))
+    return np.full(X.shape[1], power_fraction * y_energy / max(fro2, _TINY))
 
 
 class SparseBayesianRegression(RegressorMixin, BaseEstimator):
@@ -54,9 +91,13 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     tol : float, default=1e-4
         Stop when the relative change of ``gamma`` falls below ``tol``.
     noise_variance : float or None, default=None
-        Known ``sigma^2``; None learns it.
+        Known ``sigma^2`` (> 0); None learns it.
     prune : float, default=1e-3
+        Relative pruning threshold in [0, 1).
     update : {'em', 'mackay'}, default='em'
+        EM updates (monotone in the type-II cost) or MacKay's fixed point (``gamma =
+        |mu|^2 / (1 - s / gamma)``, with the matching noise update; usually far fewer
+        iterations, not monotone).
     fit_intercept : bool, default=True
     verbose : int, default=0
 
@@ -73,6 +114,22 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     n_iter_ : int
     history_ : dict of ndarray
         ``cost`` (log det C + y^H C^-1 y), ``gamma_change``, ``noise_variance``, ``n_active``.
+
+    Notes
+    -----
+    One EM iteration computes the posterior of the surviving coefficients,
+    :math:`\mu = \Gamma X^H C^{-1} y`, :math:`s = \operatorname{diag}(\Gamma - \Gamma X^H C^{-1}
+    X \Gamma)` with :math:`C = \sigma^2 I + X \Gamma X^H` (dual form when there are more
+    coefficients than samples, primal otherwise), then :math:`\gamma = |\mu|^2 + s` and, when
+    the noise is learnt, :math:`\sigma^2 = (\|y - X\mu\|^2 + \sigma^2 \sum_j (1 -
+    s_j/\gamma_j)) / n`.
+
+    The prior starts flat and carries the energy of the (centred) target,
+    :math:`\operatorname{tr}(X \Gamma X^H) = \|y\|^2`, and a learnt noise variance starts at a
+    tenth of the mean energy per sample: the start, like the answer, then scales with the data
+    (the fit runs on a copy scaled by powers of two, so scaled data give exactly scaled
+    answers). A fit that explains less than 1% of the energy of ``y`` raises a
+    :class:`~sparseopt.bayes.NoSignalWarning`.
 
     Examples
     --------
@@ -96,6 +153,29 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.verbose = verbose
 
+    def _check_params(self):
+        check_choice("update", self.update, ("em", "mackay"))
+        check_positive_int("max_iter", self.max_iter)
+        check_real("tol", self.tol, low=0)
+        check_real("prune", self.prune, low=0, high=1, high_inclusive=False)
+        check_real("noise_variance", self.noise_variance, low=0, low_inclusive=False,
+                   allow_none=True)
+        check_bool("fit_intercept", self.fit_intercept)
+
+    def _validate(self, X, y):
+        if y is not None and (is_complex(X) or is_complex(y)):
+            X = check_complex_array(X, "X", ndim=2)
+            y = np.asarray(y)
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = y.ravel()
+            y = check_complex_array(y, "y", ndim=1)
+            if X.shape[0] != y.shape[0]:
+                raise ValueError(f"X and y have inconsistent numbers of samples: {X.shape[0]} "
+                                 f"and {y.shape[0]}.")
+            self.n_features_in_ = X.shape[1]
+            return X.astype(np.complex128), y.astype(np.complex128)
+        return validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+
     def fit(self, X, y):
         """Fit by EM.
 
@@ -109,30 +189,11 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         self : SparseBayesianRegression
             The fitted estimator.
         """
-        if y is not None and (_is_complex(X) or _is_complex(y)):
-            X = check_complex_array(X, "X", ndim=2)
-            y = np.asarray(y)
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = y.ravel()
-            y = check_complex_array(y, "y", ndim=1)
-            if X.shape[0] != y.shape[0]:
-                raise ValueError(f"X and y have inconsistent numbers of samples: {X.shape[0]} "
-                                 f"and {y.shape[0]}.")
-            self.n_features_in_ = X.shape[1]
-        else:
-            X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        self._check_params()
+        X, y = self._validate(X, y)
         if X.shape[0] < 2:
             raise ValueError("SparseBayesianRegression needs n_samples >= 2 (got 1 sample).")
-        if self.update not in ("em", "mackay"):
-            raise ValueError(f"update={self.update!r}: expected 'em' or 'mackay'.")
-        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
-        if self.noise_variance is not None and not self.noise_variance > 0:
-            raise ValueError(f"noise_variance must be > 0 or None, got {self.noise_variance!r}.")
         M, N = X.shape
-        if np.iscomplexobj(X) or np.iscomplexobj(y):
-            X = X.astype(np.complex128)
-            y = y.astype(np.complex128)
         if self.fit_intercept:
             self._X_mean = X.mean(axis=0)
             self._y_mean = y.mean()
@@ -141,62 +202,47 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             self._X_mean = np.zeros(N, dtype=X.dtype)
             self._y_mean = 0.0
             Xc, yc = X, y
-        var_y = float(np.mean(np.abs(yc - yc.mean()) ** 2))
+        # the scaled problem: y / cy, X / cx, so that coef = coef_scaled * cy / cx
+        cy, cx = power_of_two_scale(yc), power_of_two_scale(Xc)
+        ys, Xs = yc / cy, Xc / cx
+        energy = float(np.real(np.vdot(ys, ys)))
         learn = self.noise_variance is None
-        sigma2 = float(self.noise_variance) if not learn else max(0.1 * var_y, 1e-12)
-        gamma = np.ones(N)
-        active = np.arange(N)
-        hist = {k: [] for k in ("cost", "gamma_change", "noise_variance", "n_active")}
-        converged = False
-        it = 0
-        report = progress(total=self.max_iter, desc="SBL", verbose=self.verbose)
-        for it in range(1, self.max_iter + 1):  # noqa: B007 (it is n_iter_)
-            g_old = np.zeros(N)
-            g_old[active] = gamma
-            if self.prune > 0 and gamma.size:
-                keep = gamma >= self.prune * gamma.max()
-                active, gamma = active[keep], gamma[keep]
-            mu, s, cost, resid2, trace = dense_estep(Xc[:, active], yc, gamma, sigma2)
-            if learn:
-                if self.update == "mackay":
-                    sigma2 = resid2 / max(M - trace, 1e-12)
-                else:
-                    sigma2 = (resid2 + sigma2 * trace) / M
-                sigma2 = max(sigma2, 1e-12 * max(var_y, 1e-300))
-            if self.update == "mackay":
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    gamma = np.abs(mu) ** 2 / np.maximum(1.0 - s / gamma, 1e-12)
-            else:
-                gamma = np.abs(mu) ** 2 + s
-            g_new = np.zeros(N)
-            g_new[active] = gamma
-            change = np.linalg.norm(g_new - g_old) / max(np.linalg.norm(g_old), 1e-300)
-            hist["cost"].append(cost)
-            hist["gamma_change"].append(change)
-            hist["noise_variance"].append(sigma2)
-            hist["n_active"].append(len(active))
-            report.update(cost=cost, change=change, active=len(active))
-            if change < self.tol:
-                converged = True
-                break
-        report.close()
-        if not converged:
-            warnings.warn(f"SparseBayesianRegression did not converge within max_iter="
-                          f"{self.max_iter} to tol={self.tol}.", ConvergenceWarning, stacklevel=2)
-        mu, s, _, _, _ = dense_estep(Xc[:, active], yc, gamma, sigma2)
+        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
+        model = DenseModel(Xs, ys, initial_gamma(Xs, energy), self.update, float(self.prune))
+        if energy > 0:
+            res = run_em(model, sigma2, learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
+                         noise_rule=self.update, noise_floor=1e-12 * energy / M, n_samples=M,
+                         verbose=self.verbose, desc="SBL")
+            sigma2, n_iter, converged, hist = res.sigma2, res.n_iter, res.converged, res.history
+        else:  # y is constant: the posterior mean is 0 for any prior
+            model.active, model.gamma = model.active[:0], model.gamma[:0]
+            sigma2 = 0.0 if learn else sigma2
+            n_iter, converged = 1, True
+            hist = {"cost": [0.0], "gamma_change": [0.0], "noise_variance": [sigma2],
+                    "n_active": [0]}
+        mu, s, _, resid2, _ = dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
+            if model.active.size else (np.zeros(0), np.zeros(0), 0.0, energy, 0.0)
+        unit = cy / cx
         dtype = np.complex128 if np.iscomplexobj(Xc) or np.iscomplexobj(yc) else np.float64
+        active = model.active
         self.coef_ = np.zeros(N, dtype=dtype)
-        self.coef_[active] = mu
+        self.coef_[active] = mu * unit
         self.gamma_ = np.zeros(N)
-        self.gamma_[active] = gamma
+        self.gamma_[active] = model.gamma * unit**2
         self.sigma_diag_ = np.zeros(N)
-        self.sigma_diag_[active] = s
+        self.sigma_diag_[active] = s * unit**2
         self.active_ = active
-        self.noise_variance_ = float(sigma2)
+        self.noise_variance_ = float(sigma2 * cy**2)
         self.intercept_ = self._y_mean - self._X_mean @ self.coef_ if self.fit_intercept else 0.0
-        self.n_iter_ = it
-        self.history_ = {k: np.asarray(v) for k, v in hist.items()}
+        self.n_iter_ = n_iter
+        self.history_ = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+        self.history_["cost"] = self.history_["cost"] + M * np.log(cy**2)
+        self.history_["noise_variance"] = self.history_["noise_variance"] * cy**2
+        self.history_["n_active"] = self.history_["n_active"].astype(int)
         self._Xc_active = Xc[:, active]
+        if not converged:
+            warn_unconverged("SparseBayesianRegression", self.max_iter, self.tol)
+        warn_if_no_signal("SparseBayesianRegression", resid2, energy)
         return self
 
     def predict(self, X, return_std=False):
@@ -214,7 +260,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             Only with ``return_std=True``: ``sqrt(diag(X_A Sigma X_A^H) + sigma^2)``.
         """
         check_is_fitted(self)
-        if _is_complex(X):
+        if is_complex(X):
             X = check_complex_array(X, "X", ndim=2)
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[1]} features, but SparseBayesianRegression is "
@@ -228,6 +274,8 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             return mean
         XA = (X - self._X_mean)[:, self.active_]
         g = self.gamma_[self.active_]
+        if g.size == 0:
+            return mean, np.full(mean.shape, np.sqrt(self.noise_variance_))
         # Sigma = Gamma - Gamma H^H C^{-1} H Gamma with C = sigma^2 I + H Gamma H^H
         H = self._Xc_active
         C = self.noise_variance_ * np.eye(H.shape[0]) + (H * g) @ H.conj().T
@@ -235,4 +283,3 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         V = np.linalg.solve(L, H @ (g[:, None] * XA.conj().T))
         var = np.sum(np.abs(XA) ** 2 * g, axis=1) - np.sum(np.abs(V) ** 2, axis=0)
         return mean, np.sqrt(np.maximum(var, 0.0) + self.noise_variance_)
-

@@ -1,0 +1,175 @@
+"""The one EM loop of sparse Bayesian learning, shared by every estimator in this package.
+
+A *model* holds the dictionary restricted to the surviving coefficients and the prior variances
+in its own representation (a vector for classical SBL, one vector per factor for Kronecker SBL).
+It provides four operations, and the loop here composes them:
+
+``prune()``
+    drop the coefficients its rule marks (irreversibly) and remember the prior before;
+``step(sigma2)``
+    E-step at the current prior and noise variance, then the M-step (which needs only the
+    E-step's posterior) in place; returns the :class:`Posterior` of the E-step;
+``change()``
+    relative change of the full-length prior since ``prune`` (pruned entries count fully);
+``n_active``
+    the number of surviving coefficients.
+
+The loop owns what the variants share: the noise update (learnt or held), the stopping rule,
+the history and the progress report. Model- and start-level strategies (scale-aware start,
+several starts kept by the type-II cost, a refinement phase) live in the estimators' fit
+functions, which call :func:`run_em` once per start or phase.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ..utils._progress import progress
+
+HISTORY_KEYS = ("cost", "gamma_change", "noise_variance", "n_active")
+
+
+class NoSignalWarning(ConvergenceWarning):
+    """A sparse Bayesian fit ended at (or near) ``coef = 0``, with the noise explaining ``y``.
+
+    Raised by :class:`~sparseopt.bayes.SparseBayesianRegression` and
+    :class:`~sparseopt.bayes.KroneckerSBL` when the fitted model explains less than 1% of the
+    energy of the (centred) target: either ``y`` carries no signal the dictionary can represent
+    (then the answer is right and the warning says so), or the fit stopped in the all-noise
+    region of the evidence. It is a :class:`~sklearn.exceptions.ConvergenceWarning`, so filters
+    on that class catch it too.
+    """
+
+
+@dataclass
+class Posterior:
+    """What an E-step returns: the posterior mean and variances and the O(1) statistics.
+
+    Attributes
+    ----------
+    mu : ndarray
+        Posterior mean of the surviving coefficients.
+    s : ndarray
+        Posterior variances (diagonal of the posterior covariance), clipped at 0.
+    cost : float
+        Type-II cost ``log det C + y^H C^{-1} y`` with ``C = sigma^2 I + H Gamma H^H``.
+    resid2 : float
+        ``||y - H mu||^2``.
+    trace : float
+        ``sum_j (1 - s_j / gamma_j)``, the effective number of parameters.
+    """
+
+    mu: np.ndarray
+    s: np.ndarray
+    cost: float
+    resid2: float
+    trace: float
+
+
+@dataclass
+class EMResult:
+    """Outcome of :func:`run_em` (one start or phase)."""
+
+    sigma2: float
+    n_iter: int
+    converged: bool
+    cost: float
+    history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
+
+
+def noise_update(rule, sigma2, post, n_samples):
+    r"""Noise-variance update from an E-step.
+
+    ``'em'`` (Wipf and Rao): :math:`\sigma^2 \leftarrow (\|y - H\mu\|^2 + \sigma^2 \sum_j
+    (1 - s_j/\gamma_j)) / M`; ``'mackay'``: :math:`\|y - H\mu\|^2 / (M - \sum_j (1 -
+    s_j/\gamma_j))`.
+    """
+    if rule == "mackay":
+        return post.resid2 / max(n_samples - post.trace, 1e-12 * n_samples)
+    return (post.resid2 + sigma2 * post.trace) / n_samples
+
+
+def run_em(model, sigma2, *, learn_noise, max_iter, tol, noise_rule="em", noise_floor=0.0,
+           n_samples, verbose=0, desc="SBL", history=None):
+    """Iterate ``prune -> E-step and M-step -> noise update -> change`` until the change is small.
+
+    Parameters
+    ----------
+    model : object
+        With ``prune()``, ``step(sigma2)``, ``change()`` and ``n_active`` (module docstring).
+    sigma2 : float
+        Starting (or known) noise variance.
+    learn_noise : bool
+        Update ``sigma2`` after each E-step (else it is held).
+    max_iter, tol : int, float
+        Iteration budget; stop when the relative change of the full-length prior is below
+        ``tol``.
+    noise_rule : {'em', 'mackay'}
+    noise_floor : float
+        Lower bound of the learnt noise variance (in the units of ``y``; callers make it
+        relative to the data).
+    n_samples : int
+        ``M``, the number of observations.
+    verbose : int
+        Progress report (one line per iteration or a bar).
+    desc : str
+        Label of the progress report.
+    history : dict of lists or None
+        Appended to in place (so phases and starts can share one history).
+
+    Returns
+    -------
+    EMResult
+    """
+    hist = history if history is not None else {k: [] for k in HISTORY_KEYS}
+    report = progress(total=max_iter, desc=desc, verbose=verbose)
+    converged = False
+    cost = np.inf
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is the iteration count)
+        model.prune()
+        post = model.step(sigma2)
+        cost = post.cost
+        if learn_noise:
+            sigma2 = max(noise_update(noise_rule, sigma2, post, n_samples), noise_floor)
+        change = model.change()
+        hist["cost"].append(cost)
+        hist["gamma_change"].append(change)
+        hist["noise_variance"].append(sigma2)
+        hist["n_active"].append(model.n_active)
+        report.update(cost=cost, change=change, active=model.n_active)
+        if change < tol:
+            converged = True
+            break
+    report.close()
+    return EMResult(sigma2=sigma2, n_iter=it, converged=converged, cost=cost, history=hist)
+
+
+def warn_unconverged(name, max_iter, tol, stacklevel=3):
+    """The ConvergenceWarning every SBL estimator raises when ``max_iter`` is reached."""
+    warnings.warn(f"{name} did not converge within max_iter={max_iter} to tol={tol}; increase "
+                  "max_iter or tol.", ConvergenceWarning, stacklevel=stacklevel)
+
+
+def warn_if_no_signal(name, resid2, y_energy, stacklevel=3):
+    """Warn (:class:`NoSignalWarning`) when the fit explains < 1% of ``y``'s energy."""
+    if y_energy > 0 and resid2 > 0.99 * y_energy:
+        warnings.warn(
+            f"{name} explains {100 * max(1 - resid2 / y_energy, 0):.2g}% of the energy of y: "
+            "the fit is (near) coef = 0 with the noise explaining y. Either y carries no "
+            "signal the dictionary can represent, or the noise variance is too large "
+            "(pass noise_variance if it is known).", NoSignalWarning, stacklevel=stacklevel)
+
+
+def power_of_two_scale(a):
+    """The power of two nearest above ``max|a|`` (1.0 for an all-zero or non-finite array).
+
+    Dividing data by a power of two is exact in floating point, so fits on scaled copies of the
+    data give scaled copies of the answer, bit for bit, as long as nothing over- or underflows.
+    """
+    m = float(np.max(np.abs(a))) if np.size(a) else 0.0
+    if not np.isfinite(m) or m == 0.0:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(m)[1])))

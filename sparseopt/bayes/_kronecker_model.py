@@ -1,0 +1,209 @@
+r"""Kronecker-structured SBL as a model for the EM loop, and the fit strategy around it.
+
+The model keeps the factors restricted to their surviving columns and one prior-variance vector
+per factor; the E-step is :func:`~sparseopt.bayes.kron_estep` (or, for two factors and the SVD
+M-step, the fused compiled step), the M-step an :class:`~sparseopt.bayes._mstep.AMStep` or
+:class:`~sparseopt.bayes._mstep.SVDStep`.
+
+The fit (:func:`fit_kronecker`) works on a copy of the problem scaled by powers of two (so the
+answers are exactly scale-equivariant), starts from a prior that carries the energy of ``y``
+(see :func:`initial_gammas`), runs the EM loop, optionally continues with the coupling released
+(PC-KroSBL), and can keep the best of several starts by the type-II cost.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._engine import HISTORY_KEYS, run_em
+from ._estep import kron_estep
+from ._kernels_sbl import svd2_step
+from ._mstep import AMStep, SVDStep, couple, kron_change, kron_vectors
+
+_TINY = np.finfo(float).tiny
+
+
+class KroneckerModel:
+    """Prior ``gamma = (x) gamma_i`` on the surviving columns of ``H = (x) H_i``.
+
+    Parameters
+    ----------
+    factors : list of ndarray
+        The factors ``H_i`` (all columns).
+    y : ndarray of shape (M,)
+    gammas : list of ndarray
+        Starting variances, one vector per factor.
+    mstep : AMStep or SVDStep
+    prune : ndarray of shape (I,)
+        Relative thresholds: entry ``n`` of factor ``i`` is dropped when ``gamma_i[n] <
+        prune[i] * max(gamma_i)``.
+    prune_abs : float
+        Drop ``gamma_i[n] < prune_abs * ||gamma_i||_2`` (relative to the factor's norm, hence
+        scale-free; the factors other than the last are kept at unit norm by the M-steps).
+    couplings : dict of int to ndarray
+        Coupling matrix (all columns) of each coupled factor (PC-KroSBL).
+    fused : bool
+        Use the compiled two-factor step when the M-step is the SVD fit.
+    """
+
+    def __init__(self, factors, y, gammas, mstep, *, prune, prune_abs, couplings=None,
+                 fused=True):
+        self.Hs = list(factors)
+        self.y = y
+        self.supports = [np.arange(f.shape[1]) for f in factors]
+        self.gammas = [np.asarray(g, dtype=np.float64).copy() for g in gammas]
+        self.mstep = mstep
+        self.prune_rel = prune
+        self.prune_abs = prune_abs
+        self.full_couplings = dict(couplings or {})
+        self._old = None
+        self._keeps = None
+        self._fused = None
+        self.use_fused = fused
+
+    @property
+    def n_active(self):
+        """Number of surviving coefficients (the product of the factor supports)."""
+        return int(np.prod([len(s) for s in self.supports]))
+
+    def set_mstep(self, mstep, couplings):
+        """Switch the M-step and the couplings (a later phase of the fit)."""
+        self.mstep = mstep
+        self.full_couplings = dict(couplings)
+        self._fused = None
+
+    def prune(self):
+        """Drop the entries below the thresholds; each factor keeps at least its largest."""
+        self._old = [g.copy() for g in self.gammas]
+        self._keeps = [None] * len(self.gammas)
+        for i, g in enumerate(self.gammas):
+            keep = (g >= self.prune_rel[i] * g.max()) & (g >= self.prune_abs * np.linalg.norm(g))
+            keep[np.argmax(g)] = True
+            if not keep.all():
+                self._keeps[i] = keep
+                self.supports[i] = self.supports[i][keep]
+                self.gammas[i] = g[keep]
+                self.Hs[i] = self.Hs[i][:, keep]
+                self.mstep.reset()
+                self._fused = None
+
+    def couplings(self):
+        """Coupling matrices restricted to the surviving entries (principal submatrices)."""
+        return {i: C[np.ix_(self.supports[i], self.supports[i])]
+                for i, C in self.full_couplings.items()}
+
+    def _fused_step(self, sigma2):
+        """Two factors, SVD M-step: E-step and M-step in one compiled call."""
+        if self._fused is None:
+            dt = np.result_type(self.Hs[0], self.Hs[1], self.y, np.float64)
+            H1, H2 = (np.ascontiguousarray(h, dtype=dt) for h in self.Hs)
+            Y = np.ascontiguousarray(self.y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
+            self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
+        H1, H2, Y, v, warm = self._fused
+        g1, g2, v, cost, resid2, trace = svd2_step(H1, H2, Y, self.gammas[0], self.gammas[1],
+                                                   float(sigma2), v, warm, self.mstep.power)
+        self._fused[3:] = [v, True]
+        self.gammas = [g1, g2]
+        return cost, resid2, trace
+
+    def step(self, sigma2):
+        """E-step at the current prior, then the M-step; returns the E-step's statistics."""
+        from ._engine import Posterior
+
+        if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
+            cost, resid2, trace = self._fused_step(sigma2)
+            return Posterior(None, None, cost, resid2, trace)
+        mu, s, cost, resid2, trace = kron_estep(self.Hs, self.y, self.gammas, sigma2)
+        D = (np.abs(mu) ** 2 + s).reshape([len(g) for g in self.gammas])
+        floor = _TINY if isinstance(self.mstep, AMStep) else 0.0
+        self.gammas = self.mstep(np.maximum(D, floor), self.gammas, self.couplings())
+        return Posterior(mu, s, cost, resid2, trace)
+
+    def change(self):
+        """Relative change of the full-length prior since the last :meth:`prune`."""
+        return kron_change(self.gammas, self._old, self._keeps)
+
+
+def initial_gammas(factors, y_energy, couplings, floor, power_fraction=1.0):
+    r"""A flat start whose prior carries a fraction of the energy of ``y``.
+
+    Every factor starts flat (coupled factors at :func:`couple` of a flat source), and the
+    last factor is scaled so that the expected energy of the noiseless observations under the
+    prior, :math:`\operatorname{tr}(H \Gamma H^H) = \prod_i \sum_n \gamma_i[n] \|h_{i,n}\|^2`,
+    equals ``power_fraction * ||y||^2``. This makes the start (and so the fit) independent of
+    the scale of ``x``, ``H`` and ``y``.
+    """
+    gammas = []
+    for i, f in enumerate(factors):
+        g = np.ones(f.shape[1])
+        if i in couplings:
+            g = couple(couplings[i], g, floor)
+        gammas.append(g / np.linalg.norm(g))
+    power = np.prod([g @ (np.abs(f) ** 2).sum(axis=0) for g, f in zip(gammas, factors,
+                                                                      strict=True)])
+    gammas[-1] = gammas[-1] * (power_fraction * y_energy / max(power, _TINY))
+    return gammas
+
+
+@dataclass
+class KroneckerFit:
+    """Outcome of :func:`fit_kronecker` on the scaled problem."""
+
+    model: KroneckerModel
+    sigma2: float
+    cost: float
+    n_iter: int
+    converged: bool
+    history: dict
+    n_inner_capped: int
+    posterior: tuple  # (mu, s, Ws, delta) of the final E-step
+
+
+def _make_mstep(method, svd_solver, inner_tol, max_inner, floor):
+    if method == "svd":
+        return SVDStep(svd_solver)
+    return AMStep(inner_tol, max_inner, floor)
+
+
+def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, prune,
+                  prune_abs, max_iter, tol, inner_tol, max_inner, svd_solver, refine,
+                  power_fractions, verbose, noise_floor, fused=True):
+    """Fit from each start in ``power_fractions`` and keep the lowest final type-II cost.
+
+    With ``couplings`` and ``refine`` not None, each start runs the coupled iterations to
+    convergence, then continues with the coupling released and the ``refine`` M-step
+    ('svd' or 'am'), so that the final prior carries no coupling leakage.
+    """
+    M = y.shape[0]
+    y_energy = float(np.real(np.vdot(y, y)))
+    best = None
+    for frac in power_fractions:
+        gammas = initial_gammas(factors, y_energy, couplings, floor, frac)
+        model = KroneckerModel(factors, y, gammas,
+                               _make_mstep(method, svd_solver, inner_tol, max_inner, floor),
+                               prune=prune, prune_abs=prune_abs, couplings=couplings,
+                               fused=fused)
+        hist = {k: [] for k in HISTORY_KEYS}
+        kw = dict(learn_noise=learn_noise, tol=tol, n_samples=M, noise_floor=noise_floor,
+                  verbose=verbose, history=hist)
+        res = run_em(model, sigma2, max_iter=max_iter, desc=f"KroSBL-{method}", **kw)
+        n_iter, converged, capped = res.n_iter, res.converged, model.mstep.n_capped
+        if couplings and refine is not None:
+            model.set_mstep(_make_mstep(refine, svd_solver, inner_tol, max_inner, 0.0), {})
+            res = run_em(model, res.sigma2, max_iter=max_iter, desc=f"KroSBL-{refine}", **kw)
+            n_iter += res.n_iter
+            converged = converged and res.converged
+            capped += model.mstep.n_capped
+        mu, s, cost, _, _, Ws, delta = kron_estep(model.Hs, y, model.gammas, res.sigma2,
+                                                  return_parts=True)
+        if best is None or cost < best.cost:
+            best = KroneckerFit(model, res.sigma2, cost, n_iter, converged, hist, capped,
+                                (mu, s, Ws, delta))
+    return best
+
+
+def full_gamma(gammas, supports, shape):
+    """The full-length ``(x) gamma_i`` with zeros off the support grid."""
+    G = np.zeros(shape)
+    G[np.ix_(*supports)] = kron_vectors(gammas).reshape([len(s) for s in supports])
+    return G.ravel()

@@ -7,8 +7,9 @@ import numpy as np
 import scipy.linalg
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._progress import progress
+from ..utils import progress
 from ._objective import noise_scale_hat, score
+from ._params import check_covariance, check_path_params
 
 DAGMA_DEFAULTS = dict(alpha=0.02, n_stages=5, s=(1.0, 0.9, 0.8, 0.7, 0.6), warm_iter=30_000,
                       max_iter=60_000, mu_init=1.0, mu_factor=0.1, learning_rate=3e-4,
@@ -124,14 +125,28 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
     -------
     DagPathResult
     """
-    C = np.ascontiguousarray(cov, dtype=np.float64)
+    C = check_covariance(cov)
     d = C.shape[0]
-    backend = "numba" if backend == "auto" else backend
+    p = check_path_params(
+        variance=variance, alpha=alpha, n_stages=n_stages, mu_init=mu_init,
+        mu_factor=mu_factor, s=s, warm_iter=warm_iter, max_iter=max_iter,
+        learning_rate=learning_rate, beta1=beta1, beta2=beta2, tol=tol, check_every=check_every,
+        noise_scale_min=noise_scale_min, d=d, domain_slack=domain_slack,
+        max_retries=max_retries, backend=backend, verbose=verbose)
+    variance, alpha, n_stages, s = p["variance"], p["alpha"], p["n_stages"], p["s"]
+    warm_iter, max_iter, check_every = p["warm_iter"], p["max_iter"], p["check_every"]
+    mu_init, mu_factor, learning_rate = p["mu_init"], p["mu_factor"], p["learning_rate"]
+    beta1, beta2, tol, max_retries = p["beta1"], p["beta2"], p["tol"], p["max_retries"]
+    noise_scale_min, domain_slack, verbose = p["noise_scale_min"], p["domain_slack"], p["verbose"]
+    backend = "numba" if p["backend"] == "auto" else p["backend"]
     if domain_slack is None:
         domain_slack = 0.0 if variance == "fixed" else 1e-6
-    s_list = list(map(float, s))[:n_stages]
+    s_list = list(s)[:n_stages]
     s_list += [s_list[-1]] * (n_stages - len(s_list))
     if noise_scale_min is None:
+        if variance != "fixed" and not np.trace(C) > 0:
+            raise ValueError("cov is zero (every variable is constant): the noise scale cannot "
+                             "be estimated; pass noise_scale_min > 0 or variance='fixed'.")
         floor = 1e-3 * np.sqrt(max(np.trace(C), 0.0) / d)
     else:
         floor = noise_scale_min
@@ -144,6 +159,7 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
                             "rel_change", "converged")}
     n_total = 0
     converged = True
+    problems = []
     report = progress(total=n_stages, desc=f"CoLiDE ({variance})", verbose=verbose)
     for t in range(n_stages):
         K = max_iter if t == n_stages - 1 else warm_iter
@@ -160,8 +176,8 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
                 break
             retries += 1
             if retries > max_retries:
-                warnings.warn(f"stage {t} exhausted max_retries={max_retries}; keeping its start.",
-                              ConvergenceWarning, stacklevel=2)
+                problems.append(f"stage {t} left the log-det domain more than "
+                                f"max_retries={max_retries} times and kept its start")
                 W_new, sig_new, rel = W, sigma, np.inf
                 converged = False
                 break
@@ -172,6 +188,8 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
         stage_conv = bool(rel <= tol)
         if t == n_stages - 1 and not stage_conv:
             converged = False
+            problems.append("the last stage used all its max_iter steps before the relative "
+                            "change of the objective fell to tol")
         f_val, sc, h = _objective(C, W, sigma, variance, mu, alpha, s_t)
         for key, val in (("mu", mu), ("s", s_t), ("lr", lr_out), ("n_iter", steps),
                          ("retries", retries), ("objective", f_val), ("score", sc), ("h", h),
@@ -180,6 +198,9 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
         report.update(mu=mu, s=s_t, steps=steps, h=h, score=sc, retries=retries)
         mu *= mu_factor
     report.close()
+    if problems:
+        warnings.warn(f"The central path did not converge (max_iter={max_iter}, tol={tol}): "
+                      f"{'; '.join(problems)}.", ConvergenceWarning, stacklevel=2)
     sign, logdet = np.linalg.slogdet(np.eye(d) - W * W)
     return DagPathResult(coef=W, noise_scale=sigma, acyclicity=float(-logdet), n_iter=n_total,
                          converged=converged,

@@ -1,4 +1,4 @@
-"""Regressions: bad inputs of the DAG tools get clear errors, convergence problems reach the caller."""
+"""Regressions: bad inputs of the DAG tools get clear errors, convergence reaches the caller."""
 
 import warnings
 

@@ -1,4 +1,4 @@
-"""scikit-learn integration: score, set_output / feature names, and ActiveTaskSelector in a Pipeline."""
+"""scikit-learn integration: score, set_output, feature names, ActiveTaskSelector in a Pipeline."""
 
 import warnings
 

@@ -15,7 +15,9 @@ from ..utils._validation import (
     is_estimator,
     reemit_warnings,
 )
+from ._colide import CoLiDE
 from ._metrics import count_accuracy
+from ._scores import get_score
 from ._simulate import simulate_dag, simulate_linear_sem, simulate_noise_scales, simulate_parameter
 
 METRICS = ("shd", "tpr", "fdr", "fpr", "nnz", "noise_scale_error")
@@ -89,8 +91,8 @@ def _dag_trial(seed, config):
             if is_estimator(est):
                 model = clone(est).fit(X)
                 A, scale = model.adjacency_, getattr(model, "noise_scale_", None)
-                if getattr(model, "variance", None) == "fixed" or \
-                        getattr(model, "loss", None) == "lsq":
+                if isinstance(model, CoLiDE) and \
+                        not get_score(model._effective_variance()).estimates_scale:
                     scale = None  # DAGMA mode: the scale is held at 1, not estimated
             else:
                 A, scale = est(X), None

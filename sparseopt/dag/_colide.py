@@ -10,6 +10,7 @@ from ..utils._validation import check_bool, check_choice, check_real
 from ._acyclicity import threshold_to_dag, topological_order
 from ._params import MODES, check_path_params
 from ._path import colide_solve
+from ._scores import get_score
 
 
 class CoLiDE(BaseEstimator):
@@ -152,7 +153,7 @@ class CoLiDE(BaseEstimator):
             beta2=self.beta2, tol=self.tol, check_every=self.check_every,
             noise_scale_min=self.noise_scale_min, d=d, backend=self.backend,
             verbose=self.verbose)
-        params["domain_slack"] = 0.0 if variance == "fixed" else 1e-6
+        params["domain_slack"] = get_score(variance).domain_slack
         return params
 
     def fit(self, X, y=None):
@@ -191,8 +192,7 @@ class CoLiDE(BaseEstimator):
             warnings.warn("Every column of X is constant: returning the empty graph.",
                           UserWarning, stacklevel=2)
             self.coef_ = np.zeros((d, d))
-            self.noise_scale_ = 1.0 if variance == "fixed" else (
-                np.zeros(d) if variance == "nonequal" else 0.0)
+            self.noise_scale_ = get_score(variance).from_vector(np.zeros(d))
             self.n_iter_, self.h_ = 1, 0.0
             self.history_ = {}
         else:

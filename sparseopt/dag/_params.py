@@ -8,8 +8,10 @@ import numbers
 import numpy as np
 
 from ..utils._validation import check_choice, check_positive_int, check_real, check_real_array
+from ._scores import SCORES
 
-MODES = ("equal", "nonequal", "fixed")
+MODES = tuple(SCORES)  # 'equal', 'nonequal', 'fixed'
+
 BACKENDS = ("auto", "numpy", "numba")
 
 
@@ -40,7 +42,7 @@ def check_noise_scale_min(noise_scale_min, variance, d):
     if np.ndim(noise_scale_min) == 0:
         return check_real("noise_scale_min", noise_scale_min, low=0.0, low_inclusive=False)
     arr = check_real_array("noise_scale_min", noise_scale_min, ndim=1)
-    if variance != "nonequal" or arr.shape != (d,):
+    if not SCORES[variance].per_node or arr.shape != (d,):
         raise ValueError(f"noise_scale_min as an array needs variance='nonequal' and shape "
                          f"({d},), got variance={variance!r} and shape {arr.shape}.")
     if np.any(arr <= 0):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import clone
 
+from ..datasets import make_active_multitask
 from ..utils import run_trials
 from ..utils._validation import check_positive_int, reemit_warnings
 from ._relevance import LassoTaskRelevance
@@ -95,8 +96,6 @@ def _relevance_for(rule, prob):
 
 def _selection_trial(seed, config):
     """One generated problem: every rule at every budget (same selector seed for all)."""
-    from ..datasets import make_active_multitask
-
     child_problem, child_selector = seed.spawn(2)
     prob = make_active_multitask(**config["problem"],
                                  random_state=np.random.default_rng(child_problem))

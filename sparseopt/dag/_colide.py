@@ -188,6 +188,11 @@ class CoLiDE(BaseEstimator):
             Xc = Xc / std
             self.scale_ = std
         C = Xc.T @ Xc / n
+        if not np.all(np.isfinite(C)):
+            raise ValueError("X is too large in magnitude: its covariance overflows; rescale X.")
+        if np.all(np.diag(C) == 0) and np.any(np.ptp(X, axis=0) > 0):
+            raise ValueError("X is too small in magnitude: its covariance underflows to 0; "
+                             "rescale X.")
         if np.all(np.diag(C) == 0):
             warnings.warn("Every column of X is constant: returning the empty graph.",
                           UserWarning, stacklevel=2)

@@ -22,13 +22,31 @@ from ._representation import MultiTaskLinearRepresentation
 
 
 def n_epochs_auto(budget, n_tasks, n_min):
-    """``max(1, floor(log2(N / (T n_min) + 1)))``: epoch 1 gives >= n_min samples per task."""
+    """``max(1, floor(log2(N / (T n_min) + 1)))``: epoch 1 gives >= n_min samples per task.
+
+    Examples
+    --------
+    >>> from sparseopt.multitask import n_epochs_auto
+    >>> [n_epochs_auto(N, 100, 10) for N in (2000, 10000, 100000)]
+    [1, 3, 6]
+    """
+    budget = check_positive_int("budget", budget)
+    n_tasks = check_positive_int("n_tasks", n_tasks)
+    n_min = check_positive_int("n_min", n_min)
     return max(1, int(np.floor(np.log2(budget / (n_tasks * n_min) + 1))))
 
 
 def epoch_budgets(budget, n_epochs):
-    """Doubling budgets ``N_i = floor(N 2^(i-1) / (2^L - 1))``, the last one takes the rest."""
-    L = int(n_epochs)
+    """Doubling budgets ``N_i = floor(N 2^(i-1) / (2^L - 1))``, the last one takes the rest.
+
+    Examples
+    --------
+    >>> from sparseopt.multitask import epoch_budgets
+    >>> epoch_budgets(10_000, 3).tolist()
+    [1428, 2857, 5715]
+    """
+    budget = check_positive_int("budget", budget, minimum=0)
+    L = check_positive_int("n_epochs", n_epochs)
     N = np.array([int(np.floor(budget * 2 ** (i - 1) / (2**L - 1))) for i in range(1, L + 1)])
     N[-1] += int(budget) - int(N.sum())
     return N

@@ -180,13 +180,19 @@ FIT_PARAMS = [
     ("curves budgets", lambda: task_selection_curves([1.5], 1), "budgets"),
     ("curves rules", lambda: task_selection_curves([100], 1, rules={"x": "best"}), "rules"),
 ]
-for _n in ("n_features", "n_components", "n_tasks", "n_relevant", "n_target"):
-    FIT_PARAMS += [(f"make {_n}={v!r}", (lambda n, v: lambda: make_active_multitask(
-        **{n: v}))(_n, v), _n) for v in (0, 2.5, "3", None)]
-FIT_PARAMS += [(f"make {n}={v!r}", (lambda n, v: lambda: make_active_multitask(**{n: v}))(n, v),
-                n) for n, values in {"rho": [1.0, -0.1, np.nan], "noise": [-1.0, np.inf],
-                                     "target_noise": [np.nan], "max_cond": [1.0, np.inf, "a"],
-                                     "random_state": ["a", -1, 2.5]}.items() for v in values]
+
+
+def _make(name, value):
+    return lambda: make_active_multitask(**{name: value})
+
+
+MAKE_BAD = {"n_features": [0, 2.5, "3", None], "n_components": [0, 2.5, "3", None],
+            "n_tasks": [0, 2.5, "3", None], "n_relevant": [0, 2.5, "3", None],
+            "n_target": [0, 2.5, "3", None], "rho": [1.0, -0.1, np.nan], "noise": [-1.0, np.inf],
+            "target_noise": [np.nan], "max_cond": [1.0, np.inf, "a"],
+            "random_state": ["a", -1, 2.5]}
+FIT_PARAMS += [(f"make {n}={v!r}", _make(n, v), n) for n, values in MAKE_BAD.items()
+               for v in values]
 FIT_PARAMS += [("make k > d", lambda: make_active_multitask(n_features=3, n_components=4),
                 "n_components"),
                ("make relevant > k", lambda: make_active_multitask(n_relevant=6), "n_relevant"),

@@ -3,6 +3,8 @@
 import numpy as np
 from sklearn.linear_model import LassoLarsIC, LinearRegression
 
+from ..utils._validation import check_choice, check_real_array
+
 
 def sort_n_regress(X, *, criterion="var"):
     """Var-SortNRegress / R^2-SortNRegress.
@@ -31,22 +33,23 @@ def sort_n_regress(X, *, criterion="var"):
     >>> (sort_n_regress(X) != 0).astype(int).tolist()
     [[0, 1], [0, 0]]
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = check_real_array("X", X, ndim=2)
     n, d = X.shape
+    check_choice("criterion", criterion, ("var", "r2"))
+    if n <= d + 1:
+        raise ValueError(f"n_samples={n} must exceed the number of predictors + 1 ({d}).")
+    if np.any(np.ptp(X, axis=0) == 0):
+        raise ValueError("X has a constant column: its variable cannot be ordered or regressed.")
     if criterion == "var":
         score = np.var(X, axis=0)
-    elif criterion == "r2":
+    else:
         corr = np.corrcoef(X.T)
         try:
             score = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
         except np.linalg.LinAlgError:
             score = np.array([LinearRegression().fit(np.delete(X, j, 1), X[:, j])
                               .score(np.delete(X, j, 1), X[:, j]) for j in range(d)])
-    else:
-        raise ValueError(f"criterion={criterion!r}: expected 'var' or 'r2'.")
     order = np.argsort(score, kind="stable")
-    if n <= d + 1:
-        raise ValueError(f"n_samples={n} must exceed the number of predictors + 1 ({d}).")
     W = np.zeros((d, d))
     for k in range(1, d):
         target = order[k]

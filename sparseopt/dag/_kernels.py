@@ -1,22 +1,27 @@
 """Fused Numba inner loop of CoLiDE / DAGMA: Adam steps with one inverse and one product each.
 
-Imported lazily by :func:`sparseopt.dag.colide_solve` (backend 'numba'); nothing compiles at
-import of :mod:`sparseopt.dag`.
+The compiled counterpart of :class:`._path._NumpySteps`, for the scores of :mod:`._scores`:
+the gradient divides by the per-column scale vector of every score, and the noise-scale update
+is the one place that switches on the score's kernel code. Imported lazily by
+:func:`sparseopt.dag.colide_solve` (backend 'numba'); nothing compiles at import of
+:mod:`sparseopt.dag`.
 """
 
 import numpy as np
 from numba import njit
 
-from ._path import _objective
-
-_MODE = {"equal": 0, "nonequal": 1, "fixed": 2}
+from ._scores import EQUAL, FIXED, NONEQUAL
 
 
 @njit(cache=True)
-def _sigma_update(CD, W, mode, floor, sigma, scale):
-    """Closed-form noise scale(s) from CD = scale * C (I - W)."""
+def _sigma_update(CD, W, code, floor, sigma, scale):
+    """Closed-form noise scale(s) from CD = scale * C (I - W), into the (d,) vector sigma.
+
+    EQUAL fills every entry with ``max(sqrt(tr R / d), floor[0])``, NONEQUAL sets
+    ``max(sqrt(R_jj), floor[j])``, FIXED leaves the ones.
+    """
     d = W.shape[0]
-    if mode == 2:
+    if code == FIXED:
         return
     tot = 0.0
     for j in range(d):
@@ -26,13 +31,15 @@ def _sigma_update(CD, W, mode, floor, sigma, scale):
             r += CD[i, j] / scale * dij
         if r < 0.0:
             r = 0.0
-        if mode == 1:
+        if code == NONEQUAL:
             sj = np.sqrt(r)
             sigma[j] = sj if sj > floor[j] else floor[j]
         tot += r
-    if mode == 0:
+    if code == EQUAL:
         s0 = np.sqrt(tot / d)
-        sigma[0] = s0 if s0 > floor[0] else floor[0]
+        s0 = s0 if s0 > floor[0] else floor[0]
+        for j in range(d):
+            sigma[j] = s0
 
 
 @njit(cache=True)
@@ -46,9 +53,9 @@ def _cd(Cm, W, CD):
 
 
 @njit(cache=True)
-def adam_steps(C, W, m, v, g, sigma, CD, mode, mu, lam, s, lr, beta1, beta2, k0, n_steps,
+def adam_steps(C, W, m, v, g, sigma, CD, code, mu, lam, s, lr, beta1, beta2, k0, n_steps,
                floor, delta):
-    """Run Adam steps k0+1 .. k0+n_steps in place.
+    """Run Adam steps k0+1 .. k0+n_steps in place (C holds -mu times the covariance).
 
     Returns (status, last_k, lr): status 0 ok, 1 failure (left the domain at the first step or
     with s <= 0.9: the caller retries the stage), 2 stop (learning rate underflow).
@@ -85,7 +92,7 @@ def adam_steps(C, W, m, v, g, sigma, CD, mode, mu, lam, s, lr, beta1, beta2, k0,
                 for j in range(d):
                     W[i, j] -= lr * g[i, j]
             _cd(C, W, CD)
-            _sigma_update(CD, W, mode, floor, sigma, -mu)
+            _sigma_update(CD, W, code, floor, sigma, -mu)
             for i in range(d):
                 for j in range(d):
                     M[i, j] = (s if i == j else 0.0) - W[i, j] * W[i, j]
@@ -95,13 +102,8 @@ def adam_steps(C, W, m, v, g, sigma, CD, mode, mu, lam, s, lr, beta1, beta2, k0,
         mulam = mu * lam
         for i in range(d):
             for j in range(d):
-                # CD holds -mu C (I - W): the same operation order as the NumPy path / DAGMA
-                if mode == 0:
-                    gs = CD[i, j] / sigma[0]
-                elif mode == 1:
-                    gs = CD[i, j] / sigma[j]
-                else:
-                    gs = CD[i, j]
+                # CD holds -mu C (I - W): the operation order of the NumPy path / DAGMA
+                gs = CD[i, j] / sigma[j]
                 w = W[i, j]
                 sgn = 1.0 if w > 0 else (-1.0 if w < 0 else 0.0)
                 G = gs + mulam * sgn + (2.0 * w) * (P[j, i] + 1e-16)
@@ -110,51 +112,35 @@ def adam_steps(C, W, m, v, g, sigma, CD, mode, mu, lam, s, lr, beta1, beta2, k0,
                 g[i, j] = (m[i, j] / bc1) / (np.sqrt(v[i, j] / bc2) + 1e-8)
                 W[i, j] = w - lr * g[i, j]
         _cd(C, W, CD)
-        _sigma_update(CD, W, mode, floor, sigma, -mu)
+        _sigma_update(CD, W, code, floor, sigma, -mu)
     return 0, k, lr
 
 
-def stage_numba(C, W, sigma, variance, mu, lam, s, K, lr, beta1, beta2, tol, check, floor,
-                delta):
-    """Same contract as ``_stage_numpy``; inner steps run in :func:`adam_steps` blocks."""
-    d = C.shape[0]
-    mode = _MODE[variance]
-    W = np.array(W, dtype=np.float64, copy=True)
-    m = np.zeros((d, d))
-    v = np.zeros((d, d))
-    g = np.zeros((d, d))
-    CD = np.empty((d, d))
-    Cm = -mu * C  # the kernels carry -mu C (I - W)
-    _cd(Cm, W, CD)
-    if mode == 0:
-        sig = np.array([float(sigma)])
-        fl = np.array([float(np.max(floor))])
-    elif mode == 1:
-        sig = np.array(sigma, dtype=np.float64, copy=True)
-        fl = np.ascontiguousarray(np.broadcast_to(floor, (d,)), dtype=np.float64)
-    else:
-        sig = np.ones(1)
-        fl = np.zeros(1)
+class KernelSteps:
+    """The compiled inner loop of one stage, with the contract of ``_path._NumpySteps``."""
 
-    def out_sigma():
-        return float(sig[0]) if mode == 0 else (sig.copy() if mode == 1 else 1.0)
+    def __init__(self, C, W, sigma, score, mu, alpha, s, beta1, beta2, floor, delta):
+        d = C.shape[0]
+        self.score, self.mu, self.alpha, self.s = score, mu, alpha, s
+        self.beta1, self.beta2, self.delta = beta1, beta2, delta
+        self.W = np.array(W, dtype=np.float64, copy=True)
+        self.m = np.zeros((d, d))
+        self.v = np.zeros((d, d))
+        self.g = np.zeros((d, d))
+        self.CD = np.empty((d, d))
+        self.Cm = -mu * C  # the kernels carry -mu C (I - W)
+        _cd(self.Cm, self.W, self.CD)
+        self.sig = score.scale_vector(sigma, d)
+        self.floor = np.ascontiguousarray(
+            np.broadcast_to(np.asarray(floor, dtype=np.float64), (d,)))
 
-    f_prev = 1e16
-    rel = np.inf
-    f = np.nan
-    k = 0
-    while k < K:
-        n_block = min(check - (k % check), K - k)
-        status, k, lr = adam_steps(Cm, W, m, v, g, sig, CD, mode, mu, lam, s, lr, beta1,
-                                   beta2, k, n_block, fl, delta)
-        if status == 1:
-            return W, out_sigma(), False, k, lr, rel, f
-        if status == 2:
-            return W, out_sigma(), True, k, lr, rel, f
-        if k % check == 0 or k == K:
-            f, _, _ = _objective(C, W, out_sigma(), variance, mu, lam, s)
-            rel = abs(f_prev - f) / abs(f_prev)
-            if rel <= tol:
-                break
-            f_prev = f
-    return W, out_sigma(), True, k, lr, rel, f
+    @property
+    def sigma(self):
+        """The current noise scale, in the score's form."""
+        return self.score.from_vector(self.sig)
+
+    def run(self, k0, n_steps, lr):
+        """Adam steps ``k0 + 1 .. k0 + n_steps``; returns ``(status, k, lr)``."""
+        return adam_steps(self.Cm, self.W, self.m, self.v, self.g, self.sig, self.CD,
+                          self.score.code, self.mu, self.alpha, self.s, lr, self.beta1,
+                          self.beta2, k0, n_steps, self.floor, self.delta)

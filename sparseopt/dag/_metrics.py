@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ._acyclicity import is_dag
+from ..utils._validation import check_bool, check_real, check_real_array
+from ._acyclicity import _kahn
 
 
 def count_accuracy(B_true, B_est, *, cpdag=False):
@@ -33,22 +34,22 @@ def count_accuracy(B_true, B_est, *, cpdag=False):
     >>> count_accuracy(T, E)["shd"]
     1
     """
-    Bt = np.asarray(B_true) != 0
-    Be = np.asarray(B_est)
+    Bt = check_real_array("B_true", B_true, ndim=2, square=True) != 0
+    Be = check_real_array("B_est", B_est, ndim=2)
     d = Bt.shape[0]
     if Be.shape != Bt.shape:
-        raise ValueError(f"B_est must have shape {Bt.shape}, got {Be.shape}.")
-    if cpdag:
+        raise ValueError(f"B_est must have the shape of B_true {Bt.shape}, got {Be.shape}.")
+    if check_bool("cpdag", cpdag):
         if not np.all(np.isin(Be, (0, 1, -1))):
             raise ValueError("B_est must hold values in {0, 1, -1} with cpdag=True.")
         P = Be == 1
         U = Be == -1
-        if not is_dag(P):
+        if _kahn(P) is None:
             raise ValueError("B_est must be a DAG (its directed part has a cycle).")
     else:
         P = Be != 0
         U = np.zeros_like(P)
-        if not is_dag(P):
+        if _kahn(P) is None:
             raise ValueError("B_est must be a DAG; use cpdag=True for undirected edges.")
     T = Bt
     Tr = T.T
@@ -75,10 +76,22 @@ def varsortability(X, B, *, tol=0.0):
     """Fraction of directed paths along which the marginal variance increases (Reisach et al.).
 
     Returns nan for a graph without edges.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparseopt.dag import simulate_linear_sem, varsortability
+    >>> W = np.array([[0.0, 2.0], [0.0, 0.0]])
+    >>> float(varsortability(simulate_linear_sem(W, 200, random_state=0), W))
+    1.0
     """
-    v = np.var(np.asarray(X, dtype=np.float64), axis=0)
-    E = np.asarray(B) != 0
+    X = check_real_array("X", X, ndim=2)
+    E = check_real_array("B", B, ndim=2, square=True) != 0
     d = E.shape[0]
+    if X.shape[1] != d:
+        raise ValueError(f"X has {X.shape[1]} columns but B has {d} nodes.")
+    tol = check_real("tol", tol, low=0.0)
+    v = np.var(X, axis=0)
     diff = v[None, :] - v[:, None]  # v_j - v_i
     score = np.where(diff > tol, 1.0, np.where(np.abs(diff) <= tol, 0.5, 0.0))
     total = 0.0

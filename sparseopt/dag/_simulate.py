@@ -2,11 +2,36 @@
 
 import numpy as np
 
-from ._acyclicity import is_dag
+from ..utils._validation import (
+    check_choice,
+    check_positive_int,
+    check_real_array,
+    check_seed,
+)
+from ._acyclicity import _kahn
+
+NOISES = ("gauss", "exp", "gumbel", "laplace", "uniform")
 
 
-def _rng(random_state):
-    return np.random.default_rng(random_state)
+def _noise_scales(noise_scale, d):
+    """Finite scales >= 0: a scalar or one per node (``noise_scale``), as a (d,) array."""
+    scale = check_real_array("noise_scale", noise_scale)
+    if scale.ndim > 1 or (scale.ndim == 1 and scale.shape != (d,)):
+        raise ValueError(f"noise_scale must be a scalar or of shape ({d},), got shape "
+                         f"{scale.shape}.")
+    if np.any(scale < 0):
+        raise ValueError("noise_scale must be >= 0.")
+    return np.broadcast_to(scale, (d,)).copy()
+
+
+def _interval(name, value, *, low=None):
+    """A pair (lo, hi) of finite floats with lo <= hi (and lo >= ``low``)."""
+    arr = check_real_array(name, value)
+    if arr.shape != (2,) or arr[0] > arr[1] or (low is not None and arr[0] < low):
+        bound = "" if low is None else f" and low >= {low}"
+        raise ValueError(f"{name} must be a pair (low, high) with low <= high{bound}, got "
+                         f"{value!r}.")
+    return float(arr[0]), float(arr[1])
 
 
 def simulate_dag(d, n_edges, graph_type="ER", *, random_state=None):
@@ -33,8 +58,10 @@ def simulate_dag(d, n_edges, graph_type="ER", *, random_state=None):
     >>> int(simulate_dag(10, 20, random_state=0).sum())
     20
     """
-    rng = _rng(random_state)
-    d = int(d)
+    d = check_positive_int("d", d)
+    n_edges = check_positive_int("n_edges", n_edges, minimum=0)
+    check_choice("graph_type", graph_type, ("ER", "SF"))
+    rng = check_seed(random_state)
     B = np.zeros((d, d))
     if graph_type == "ER":
         max_edges = d * (d - 1) // 2
@@ -52,16 +79,19 @@ def simulate_dag(d, n_edges, graph_type="ER", *, random_state=None):
             targets = rng.choice(t, k, replace=False, p=prob / prob.sum())
             B[t, targets] = 1.0  # new -> old: hubs collect parents
             indeg[targets] += 1
-    else:
-        raise ValueError(f"graph_type={graph_type!r}: expected 'ER' or 'SF'.")
     perm = rng.permutation(d)
     return B[np.ix_(perm, perm)]
 
 
 def simulate_parameter(B, w_ranges=((-2.0, -0.5), (0.5, 2.0)), *, random_state=None):
     """Edge weights: per edge a uniformly chosen range, then a uniform value in it."""
-    rng = _rng(random_state)
-    B = np.asarray(B)
+    B = check_real_array("B", B, ndim=2, square=True)
+    ranges = check_real_array("w_ranges", w_ranges)
+    if ranges.ndim != 2 or ranges.shape[1] != 2 or ranges.shape[0] < 1 or \
+            np.any(ranges[:, 0] > ranges[:, 1]):
+        raise ValueError(f"w_ranges must be a non-empty sequence of pairs (low, high) with "
+                         f"low <= high, got {w_ranges!r}.")
+    rng = check_seed(random_state)
     W = np.zeros(B.shape)
     S = rng.integers(len(w_ranges), size=B.shape)
     for i, (lo, hi) in enumerate(w_ranges):
@@ -71,27 +101,19 @@ def simulate_parameter(B, w_ranges=((-2.0, -0.5), (0.5, 2.0)), *, random_state=N
 
 
 def simulate_noise_scales(d, variance_range=(0.5, 10.0), *, random_state=None):
-    """Heteroscedastic noise standard deviations ``sqrt(U(variance_range))``."""
-    rng = _rng(random_state)
-    return np.sqrt(rng.uniform(variance_range[0], variance_range[1], int(d)))
+    """Heteroscedastic noise standard deviations ``sqrt(U(variance_range))``.
 
-
-def _topological_order(W):
-    B = np.asarray(W) != 0
-    d = B.shape[0]
-    indeg = B.sum(axis=0).astype(np.int64)
-    stack = sorted(np.flatnonzero(indeg == 0).tolist(), reverse=True)
-    order = []
-    while stack:
-        i = stack.pop()
-        order.append(i)
-        for j in np.flatnonzero(B[i]):
-            indeg[j] -= 1
-            if indeg[j] == 0:
-                stack.append(j)
-    if len(order) != d:
-        raise ValueError("W must be a DAG (it has a cycle).")
-    return order
+    Examples
+    --------
+    >>> from sparseopt.dag import simulate_noise_scales
+    >>> sigma = simulate_noise_scales(4, (0.5, 10.0), random_state=0)
+    >>> bool(((sigma**2 >= 0.5) & (sigma**2 <= 10.0)).all())
+    True
+    """
+    d = check_positive_int("d", d)
+    lo, hi = _interval("variance_range", variance_range, low=0.0)
+    rng = check_seed(random_state)
+    return np.sqrt(rng.uniform(lo, hi, d))
 
 
 def simulate_linear_sem(W, n_samples, noise="gauss", *, noise_scale=1.0, random_state=None):
@@ -109,19 +131,17 @@ def simulate_linear_sem(W, n_samples, noise="gauss", *, noise_scale=1.0, random_
     >>> X.shape
     (5, 2)
     """
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must be square, got shape {W.shape}.")
+    W = check_real_array("W", W, ndim=2, square=True)
     d = W.shape[0]
-    scale = np.broadcast_to(np.asarray(noise_scale, dtype=np.float64), (d,)).copy()
-    if np.any(scale < 0):
-        raise ValueError("noise_scale must be >= 0.")
-    if not is_dag(W):
+    scale = _noise_scales(noise_scale, d)
+    n = check_positive_int("n_samples", n_samples)
+    check_choice("noise", noise, NOISES)
+    order = _kahn(W != 0)
+    if order is None:
         raise ValueError("W must be a DAG (it has a cycle).")
-    rng = _rng(random_state)
-    n = int(n_samples)
+    rng = check_seed(random_state)
     X = np.zeros((n, d))
-    for j in _topological_order(W):
+    for j in order:
         s = scale[j]
         if noise == "gauss":
             z = s * rng.standard_normal(n)
@@ -131,19 +151,27 @@ def simulate_linear_sem(W, n_samples, noise="gauss", *, noise_scale=1.0, random_
             z = rng.gumbel(0.0, s * np.sqrt(6.0) / np.pi, n)
         elif noise == "laplace":
             z = rng.laplace(0.0, s / np.sqrt(2.0), n)
-        elif noise == "uniform":
+        else:  # "uniform"
             z = rng.uniform(-np.sqrt(3.0) * s, np.sqrt(3.0) * s, n)
-        else:
-            raise ValueError(
-                f"noise={noise!r}: expected 'gauss', 'exp', 'gumbel', 'laplace' or 'uniform'.")
         X[:, j] = X @ W[:, j] + z
     return X
 
 
 def linear_sem_covariance(W, noise_scale=1.0):
-    """Population covariance ``(I - W)^{-T} diag(sigma^2) (I - W)^{-1}``."""
-    W = np.asarray(W, dtype=np.float64)
+    """Population covariance ``(I - W)^{-T} diag(sigma^2) (I - W)^{-1}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparseopt.dag import linear_sem_covariance
+    >>> linear_sem_covariance(np.array([[0.0, 2.0], [0.0, 0.0]]), 1.0).tolist()
+    [[1.0, 2.0], [2.0, 5.0]]
+    """
+    W = check_real_array("W", W, ndim=2, square=True)
     d = W.shape[0]
-    s2 = np.broadcast_to(np.asarray(noise_scale, dtype=np.float64) ** 2, (d,))
-    Ainv = np.linalg.inv(np.eye(d) - W)
+    s2 = _noise_scales(noise_scale, d) ** 2
+    try:
+        Ainv = np.linalg.inv(np.eye(d) - W)
+    except np.linalg.LinAlgError:
+        raise ValueError("I - W is singular: W defines no linear SEM.") from None
     return Ainv.T @ np.diag(s2) @ Ainv

@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..utils._validation import check_positive_int, check_real, check_seed
+
+_MAX_REDRAWS = 10_000
+
 
 @dataclass
 class MultiTaskProblem:
@@ -98,23 +102,32 @@ def make_active_multitask(n_features=50, n_components=5, n_tasks=100, n_relevant
     >>> len(prob.relevant_tasks), prob.X_target.shape
     (5, (20, 50))
     """
-    from ..multitask._design import l1_relevance
-
-    d, k, T, s = int(n_features), int(n_components), int(n_tasks), int(n_relevant)
+    d = check_positive_int("n_features", n_features)
+    k = check_positive_int("n_components", n_components)
+    T = check_positive_int("n_tasks", n_tasks)
+    s = check_positive_int("n_relevant", n_relevant)
+    n_target = check_positive_int("n_target", n_target)
+    rho = check_real("rho", rho, low=0.0, high=1.0, high_inclusive=False)
+    noise = check_real("noise", noise, low=0.0)
+    target_noise = check_real("target_noise", target_noise, low=0.0)
+    max_cond = check_real("max_cond", max_cond, low=1.0, low_inclusive=False)
+    if k > d:
+        raise ValueError(f"n_components={k} must be <= n_features={d}.")
     if s > k:
         raise ValueError(f"n_relevant={s} must be <= n_components={k}.")
-    if not 0 <= rho < 1:
-        raise ValueError(f"rho must be in [0, 1), got {rho}.")
     if T < k:
         raise ValueError(f"n_tasks={T} must be >= n_components={k}.")
-    rng = np.random.default_rng(random_state)
+    rng = check_seed(random_state)
     B, _ = np.linalg.qr(rng.standard_normal((d, k)))
     S = np.sort(rng.choice(T, s, replace=False))
-    while True:
+    for _ in range(_MAX_REDRAWS):
         WS = rng.standard_normal((k, s))
         WS /= np.linalg.norm(WS, axis=0)
         if np.linalg.cond(WS) < max_cond:
             break
+    else:
+        raise ValueError(f"no {k} x {s} set of relevant heads with condition number below "
+                         f"max_cond={max_cond} in {_MAX_REDRAWS} draws: raise max_cond.")
     nu_S = rng.uniform(0.5, 1.5, s)
     y_cert = np.linalg.pinv(WS.T) @ np.sign(nu_S)
     y_hat = y_cert / np.linalg.norm(y_cert)
@@ -132,9 +145,12 @@ def make_active_multitask(n_features=50, n_components=5, n_tasks=100, n_relevant
     w0 /= scale
     nu = np.zeros(T)
     nu[S] = nu_S / scale
-    nu1 = l1_relevance(W, w0)
-    if not np.allclose(nu1, nu, atol=1e-8):
-        raise RuntimeError("the certificate failed: nu^1 differs from the generating vector.")
+    # Fuchs' condition: W_S injective, W_S^T y = sign(nu_S) and |w_t^T y| <= rho < 1 elsewhere
+    # make nu the unique l1-minimal solution of W nu = w0.
+    others = np.setdiff1d(np.arange(T), S)
+    if not (np.allclose(WS.T @ y_cert, np.sign(nu_S), atol=1e-8)
+            and np.all(np.abs(W[:, others].T @ y_cert) <= rho + 1e-12)):
+        raise RuntimeError("the certificate failed: nu^1 may differ from the generating vector.")
     X0 = rng.standard_normal((int(n_target), d))
     y0 = X0 @ (B @ w0) + target_noise * rng.standard_normal(int(n_target))
     return MultiTaskProblem(components=B, task_heads=W, target_head=w0, relevance=nu,
@@ -142,5 +158,5 @@ def make_active_multitask(n_features=50, n_components=5, n_tasks=100, n_relevant
                             y_target=y0, noise=float(noise))
 
 
-#: The name used by the multi-task issue.
+#: An alias of :func:`make_active_multitask`.
 make_multitask_linear = make_active_multitask

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._parallel import run_trials
-from ..utils._validation import check_positive_int
+from ..datasets import make_active_multitask
+from ..utils import run_trials
+from ..utils._validation import check_positive_int, reemit_warnings
 from ._relevance import LassoTaskRelevance
 from ._selector import ActiveTaskSelector
 
@@ -95,8 +96,6 @@ def _relevance_for(rule, prob):
 
 def _selection_trial(seed, config):
     """One generated problem: every rule at every budget (same selector seed for all)."""
-    from ..datasets import make_active_multitask
-
     child_problem, child_selector = seed.spawn(2)
     prob = make_active_multitask(**config["problem"],
                                  random_state=np.random.default_rng(child_problem))
@@ -107,16 +106,19 @@ def _selection_trial(seed, config):
     budgets = config["budgets"]
     risk = np.empty((len(config["rules"]), len(budgets)))
     share = np.empty_like(risk)
-    for i, rule in enumerate(config["rules"].values()):
+    caught = []
+    for i, (name, rule) in enumerate(config["rules"].items()):
         for j, budget in enumerate(budgets):
             sel = clone(config["selector"]).set_params(
                 budget=int(budget), relevance=_relevance_for(rule, prob), random_state=sel_seed)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(record=True) as fit_warnings:
+                warnings.simplefilter("always")
                 sel.fit(prob.X_target, prob.y_target, n_tasks=prob.n_tasks, sampler=prob.sample)
+            caught += [(w.category, f"{name}, budget {int(budget)}: {w.message}")
+                       for w in fit_warnings]
             risk[i, j] = prob.excess_risk(sel.coef_)
             share[i, j] = sel.allocation_[prob.relevant_tasks].sum() / sel.allocation_.sum()
-    return risk, share, oracle
+    return risk, share, oracle, caught
 
 
 def task_selection_curves(budgets, n_seeds, *, rules=None, problem=None, selector=None,
@@ -162,7 +164,9 @@ def task_selection_curves(budgets, n_seeds, *, rules=None, problem=None, selecto
 
     Notes
     -----
-    Warnings of the selector (e.g. low target SNR) are silenced inside the trials. Run with
+    Warnings of the selector (e.g. low target SNR) are collected inside the trials and
+    re-emitted once per rule, budget and message, with the number of problems concerned. Run
+    with
     one BLAS thread per trial (the default of :func:`~sparseopt.utils.run_trials`): the many
     small products are faster that way.
 
@@ -210,6 +214,7 @@ def task_selection_curves(budgets, n_seeds, *, rules=None, problem=None, selecto
                   selector=selector)
     out = run_trials(_selection_trial, n_seeds, config, n_jobs=n_jobs,
                      random_state=random_state, verbose=verbose, desc="task_selection_curves")
+    reemit_warnings([o[3] for o in out], "problems")
     risk = np.stack([o[0] for o in out], axis=-1)  # (n_rules, n_budgets, n_seeds)
     share = np.stack([o[1] for o in out], axis=-1)
     names = list(rules)

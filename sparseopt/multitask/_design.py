@@ -3,14 +3,26 @@
 import numpy as np
 from scipy.optimize import linprog
 
+from ..utils._validation import check_bool, check_positive_int, check_real, check_real_array
+
 
 def _check_heads(W, w0):
-    W = np.asarray(W, dtype=np.float64)
-    w0 = np.asarray(w0, dtype=np.float64).ravel()
-    if W.ndim != 2 or W.shape[0] != w0.shape[0]:
+    W = check_real_array("W", W, ndim=2)
+    w0 = check_real_array("w0", w0).ravel()
+    if W.shape[0] != w0.shape[0]:
         raise ValueError(f"W must have shape (k, T) with k = len(w0) = {w0.shape[0]}, "
                          f"got {W.shape}.")
     return W, w0
+
+
+def _check_per_task(name, value, T, *, positive=False):
+    """``T`` finite values > 0 (``positive``) or >= 0, errors naming ``name``."""
+    arr = check_real_array(name, value).ravel()
+    if arr.shape != (T,) or np.any(arr <= 0 if positive else arr < 0):
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"{name} must hold {T} finite values {bound}, got shape "
+                         f"{np.shape(value)}.")
+    return arr
 
 
 def allocation_error(W, w0, n, *, return_nu=False):
@@ -44,9 +56,8 @@ def allocation_error(W, w0, n, *, return_nu=False):
     0.25
     """
     W, w0 = _check_heads(W, w0)
-    n = np.asarray(n, dtype=np.float64).ravel()
-    if n.shape != (W.shape[1],) or np.any(n < 0) or not np.all(np.isfinite(n)):
-        raise ValueError(f"n must hold {W.shape[1]} finite values >= 0.")
+    n = _check_per_task("n", n, W.shape[1])
+    return_nu = check_bool("return_nu", return_nu)
     A = (W * n) @ W.T
     try:
         Lc = np.linalg.cholesky(A)
@@ -84,7 +95,8 @@ def l1_relevance(W, w0, *, costs=None):
     """
     W, w0 = _check_heads(W, w0)
     T = W.shape[1]
-    c = np.ones(T) if costs is None else np.sqrt(np.asarray(costs, dtype=np.float64))
+    c = np.ones(T) if costs is None else np.sqrt(_check_per_task("costs", costs, T,
+                                                                 positive=True))
     res = linprog(np.concatenate([c, c]), A_eq=np.hstack([W, -W]), b_eq=w0,
                   bounds=(0, None), method="highs-ds")
     if res.status != 0:
@@ -119,12 +131,9 @@ def optimal_allocation(W, w0, budget, *, costs=None, floor=0.0):
     """
     W, w0 = _check_heads(W, w0)
     T = W.shape[1]
-    c = np.ones(T) if costs is None else np.asarray(costs, dtype=np.float64)
-    if np.any(c <= 0):
-        raise ValueError("costs must be > 0.")
-    budget = float(budget)
-    if budget <= 0:
-        raise ValueError(f"budget must be > 0, got {budget}.")
+    c = np.ones(T) if costs is None else _check_per_task("costs", costs, T, positive=True)
+    budget = check_real("budget", budget, low=0.0, low_inclusive=False)
+    floor = check_real("floor", floor, low=0.0)
     nu = l1_relevance(W, w0, costs=None if costs is None else c)
     q = np.abs(nu) / np.sqrt(c)
     if floor <= 0:
@@ -159,17 +168,27 @@ def apportion(total, weights, *, floor=0, caps=None, costs=None, eligible=None):
     >>> apportion(10, [1, 1, 1]).tolist()
     [4, 3, 3]
     """
-    w = np.asarray(weights, dtype=np.float64).ravel()
+    w = check_real_array("weights", weights).ravel()
     T = w.size
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be finite and >= 0.")
+    if T == 0 or np.any(w < 0):
+        raise ValueError("weights must be a non-empty array of finite values >= 0.")
+    total = check_positive_int("total", total, minimum=0)
+    floor = check_positive_int("floor", floor, minimum=0)
+    if eligible is not None:
+        eligible = np.asarray(eligible)
+        if eligible.shape != (T,) or eligible.dtype != bool:
+            raise ValueError(f"eligible must be a boolean array of shape ({T},).")
     if not np.any(w > 0):
-        w = np.ones(T) if eligible is None else np.asarray(eligible, dtype=np.float64)
-    elig = (w > 0) if eligible is None else np.asarray(eligible, dtype=bool)
-    total = int(total)
-    cap = np.full(T, np.inf) if caps is None else np.asarray(caps, dtype=np.float64)
+        w = np.ones(T) if eligible is None else eligible.astype(np.float64)
+    elig = (w > 0) if eligible is None else eligible
+    if caps is None:
+        cap = np.full(T, np.inf)
+    else:
+        cap = check_real_array("caps", caps).ravel()
+        if cap.shape != (T,) or np.any(cap < 0):
+            raise ValueError(f"caps must hold {T} values >= 0.")
     if costs is not None:
-        c = np.asarray(costs, dtype=np.float64)
+        c = _check_per_task("costs", costs, T, positive=True)
         n = np.where(elig, np.minimum(floor, cap), 0).astype(np.int64)
         remaining = total - float(c @ n)
         raw = remaining * w / float(c @ w) if remaining > 0 else np.zeros(T)

@@ -1,25 +1,32 @@
 """Task relevance: which source tasks explain the target head (Lasso / basis pursuit / min-norm)."""
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._validation import (
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_real_array,
+    check_seed,
+)
 from ._design import l1_relevance
 
 
 def _lasso_rows(A, b, alpha_rows, tol):
-    """Lasso ``1/(2 rows) ||b - A nu||^2 + alpha_rows ||nu||_1`` with sparseopt's solver."""
+    """Lasso ``1/(2 rows) ||b - A nu||^2 + alpha_rows ||nu||_1`` with sparseopt's solver.
+
+    A ConvergenceWarning of the solver (naming its max_iter and tol) reaches the caller.
+    """
     from ..datafits import Quadratic
     from ..penalties import L1
-    from ..solvers import BlockCoordinateDescent
+    from ..solvers import bcd_solve
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        nu, res = BlockCoordinateDescent(selection="cyclic", tol=tol, max_iter=500).solve(
-            Quadratic(), L1(alpha_rows), np.asarray(A), np.asarray(b))
+    nu, _ = bcd_solve(Quadratic(), L1(alpha_rows), np.asarray(A), np.asarray(b),
+                      selection="cyclic", tol=tol, max_iter=500)
     return nu
 
 
@@ -88,26 +95,24 @@ class LassoTaskRelevance(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     def _check(self, T):
-        if self.penalty not in ("l1", "l2"):
-            raise ValueError(f"penalty={self.penalty!r}: expected 'l1' or 'l2'.")
+        check_choice("penalty", self.penalty, ("l1", "l2"))
         if isinstance(self.alpha, str):
             if self.alpha != "theory":
                 raise ValueError(f"alpha={self.alpha!r}: expected a float >= 0 or 'theory'.")
-        elif isinstance(self.alpha, bool) or not isinstance(self.alpha, numbers.Real) \
-                or not np.isfinite(self.alpha) or self.alpha < 0:
-            raise ValueError(f"alpha must be a float >= 0 or 'theory', got {self.alpha!r}.")
+        else:
+            check_real("alpha", self.alpha, low=0.0)
+        check_real("c_alpha", self.c_alpha, low=0.0)
+        check_real("tol", self.tol, low=0.0)
         costs = None
         if self.task_costs is not None:
             if self.penalty == "l2":
                 raise ValueError("task_costs is not available with penalty='l2'.")
-            costs = np.asarray(self.task_costs, dtype=np.float64).ravel()
+            costs = check_real_array("task_costs", self.task_costs).ravel()
             if costs.shape != (T,) or np.any(costs <= 0):
                 raise ValueError(f"task_costs must hold {T} values > 0.")
-        if self.max_tasks is not None and (not isinstance(self.max_tasks, numbers.Integral)
-                                           or self.max_tasks < 1):
-            raise ValueError(f"max_tasks must be an int >= 1, got {self.max_tasks!r}.")
-        if not isinstance(self.n_bootstrap, numbers.Integral) or self.n_bootstrap < 0:
-            raise ValueError(f"n_bootstrap must be an int >= 0, got {self.n_bootstrap!r}.")
+        check_positive_int("max_tasks", self.max_tasks, allow_none=True)
+        check_positive_int("n_bootstrap", self.n_bootstrap, minimum=0)
+        check_seed(self.random_state)  # refuse a bad seed before any work
         return costs
 
     def _one(self, Xr, yr, costs, components, task_heads, alpha_override=None):
@@ -174,8 +179,8 @@ class LassoTaskRelevance(RegressorMixin, BaseEstimator):
         if (components is None) != (task_heads is None):
             raise ValueError("components and task_heads must be given together.")
         if components is not None:
-            components = np.asarray(components, dtype=np.float64)
-            task_heads = np.asarray(task_heads, dtype=np.float64)
+            components = check_real_array("components", components, ndim=2)
+            task_heads = check_real_array("task_heads", task_heads, ndim=2)
             if components.shape[0] != X.shape[1] or task_heads.shape[0] != components.shape[1]:
                 raise ValueError("components must be (d, k) and task_heads (k, T).")
             T = task_heads.shape[1]
@@ -185,7 +190,7 @@ class LassoTaskRelevance(RegressorMixin, BaseEstimator):
         nu, alpha, w0, sigma2 = self._one(X, y, costs, components, task_heads)
         freq = None
         if self.n_bootstrap > 0:
-            rng = np.random.default_rng(self.random_state)
+            rng = check_seed(self.random_state)
             acc = np.abs(nu)
             counts = (np.abs(nu) > 0).astype(float)
             for _ in range(self.n_bootstrap):

@@ -4,11 +4,18 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._progress import progress
+from ..utils import progress
+from ..utils._validation import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_real_array,
+)
 
 
 @dataclass
@@ -46,6 +53,21 @@ def _w_step(G, h, n, B, ridge):
     return W
 
 
+def check_statistics(G, h, s, n):
+    """Per-task statistics ``G (T, d, d)``, ``h (T, d)``, ``s (T,)``, ``n (T,)``, finite."""
+    G = check_real_array("G", G, ndim=3)
+    h = check_real_array("h", h, ndim=2)
+    s = check_real_array("s", s, ndim=1)
+    n = check_real_array("n", n, ndim=1)
+    T, d = h.shape
+    if G.shape != (T, d, d) or s.shape != (T,) or n.shape != (T,):
+        raise ValueError(f"the statistics must have shapes G (T, d, d), h (T, d), s (T,), "
+                         f"n (T,); got {G.shape}, {h.shape}, {s.shape}, {n.shape}.")
+    if np.any(n < 0) or np.any(s < 0):
+        raise ValueError("the sample counts n and the sums of squares s must be >= 0.")
+    return G, h, s, n
+
+
 def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_iter=100,
                               tol=1e-7, ridge=1e-6, verbose=0):
     """Alternating minimisation of ``sum_t ||y_t - X_t B w_t||^2`` over ``B^T B = I`` and ``W``.
@@ -61,23 +83,23 @@ def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_
     W : ndarray (r, T)
     result : RepresentationResult
     """
-    G = np.asarray(G, dtype=np.float64)
-    h = np.asarray(h, dtype=np.float64)
-    s = np.asarray(s, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
+    G, h, s, n = check_statistics(G, h, s, n)
     T, d = h.shape
+    n_components = check_positive_int("n_components", n_components)
+    max_iter = check_positive_int("max_iter", max_iter)
+    tol = check_real("tol", tol, low=0.0)
+    ridge = check_real("ridge", ridge, low=0.0)
     active = np.flatnonzero(n > 0)
     r = int(min(n_components, len(active), d))
     if r < 1:
         raise ValueError("No task has data: cannot learn a representation.")
     if isinstance(init, str):
-        if init != "spectral":
-            raise ValueError(f"init={init!r}: expected 'spectral' or an array (d, k).")
+        check_choice("init", init, ("spectral",))
         H = h[active].T / np.sqrt(n[active])
         U, _, _ = np.linalg.svd(H, full_matrices=False)
         B = U[:, :r]
     else:
-        B0 = np.asarray(init, dtype=np.float64)
+        B0 = check_real_array("init", init, ndim=2)
         if B0.shape[0] != d or B0.shape[1] < r:
             raise ValueError(f"init must have shape ({d}, >= {r}), got {B0.shape}.")
         B, _ = np.linalg.qr(B0[:, :r])
@@ -114,7 +136,8 @@ def fit_shared_representation(G, h, s, n, n_components, *, init="spectral", max_
     return B, W, res
 
 
-class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
+class MultiTaskLinearRepresentation(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                                    BaseEstimator):
     r"""Shared low-rank representation ``B`` (d x k) and per-task heads from pooled task data.
 
     Fits ``min_{B^T B = I, W} sum_t ||y_t - X_t B w_t||^2`` by alternating least squares on
@@ -147,6 +170,17 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
     n_iter_ : int
     history_ : dict
         ``objective`` (RSS / N) per iteration.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+
+    Notes
+    -----
+    ``transform`` returns ``X @ components_``; its output columns are named
+    ``multitasklinearrepresentation0``, ... (:meth:`get_feature_names_out`), and
+    ``set_output(transform="pandas")`` makes it return a DataFrame. :meth:`score` is minus the
+    mean squared prediction error of the task heads, so model selection over
+    ``n_components`` works with ``GridSearchCV`` and no scorer.
 
     Examples
     --------
@@ -170,22 +204,26 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def _split(self, X, y, task):
+    def _split(self, X, y, task, n_tasks, n_known=0):
+        """Per-task statistics of one batch; ``n_known`` tasks are already accumulated."""
+        n_tasks = check_positive_int("n_tasks", n_tasks, allow_none=True)
         if task is None:
             Y = np.asarray(y, dtype=np.float64)
             if Y.ndim == 1:
                 Y = Y[:, None]
             T = Y.shape[1]
+            if n_tasks is not None and n_tasks != T:
+                raise ValueError(f"n_tasks={n_tasks} differs from the {T} columns of y.")
             G = np.broadcast_to(X.T @ X, (T, X.shape[1], X.shape[1])).copy()
             h = (X.T @ Y).T
             s = np.sum(Y * Y, axis=0)
             n = np.full(T, X.shape[0], dtype=np.float64)
             return G, h, s, n
-        task = np.asarray(task)
-        if task.shape != (X.shape[0],) or task.dtype.kind not in "iu" or np.any(task < 0):
-            raise ValueError("task must be an int array of shape (n_samples,) with values >= 0.")
-        y = np.asarray(y, dtype=np.float64).ravel()
-        T = int(task.max()) + 1
+        task = self._check_task(task, X.shape[0], n_tasks, max(X.shape[0], n_known))
+        if np.ndim(y) != 1:
+            raise ValueError(f"y must be 1-D with task, got shape {np.shape(y)}.")
+        y = np.asarray(y, dtype=np.float64)
+        T = n_tasks if n_tasks is not None else int(task.max()) + 1
         d = X.shape[1]
         G = np.zeros((T, d, d))
         h = np.zeros((T, d))
@@ -200,7 +238,24 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
             n[t] = rows.sum()
         return G, h, s, n
 
-    def fit(self, X, y, *, task=None):
+    @staticmethod
+    def _check_task(task, n_samples, n_tasks, default_limit):
+        """Integer task ids in ``[0, n_tasks)`` (``n_tasks`` None: ``[0, default_limit)``)."""
+        task = np.asarray(task)
+        if task.shape != (n_samples,) or task.dtype.kind not in "iu":
+            raise ValueError(f"task must be an int array of shape ({n_samples},), got dtype "
+                             f"{task.dtype} and shape {task.shape}.")
+        if n_samples and task.min() < 0:
+            raise ValueError(f"task ids must be >= 0, got {task.min()}.")
+        limit = default_limit if n_tasks is None else n_tasks
+        if n_samples and task.max() >= limit:
+            hint = "" if n_tasks is not None else (
+                " (without n_tasks, ids are limited to the number of samples, or of tasks "
+                "already seen; pass n_tasks to declare more tasks)")
+            raise ValueError(f"task ids must be < n_tasks={limit}, got {task.max()}{hint}.")
+        return task
+
+    def fit(self, X, y, *, task=None, n_tasks=None):
         """Fit on the given samples only (statistics are reset).
 
         Parameters
@@ -209,7 +264,10 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, T)
             One column per task when ``task`` is None.
         task : array-like of int, shape (n_samples,), optional
-            Task index of each row.
+            Task index of each row, in ``[0, n_tasks)``.
+        n_tasks : int, optional
+            Number of tasks (tasks without rows get zero heads). Default: ``max(task) + 1``,
+            which must then be at most ``n_samples``.
 
         Returns
         -------
@@ -219,9 +277,9 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         for attr in ("_G", "_h", "_s", "_n"):
             if hasattr(self, attr):
                 delattr(self, attr)
-        return self.partial_fit(X, y, task=task)
+        return self.partial_fit(X, y, task=task, n_tasks=n_tasks)
 
-    def partial_fit(self, X, y, *, task=None):
+    def partial_fit(self, X, y, *, task=None, n_tasks=None):
         """Add samples to the statistics and refit (warm-started from the current ``B``).
 
         Parameters
@@ -229,6 +287,9 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         X : array-like of shape (n_samples, d)
         y : array-like of shape (n_samples,) or (n_samples, T)
         task : array-like of int, shape (n_samples,), optional
+        n_tasks : int, optional
+            As in :meth:`fit`; without it, ids up to ``max(n_samples, tasks already seen)``
+            are accepted.
 
         Returns
         -------
@@ -238,7 +299,7 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         first = not hasattr(self, "_G")
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              reset=first, y_numeric=True)
-        G, h, s, n = self._split(X, y, task)
+        G, h, s, n = self._split(X, y, task, n_tasks, 0 if first else len(self._n))
         if first:
             self._G, self._h, self._s, self._n = G, h, s, n
         else:
@@ -271,21 +332,19 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         self : MultiTaskLinearRepresentation
             The fitted estimator.
         """
-        self._G, self._h = np.asarray(G, float).copy(), np.asarray(h, float).copy()
-        self._s, self._n = np.asarray(s, float).copy(), np.asarray(n, float).copy()
+        G, h, s, n = check_statistics(G, h, s, n)
+        self._G, self._h, self._s, self._n = G.copy(), h.copy(), s.copy(), n.copy()
         self.n_features_in_ = self._h.shape[1]
         return self._refit()
 
     def _refit(self):
-        if isinstance(self.n_components, bool) or not isinstance(self.n_components, int) \
-                or self.n_components < 1:
-            raise ValueError(f"n_components must be an int >= 1, got {self.n_components!r}.")
-        if not isinstance(self.max_iter, int) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be an int >= 1, got {self.max_iter!r}.")
-        if self.tol < 0 or self.ridge < 0:
-            raise ValueError("tol and ridge must be >= 0.")
+        check_positive_int("n_components", self.n_components)
+        check_positive_int("max_iter", self.max_iter)
+        check_real("tol", self.tol, low=0.0)
+        check_real("ridge", self.ridge, low=0.0)
+        warm_start = check_bool("warm_start", self.warm_start)
         init = self.init
-        if self.warm_start and getattr(self, "components_", None) is not None \
+        if warm_start and getattr(self, "components_", None) is not None \
                 and self.components_.shape[0] == self._h.shape[1]:
             init = self.components_
         B, W, res = fit_shared_representation(self._G, self._h, self._s, self._n,
@@ -318,3 +377,52 @@ class MultiTaskLinearRepresentation(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return X @ self.components_
+
+    @property
+    def _n_features_out(self):
+        """Number of output features of ``transform`` (for ``get_feature_names_out``)."""
+        return self.components_.shape[1]
+
+    def score(self, X, y, *, task=None):
+        r"""Negative mean squared prediction error of the task heads on ``(X, y)``.
+
+        Each row is predicted by its task's head through the shared representation,
+        :math:`\hat y_i = x_i^\top B w_{t_i}`, and
+
+        .. math::
+
+            \mathrm{score} = -\frac{1}{N}\sum_{i} (y_i - x_i^\top B w_{t_i})^2,
+
+        over the ``N`` (row, task) pairs: ``n_samples * T`` entries for a 2-D ``y``, one per
+        row with ``task``. Higher is better (0 is a perfect fit), so ``GridSearchCV`` can pick
+        ``n_components`` without a scorer. On the training data it equals
+        ``-history_['objective'][-1]``, the fitted objective per sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, d)
+        y : array-like of shape (n_samples,) or (n_samples, T)
+            One column per fitted task when ``task`` is None.
+        task : array-like of int, shape (n_samples,), optional
+            Fitted task index of each row.
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, reset=False,
+                             y_numeric=True)
+        T = self.task_heads_.shape[1]
+        Z = X @ self.components_
+        if task is None:
+            Y = y[:, None] if y.ndim == 1 else y
+            if Y.shape[1] != T:
+                raise ValueError(f"y has {Y.shape[1]} columns but the model has {T} tasks; "
+                                 "pass task ids for one column.")
+            return -float(np.mean((Y - Z @ self.task_heads_) ** 2))
+        task = self._check_task(task, X.shape[0], T, T)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D with task, got shape {y.shape}.")
+        pred = np.einsum("ik,ki->i", Z, self.task_heads_[:, task])
+        return -float(np.mean((y - pred) ** 2))

@@ -2,25 +2,51 @@
 
 import numbers
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._progress import progress
+from ..utils import progress
+from ..utils._validation import (
+    check_bool,
+    check_positive_int,
+    check_real_array,
+    check_seed,
+    reemit_warnings,
+)
 from ._design import apportion
 from ._relevance import LassoTaskRelevance
 from ._representation import MultiTaskLinearRepresentation
 
 
 def n_epochs_auto(budget, n_tasks, n_min):
-    """``max(1, floor(log2(N / (T n_min) + 1)))``: epoch 1 gives >= n_min samples per task."""
+    """``max(1, floor(log2(N / (T n_min) + 1)))``: epoch 1 gives >= n_min samples per task.
+
+    Examples
+    --------
+    >>> from sparseopt.multitask import n_epochs_auto
+    >>> [n_epochs_auto(N, 100, 10) for N in (2000, 10000, 100000)]
+    [1, 3, 6]
+    """
+    budget = check_positive_int("budget", budget)
+    n_tasks = check_positive_int("n_tasks", n_tasks)
+    n_min = check_positive_int("n_min", n_min)
     return max(1, int(np.floor(np.log2(budget / (n_tasks * n_min) + 1))))
 
 
 def epoch_budgets(budget, n_epochs):
-    """Doubling budgets ``N_i = floor(N 2^(i-1) / (2^L - 1))``, the last one takes the rest."""
-    L = int(n_epochs)
+    """Doubling budgets ``N_i = floor(N 2^(i-1) / (2^L - 1))``, the last one takes the rest.
+
+    Examples
+    --------
+    >>> from sparseopt.multitask import epoch_budgets
+    >>> epoch_budgets(10_000, 3).tolist()
+    [1428, 2857, 5715]
+    """
+    budget = check_positive_int("budget", budget, minimum=0)
+    L = check_positive_int("n_epochs", n_epochs)
     N = np.array([int(np.floor(budget * 2 ** (i - 1) / (2**L - 1))) for i in range(1, L + 1)])
     N[-1] += int(budget) - int(N.sum())
     return N
@@ -76,6 +102,22 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
     history_ : dict of ndarray
         Per epoch: ``epoch_budget``, ``objective``, ``target_mse``, ``noise_variance``,
         ``nnz_relevance``, ``snr``.
+
+    Notes
+    -----
+    **In a Pipeline.** The source data enter ``fit`` as the parameters ``n_tasks`` and
+    ``sampler`` (or ``source_pools``). Pass them with the step's name as prefix,
+    ``pipe.fit(X, y, select__n_tasks=T, select__sampler=prob.sample)``, or, with scikit-learn's
+    metadata routing enabled (``sklearn.set_config(enable_metadata_routing=True)``), request
+    them once with ``ActiveTaskSelector(...).set_fit_request(n_tasks=True, sampler=True)`` and
+    call ``pipe.fit(X, y, n_tasks=T, sampler=prob.sample)``; ``cross_validate`` and
+    ``GridSearchCV`` then route them through ``params=``. A sampler is not split by the
+    cross-validation (it is not indexed by the target rows). Steps before the selector transform
+    only the target data, not the sources the sampler draws, so put feature transformers inside
+    the sampler if the sources need them too.
+
+    Warnings of the inner fits (e.g. a representation that hits its ``max_iter``) are collected
+    over the epochs and re-emitted once each, saying in how many epochs they occurred.
 
     Examples
     --------
@@ -179,42 +221,24 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
         if (sampler is None) == (source_pools is None):
             raise ValueError("Give exactly one of sampler and source_pools.")
         if sampler is not None:
-            if not isinstance(n_tasks, numbers.Integral) or n_tasks < 1:
+            if n_tasks is None:
                 raise ValueError("n_tasks (an int >= 1) is required with sampler.")
-            T = int(n_tasks)
+            T = check_positive_int("n_tasks", n_tasks)
         else:
+            if not isinstance(source_pools, Sequence) or len(source_pools) == 0:
+                raise TypeError("source_pools must be a non-empty list of (X_t, y_t) pairs, "
+                                f"got {type(source_pools).__name__}.")
             T = len(source_pools)
             if n_tasks is not None and n_tasks != T:
                 raise ValueError(f"n_tasks={n_tasks} differs from len(source_pools)={T}.")
-        k = self.n_components
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-            raise ValueError(f"n_components must be an int >= 1, got {k!r}.")
-        budget = self.budget
-        if isinstance(budget, bool) or not isinstance(budget, numbers.Integral) or budget < T:
-            raise ValueError(f"budget must be an int >= n_tasks={T}, got {budget!r}.")
-        costs = None if self.task_costs is None else np.asarray(self.task_costs, float).ravel()
-        if costs is not None and (costs.shape != (T,) or np.any(costs <= 0)):
-            raise ValueError(f"task_costs must hold {T} values > 0.")
-        known = None
-        rel = self.relevance
-        if not isinstance(rel, str | LassoTaskRelevance):
-            known = np.asarray(rel, dtype=np.float64).ravel()
-            if known.shape != (T,) or np.any(known < 0) or not np.all(np.isfinite(known)):
-                raise ValueError(f"relevance as an array must hold {T} finite weights >= 0.")
-        elif isinstance(rel, str) and rel not in ("l1", "l2", "uniform"):
-            raise ValueError(f"relevance={rel!r}: expected 'l1', 'l2', 'uniform', a "
-                             "LassoTaskRelevance or an array of weights.")
-        n_min = self.min_explore_per_task or 2 * k
-        if self.n_epochs == "auto":
-            L = 1 if known is not None else n_epochs_auto(budget, T, n_min)
-        elif isinstance(self.n_epochs, numbers.Integral) and self.n_epochs >= 1:
-            L = int(self.n_epochs)
-        else:
-            raise ValueError(f"n_epochs must be 'auto' or an int >= 1, got {self.n_epochs!r}.")
+        k, costs, known, L = self._check_params(T)
+        budget, rel = self.budget, self.relevance
         N = epoch_budgets(budget, L)
+        rs = self.random_state
+        check_seed(rs)  # a clear error naming random_state for a bad seed
         ss = np.random.SeedSequence(
-            self.random_state if isinstance(self.random_state, numbers.Integral | None)
-            else int(np.random.default_rng(self.random_state).integers(2**63)))
+            int(rs) if isinstance(rs, numbers.Integral) else rs if rs is None
+            else int(np.random.default_rng(rs).integers(2**63)))
         seeds = ss.spawn(L + 1)
         draw, remaining = self._make_draw(sampler, source_pools, T, d, seeds)
 
@@ -240,6 +264,7 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
                                     "nnz_relevance", "snr")}
         weights = None
         spent = 0
+        caught = []
         report = progress(total=L, desc="ActiveTaskSelector epochs", verbose=self.verbose)
         for i in range(L):
             Ni = int(N[i])
@@ -270,26 +295,11 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
             n_used = n_i if remaining is None else n_i  # pools cap requests above
             spent += int(n_used.sum()) if costs is None else int(costs @ n_used)
             alloc_hist.append(n_i)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                rep.fit_statistics(G, h, s, cnt)
-            if rep.n_components_ < k:
-                raise ValueError(f"Only {rep.n_components_} components can be learnt from the "
-                                 f"tasks sampled (n_components={k}).")
-            B, W = rep.components_, rep.task_heads_
-            if rel_est is not None:
-                rel_est.fit(X0, y0, components=B, task_heads=W)
-                weights = rel_est.allocation_weights_
-                nu = rel_est.relevance_
-                w0 = rel_est.target_head_
-                sig2 = rel_est.noise_variance_
-                snr = rel_est.snr_
-            else:
-                F = X0 @ B
-                w0 = np.linalg.lstsq(F, y0, rcond=None)[0]
-                sig2 = float(np.sum((y0 - F @ w0) ** 2)) / max(n0 - k, 1)
-                nu = np.full(T, np.nan) if known is None else known
-                snr = n0 * float(w0 @ w0) / (k * sig2) if sig2 > 0 else np.inf
+            with warnings.catch_warnings(record=True) as epoch_warnings:
+                warnings.simplefilter("always")
+                B, w0, nu, weights, sig2, snr = self._learn_epoch(rep, rel_est, (G, h, s, cnt),
+                                                                  X0, y0, k, known)
+            caught.append([(w.category, str(w.message)) for w in epoch_warnings])
             rel_hist.append(nu)
             hist["epoch_budget"].append(Ni)
             hist["objective"].append(rep.history_["objective"][-1])
@@ -305,6 +315,7 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
                 L = i + 1
                 break
         report.close()
+        reemit_warnings(caught, "epochs")
         if rel_est is not None and np.isfinite(hist["snr"][-1]) and hist["snr"][-1] < 10:
             warnings.warn(f"Low target signal-to-noise (snr_={hist['snr'][-1]:.2f} < 10): the "
                           "relevance estimate is unreliable; consider n_bootstrap > 0 or "
@@ -324,13 +335,68 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
         self.history_ = {key: np.asarray(v) for key, v in hist.items()}
         return self
 
+    @staticmethod
+    def _learn_epoch(rep, rel_est, stats, X0, y0, k, known):
+        """Refit the representation and the relevance; return (B, w0, nu, weights, s2, snr)."""
+        rep.fit_statistics(*stats)
+        if rep.n_components_ < k:
+            raise ValueError(f"Only {rep.n_components_} components can be learnt from the "
+                             f"tasks sampled (n_components={k}).")
+        B, W = rep.components_, rep.task_heads_
+        if rel_est is not None:
+            rel_est.fit(X0, y0, components=B, task_heads=W)
+            return (B, rel_est.target_head_, rel_est.relevance_, rel_est.allocation_weights_,
+                    rel_est.noise_variance_, rel_est.snr_)
+        n0, T = X0.shape[0], W.shape[1]
+        F = X0 @ B
+        w0 = np.linalg.lstsq(F, y0, rcond=None)[0]
+        sig2 = float(np.sum((y0 - F @ w0) ** 2)) / max(n0 - k, 1)
+        nu = np.full(T, np.nan) if known is None else known
+        snr = n0 * float(w0 @ w0) / (k * sig2) if sig2 > 0 else np.inf
+        return B, w0, nu, None, sig2, snr
+
+    def _check_params(self, T):
+        """Validate the hyper-parameters; return (k, costs, known weights, n_epochs)."""
+        k = check_positive_int("n_components", self.n_components)
+        budget = check_positive_int("budget", self.budget, minimum=T)
+        costs = None
+        if self.task_costs is not None:
+            costs = check_real_array("task_costs", self.task_costs).ravel()
+            if costs.shape != (T,) or np.any(costs <= 0):
+                raise ValueError(f"task_costs must hold {T} values > 0.")
+        known = None
+        rel = self.relevance
+        if not isinstance(rel, str | LassoTaskRelevance):
+            known = check_real_array("relevance", rel).ravel()
+            if known.shape != (T,) or np.any(known < 0):
+                raise ValueError(f"relevance as an array must hold {T} finite weights >= 0.")
+        elif isinstance(rel, str) and rel not in ("l1", "l2", "uniform"):
+            raise ValueError(f"relevance={rel!r}: expected 'l1', 'l2', 'uniform', a "
+                             "LassoTaskRelevance or an array of weights.")
+        self._floor(T, T)  # validates explore
+        check_positive_int("max_tasks", self.max_tasks, allow_none=True)
+        check_bool("reuse_data", self.reuse_data)
+        if self.representation is not None and \
+                not isinstance(self.representation, MultiTaskLinearRepresentation):
+            raise TypeError("representation must be a MultiTaskLinearRepresentation or None, "
+                            f"got {type(self.representation).__name__}.")
+        n_min = check_positive_int("min_explore_per_task", self.min_explore_per_task,
+                                   allow_none=True) or 2 * k
+        if self.n_epochs == "auto":
+            L = 1 if known is not None else n_epochs_auto(budget, T, n_min)
+        elif isinstance(self.n_epochs, str):
+            raise ValueError(f"n_epochs must be 'auto' or an int >= 1, got {self.n_epochs!r}.")
+        else:
+            L = check_positive_int("n_epochs", self.n_epochs)
+        return k, costs, known, L
+
     def _floor(self, Ni, T):
         e = self.explore
         if e == "sqrt":
             return int(np.ceil(np.sqrt(Ni / T)))
         if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e >= 0:
             return int(e)
-        if isinstance(e, float) and 0 < e < 1:
+        if isinstance(e, numbers.Real) and not isinstance(e, numbers.Integral) and 0 < e < 1:
             return int(np.floor(e * Ni / T))
         raise ValueError(f"explore={e!r}: expected 'sqrt', an int >= 0 or a float in (0, 1).")
 

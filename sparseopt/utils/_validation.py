@@ -126,3 +126,54 @@ def check_estimator_dict(estimators, interface):
         if not (is_estimator(est) or callable(est)):
             raise TypeError(f"estimators[{name!r}] must be an estimator with {interface} or a "
                             f"callable, got {type(est).__name__}.")
+
+
+def check_real_array(name, value, *, ndim=None, square=False, min_size=1):
+    """A dense, real, finite float64 array (a copy only when converting), errors naming ``name``.
+
+    ``ndim`` fixes the number of dimensions, ``square`` asks for a square matrix and
+    ``min_size`` for at least that many entries. Sparse matrices, complex, string and object
+    entries that are not numbers are refused with a TypeError; NaN/inf and wrong shapes with a
+    ValueError.
+    """
+    if hasattr(value, "tocsr") or hasattr(value, "tocsc"):
+        raise TypeError(f"{name} must be a dense array, got a sparse matrix; use .toarray().")
+    try:
+        arr = np.asarray(value)
+    except Exception as err:  # ragged nested sequences and the like
+        raise TypeError(f"{name} must be an array of real numbers: {err}") from err
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex values.")
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.") from err
+    arr = np.asarray(arr, dtype=np.float64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}.")
+    if square and (arr.ndim != 2 or arr.shape[0] != arr.shape[1]):
+        raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}.")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} entries, got shape {arr.shape}.")
+    check_finite_array(name, arr)
+    return arr
+
+
+def reemit_warnings(records, what, *, stacklevel=3):
+    """Re-emit warnings recorded in repeated runs, once per (category, message), with a count.
+
+    ``records`` holds one list per run (a trial, an epoch) of ``(category, message)`` pairs,
+    e.g. from ``warnings.catch_warnings(record=True)``; ``what`` names the runs ("epochs").
+    Nothing is swallowed: each distinct warning reaches the caller once, saying in how many
+    runs it occurred (when there is more than one run).
+    """
+    import warnings
+
+    counts = {}
+    for run in records:
+        for key in dict.fromkeys(run):
+            counts[key] = counts.get(key, 0) + 1
+    for (category, message), count in counts.items():
+        where = f" (in {count} of {len(records)} {what})" if len(records) > 1 else ""
+        warnings.warn(f"{message}{where}", category, stacklevel=stacklevel)

@@ -5,7 +5,7 @@ import pytest
 from scipy.optimize import check_grad, minimize_scalar
 
 from sparseopt.dag import acyclicity, acyclicity_grad, is_dag, simulate_dag, simulate_parameter
-from sparseopt.dag._objective import noise_scale_hat, residual_diag, score, score_grad
+from sparseopt.dag._scores import noise_scale_hat, residual_diag, score, score_grad
 
 
 def _problem(seed, d=6):

@@ -9,8 +9,8 @@ def _import_pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError as err:
-        raise ImportError("sparseopt.plotting needs matplotlib: pip install matplotlib "
-                          "(or pip install 'sparseopt[docs]').") from err
+        raise ImportError('sparseopt.plotting needs matplotlib: pip install "sparseopt[plot]" '
+                          "(or pip install matplotlib).") from err
     return plt
 
 

@@ -156,7 +156,7 @@ def write_csv(curves, path):
                                      f"{secs[j, t]:.4f}"))
 
 
-def write_png(curves, labels, n_trials, path):
+def write_png(curves, labels, n_trials, path, noise="learnt"):
     """Median, mean and failed-share panels; returns False (and says why) without matplotlib."""
     try:
         from matplotlib.figure import Figure
@@ -168,6 +168,7 @@ def write_png(curves, labels, n_trials, path):
 
     fig = Figure(figsize=(13, 4), layout="constrained")  # no pyplot: no GUI backend, no show()
     axes = fig.subplots(1, 3)
+    fig.suptitle(f"IRS-MIMO channel estimation (sparseopt irs), noise variance {noise}")
     med, mean, failed = curves.median_db(), curves.mean_db(), curves.failure_rate(FAILURE_DB)
     for name in curves.names:
         for ax, values in zip(axes, (med, mean, failed), strict=True):
@@ -212,7 +213,7 @@ def run(args):
     write_csv(curves, csv_path)
     print(f"\nwrote {csv_path} (one row per method, SNR and trial)")
     png_path = os.path.join(out, PNG_NAME)
-    if write_png(curves, labels, args.trials, png_path):
+    if write_png(curves, labels, args.trials, png_path, args.noise):
         print(f"wrote {png_path}")
     print(f"done in {elapsed:.1f} s")
     return 0

@@ -161,6 +161,11 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
             a.set_yscale("log")
         a.grid(True, alpha=0.3)
     axes[-1].set_xlabel("time (s)" if x == "time" else "iteration")
+    if x == "iter":  # iterations are counts: no fractional ticks
+        from matplotlib.ticker import MaxNLocator
+
+        for a in axes:
+            a.xaxis.set_major_locator(MaxNLocator(integer=True))
     if single:
         if len(keys) > 1:
             axes[0].legend()

@@ -1,6 +1,6 @@
 """CoLiDE-EV, CoLiDE-NV, our DAGMA mode and the dagma package on the same data, in one run.
 
-ER4 graphs, n = 1000, two regimes (spec colide.md 13):
+ER4 graphs, n = 1000, two regimes:
   'ev'    equal noise variance (sigma = 1), weights +-[0.5, 2];
   'hetero' per-node variances U[0.5, 10], weights +-[0.25, 1] (the paper's heteroscedastic table).
 Reports SHD (a reversal counts once), TPR, FDR, nnz, noise-scale error and CPU seconds per method,

@@ -1,4 +1,4 @@
-"""The progress helper: silent at verbose=0, a tqdm bar at verbose>=1, plain lines with bar=False."""
+"""The progress helper: silent at verbose=0, a tqdm bar at verbose>=1, lines with bar=False."""
 
 import io
 import warnings

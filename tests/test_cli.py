@@ -297,3 +297,15 @@ def test_info_with_numba_cache_dir(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
     assert main(["info"]) == 0
     assert f"NUMBA_CACHE_DIR: {tmp_path} (writable)" in capsys.readouterr().out
+
+
+def test_readme_commands_are_the_ones_tested_here_and_in_ci():
+    with open(os.path.join(ROOT, "README.md")) as fh:
+        readme = fh.read()
+    with open(os.path.join(ROOT, ".ci", "run")) as fh:
+        ci = fh.read()
+    commands = [line.split("#")[0].strip() for line in
+                readme.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()]
+    assert commands == ['pip install -e ".[test]"', "sparseopt irs", "python -m pytest"]
+    # CI runs the first and the third; test_irs_tiny_run_* runs the second at a tiny size
+    assert 'pip install -e ".[test]"' in ci and "\npython -m pytest\n" in ci

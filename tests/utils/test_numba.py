@@ -117,3 +117,26 @@ def test_kernel_dispatchers_and_cache_report():
     report = _numba.cache_report(found)
     assert set(report["cached"]) | set(report["missing"]) == set(found)
     assert "sparseopt.solvers._kernels_cd.cd_epochs" in report["cached"]
+
+
+def _modules_using_numba_njit_directly():
+    package = os.path.join(ROOT, "sparseopt")
+    found = []
+    for folder, _, files in os.walk(package):
+        for name in files:
+            path = os.path.join(folder, name)
+            if not name.endswith(".py") or path.endswith(os.path.join("utils", "_numba.py")):
+                continue
+            with open(path) as fh:
+                text = fh.read()
+            if "from numba import njit" in text or "numba.njit(" in text:
+                found.append(os.path.relpath(path, ROOT))
+    return sorted(found)
+
+
+@pytest.mark.xfail(strict=True, reason="the kernel modules of the solver engine, bayes, dag and "
+                   "semi_supervised switch to sparseopt.utils._numba.njit when their rewrites "
+                   "merge; then remove this marker")
+def test_every_kernel_module_uses_the_fallback_njit():
+    # only kernels decorated by utils._numba.njit get the no-cache fallback and the notice
+    assert _modules_using_numba_njit_directly() == []

@@ -7,26 +7,24 @@ class CLIError(Exception):
     """A bad argument or input file: ``main`` prints the message and returns exit status 2."""
 
 
-def positive_int(text):
-    """argparse type: an integer >= 1."""
+def _parse_int(text, check, expected):
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not check(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    return _parse_int(text, lambda v: v >= 1, "a positive integer")
 
 
 def n_jobs_int(text):
     """argparse type: joblib's ``n_jobs`` (a nonzero integer; -1 means every core)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value == 0:
-        raise argparse.ArgumentTypeError("n_jobs must be nonzero (-1 means every core)")
-    return value
+    return _parse_int(text, lambda v: v != 0, "a nonzero integer (n_jobs; -1 means every core)")
 
 
 def finite_float(text):

@@ -9,8 +9,8 @@ def _import_pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError as err:
-        raise ImportError("sparseopt.plotting needs matplotlib: pip install matplotlib "
-                          "(or pip install 'sparseopt[docs]').") from err
+        raise ImportError('sparseopt.plotting needs matplotlib: pip install "sparseopt[plot]" '
+                          "(or pip install matplotlib).") from err
     return plt
 
 
@@ -161,6 +161,11 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
             a.set_yscale("log")
         a.grid(True, alpha=0.3)
     axes[-1].set_xlabel("time (s)" if x == "time" else "iteration")
+    if x == "iter":  # iterations are counts: no fractional ticks
+        from matplotlib.ticker import MaxNLocator
+
+        for a in axes:
+            a.xaxis.set_major_locator(MaxNLocator(integer=True))
     if single:
         if len(keys) > 1:
             axes[0].legend()

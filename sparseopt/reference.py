@@ -1,15 +1,27 @@
 """cvxpy formulations of the convex problems solved in sparseopt: the tests' oracle.
 
 These are slow, exact-to-interior-point-precision references for small problems; use them to
-certify a fit (``reference_solve``), never for production. cvxpy is imported lazily.
+certify a fit (``reference_solve``), never for production. cvxpy is not a core dependency: it
+comes with the ``reference`` extra (``pip install "sparseopt[reference]"``) and is imported only
+when a reference problem is solved.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
 
+def _import_cvxpy():
+    """cvxpy, or an ImportError naming the extra that installs it."""
+    try:
+        import cvxpy
+    except ImportError as err:
+        raise ImportError('sparseopt.reference needs cvxpy: pip install "sparseopt[reference]" '
+                          "(or pip install cvxpy).") from err
+    return cvxpy
+
+
 def _solve(problem):
-    import cvxpy as cp
+    cp = _import_cvxpy()
 
     try:
         problem.solve(solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12,
@@ -29,7 +41,7 @@ def lasso_reference(X, y, alpha, *, fit_intercept=False, positive=False):
     intercept : float
     objective : float
     """
-    import cvxpy as cp
+    cp = _import_cvxpy()
 
     n, p = X.shape
     Xc = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
@@ -51,7 +63,7 @@ def logistic_l1_reference(X, y, alpha, *, fit_intercept=False):
     intercept : float
     objective : float
     """
-    import cvxpy as cp
+    cp = _import_cvxpy()
 
     n, p = X.shape
     Xc = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
@@ -96,7 +108,7 @@ def multinomial_group_reference(X, y, alpha, *, fit_intercept=False):
     >>> coef.shape, bool(obj < np.log(3))
     ((3, 4), True)
     """
-    import cvxpy as cp
+    cp = _import_cvxpy()
 
     classes, yi = np.unique(np.asarray(y), return_inverse=True)
     X = X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=np.float64)
@@ -182,7 +194,7 @@ def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadrat
     intercept : float
     objective : float
     """
-    import cvxpy as cp
+    cp = _import_cvxpy()
 
     from .utils.groups import check_groups, check_weights
 

@@ -98,7 +98,7 @@ def test_errors():
 
 def test_missing_matplotlib_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    with pytest.raises(ImportError, match="pip install matplotlib"):
+    with pytest.raises(ImportError, match=r'pip install "sparseopt\[plot\]"'):
         plot_convergence(_lasso())
 
 
@@ -108,3 +108,13 @@ def test_import_sparseopt_does_not_load_matplotlib():
     code = ("import sys, sparseopt, sparseopt.plotting; "
             "assert 'matplotlib' not in sys.modules; assert 'numba' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_iteration_axis_has_integer_ticks():
+    # a short history (a few iterations) would get ticks at 1.5, 2.5, ... by default
+    ax = plot_convergence({"objective": np.array([3.0, 2.0, 1.5])})
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    ax = plot_convergence({"objective": np.array([3.0, 2.0, 1.5]),
+                           "time": np.array([0.1, 0.25, 0.3])}, x="time", keys="objective")
+    assert not all(float(t).is_integer() for t in ax.get_xticks())

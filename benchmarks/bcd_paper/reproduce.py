@@ -1,7 +1,7 @@
 """Re-run the per-iteration comparisons of Nutini, Laradji & Schmidt (JMLR 2022), regenerated data.
 
-Prints (f - f*) / (f0 - f*) after a fixed number of block updates for the spec's paper
-reproduction targets (spec bcd.md 16.8):
+Prints (f - f*) / (f0 - f*) after a fixed number of block updates for the paper's
+experiments we reproduce:
 - A (least squares), 1/L_b gradient updates, tau = 5: GSL/GSD with variable blocks vs random
   fixed blocks;
 - A, matrix updates: GSQ with variable blocks (iterative hard thresholding);

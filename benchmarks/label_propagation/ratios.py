@@ -91,10 +91,10 @@ def main():
 
 
 def paper_datasets(repeat=5):
-    """Spec target 16.9: datasets D and E to 1e-8, within 3x of CG (best of ``repeat``)."""
+    """Target: datasets D and E to 1e-8, within 3x of CG (best of ``repeat``)."""
     from sparseopt.datasets import make_bcd_paper_problem
 
-    print("\n# paper datasets D and E (spec bcd.md 16.9: within 3x of CG), best of 5")
+    print("\n# paper datasets D and E (target: within 3x of CG), best of 5")
     for name in ("D", "E"):
         P = make_bcd_paper_problem(name)
         A, b = P.X.tocsr(), P.y

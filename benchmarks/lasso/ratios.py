@@ -1,6 +1,6 @@
 """Time-to-duality-gap of sparseopt's Lasso against skglm, celer and scikit-learn, in one run.
 
-Protocol (spec bcd.md 13.3): ``make_correlated_data(n, p, rho=0.5, snr=3, density)``, no
+Protocol: ``make_correlated_data(n, p, rho=0.5, snr=3, density)``, no
 intercept, ``alpha = alpha_max / 20`` and ``/ 100``. Every solver's result is certified outside
 the solver by the same float64 duality gap (rescaled-residual dual point,
 ``sparseopt.utils.duality_gap``); a run counts if ``gap / P0 <= 1e-6`` with ``P0 = ||y||^2/(2n)``.

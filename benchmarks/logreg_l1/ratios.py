@@ -1,6 +1,6 @@
 """L1-logistic regression: time to a relative duality gap, sparseopt vs skglm, celer, sklearn.
 
-Problems (spec bcd.md 16.3): scikit-learn's breast_cancer (standardised) and a simulated 500 x 2000
+Problems: scikit-learn's breast_cancer (standardised) and a simulated 500 x 2000
 correlated design with labels sign(X w* + noise); alpha = alpha_max / 10 and / 100 with
 alpha_max = ||X^T y||_inf / (2n); no intercept. The gap is computed the same way for every solver
 (rescaled-residual dual point, sparseopt.utils.duality_gap); each solver's tol is swept and the

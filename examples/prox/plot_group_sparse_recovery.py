@@ -3,7 +3,7 @@ Recovering exactly k groups: group lasso, convex WGSEF and the exact variant
 ============================================================================
 
 The weighted group sparse envelope (WGSEF) lets us *ask* for ``k`` active groups. We compare on
-the spec's demo (100 samples, 50 groups of 5 features, 5 true groups, SNR 5) how often three
+a small problem (100 samples, 50 groups of 5 features, 5 true groups, SNR 5) how often three
 estimators find exactly the true groups:
 
 * the group lasso (``GroupL2`` with weights sqrt(5)), strength chosen by cross-validation;

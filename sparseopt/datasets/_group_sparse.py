@@ -1,4 +1,4 @@
-"""Synthetic group-sparse regression problems (the WGSEF demo of spec prox_wgsef.md 9)."""
+"""Synthetic group-sparse regression problems (the weighted group sparse envelope demo)."""
 
 import numpy as np
 from scipy.linalg import toeplitz

@@ -267,7 +267,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                 if not res.converged:
                     from sklearn.exceptions import ConvergenceWarning
 
-                    warnings.warn(f"LabelPropagation: class {classes[c]!r} did not converge "
+                    warnings.warn(f"LabelPropagation: class {classes[c].item()!r} did not converge "
                                   f"within max_iter={self.max_iter} to tol={self.tol}.",
                                   ConvergenceWarning, stacklevel=2)
                 F[U[idx], c] = f

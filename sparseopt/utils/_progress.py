@@ -1,17 +1,8 @@
-"""Progress reporting for long fits and Monte-Carlo runs: a tqdm bar when tqdm is installed,
-plain printed lines otherwise. tqdm is optional and imported only when a bar is shown."""
+"""Progress reporting for long fits and Monte-Carlo runs: a tqdm bar, or one plain line per step
+(``bar=False``, for log files). tqdm is imported only when a bar is shown."""
 
 import sys
 import time
-
-
-def _import_tqdm():
-    """``tqdm.auto.tqdm`` or None (a separate function so tests can pretend tqdm is missing)."""
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm
 
 
 class Progress:
@@ -21,6 +12,9 @@ class Progress:
     ``write(line)`` prints a line without breaking the bar; ``close()`` ends the report. A
     ``Progress`` is also a context manager and, when built on an iterable, an iterator over it
     that advances one step per item.
+
+    A loop that stops before ``total`` steps (a solver that converged early) closes a complete
+    bar: its total is set to the steps done, so the bar does not stay at e.g. 12%.
     """
 
     def __init__(self, iterable=None, *, total=None, desc=None, verbose=0, bar=None, file=None):
@@ -39,12 +33,10 @@ class Progress:
         self._closed = False
         self._bar = None
         if self.verbose >= 1 and bar is not False:
-            tqdm = _import_tqdm()
-            if tqdm is None and bar is True:
-                raise ImportError("bar=True needs tqdm: pip install tqdm.")
-            if tqdm is not None:
-                self._bar = tqdm(total=total, desc=self.desc, file=file, leave=True,
-                                 dynamic_ncols=True)
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=self.desc, file=file, leave=True,
+                             dynamic_ncols=True)
 
     @property
     def uses_bar(self):
@@ -80,34 +72,49 @@ class Progress:
         else:
             self._print(line)
 
-    def close(self):
-        """End the report (closes the bar)."""
+    def close(self, *, complete=True):
+        """End the report (closes the bar).
+
+        Parameters
+        ----------
+        complete : bool, default=True
+            Show the bar as complete even if fewer than ``total`` steps were done (the loop
+            stopped early, e.g. converged); False leaves it where it stopped (an error).
+        """
         if not self._closed and self._bar is not None:
-            self._bar.close()
+            bar = self._bar
+            if complete and bar.total is not None and 0 < bar.n < bar.total:
+                bar.total = bar.n
+                bar.refresh()
+            bar.close()
         self._closed = True
 
     def __iter__(self):
         if self.iterable is None:
             raise TypeError("This Progress was built without an iterable.")
+        done = False
         try:
             for item in self.iterable:
                 yield item
                 self.update()
+            done = True
         finally:
-            self.close()
+            self.close(complete=done)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.close(complete=exc_type is None)
         return False
 
 
 def progress(iterable=None, *, total=None, desc=None, verbose=0, bar=None, file=None):
-    """Progress of a loop: a tqdm bar when tqdm is installed, plain printed lines otherwise.
+    """Progress of a loop: a tqdm bar, or one plain printed line per step.
 
-    At ``verbose=0`` nothing is shown and the overhead is one integer addition per step.
+    At ``verbose=0`` nothing is shown (tqdm is not even imported) and the overhead is one integer
+    addition per step. A loop that ends before ``total`` steps (a solver that converged early)
+    leaves a complete bar showing the steps done.
 
     Parameters
     ----------
@@ -121,8 +128,7 @@ def progress(iterable=None, *, total=None, desc=None, verbose=0, bar=None, file=
     verbose : int, default=0
         0: silent; >= 1: report.
     bar : bool or None, default=None
-        None: a tqdm bar if tqdm can be imported, else plain lines. True: require tqdm.
-        False: always plain lines (one per step).
+        None or True: a tqdm bar. False: one plain line per step (for log files).
     file : file-like or None, default=None
         Where to write (None: ``sys.stdout`` for lines, tqdm's default ``sys.stderr`` for bars).
 

@@ -5,8 +5,8 @@ import scipy.sparse as sp
 from sparseopt.datasets import make_bcd_paper_problem, make_correlated_data
 
 
-def test_paper_dataset_a_matches_the_spec():
-    """Spec 13.2: default_rng(1), paper sizes: nnz = 690 948, f0 = 6 247 910.01."""
+def test_paper_dataset_a_matches_the_paper():
+    """The paper's problem A at default_rng(1), paper sizes: nnz = 690 948, f0 = 6 247 910.01."""
     prob = make_bcd_paper_problem("A")
     assert prob.X.shape == (1000, 10000) and sp.isspmatrix_csc(prob.X)
     assert prob.X.nnz == 690_948
@@ -48,8 +48,8 @@ def test_make_kronecker_sparse():
         np.testing.assert_array_equal(y, y2)
 
 
-def test_paper_graph_problems_match_the_spec():
-    """Spec 13.2: D f* ~ -1.062e9 with a 2-forest partition of sizes 1654 + 746; E has 3."""
+def test_paper_graph_problems_match_the_paper():
+    """Problem D: f* ~ -1.062e9 with a 2-forest partition of sizes 1654 + 746; E has 3."""
     from sparseopt.solvers._forest import forest_partition
 
     D = make_bcd_paper_problem("D")

@@ -1,4 +1,4 @@
-"""Spec §11 / §15.9: make_kronecker_sparse against independent checks."""
+"""make_kronecker_sparse against independent checks."""
 
 import numpy as np
 import pytest
@@ -68,7 +68,7 @@ def test_seed_determinism():
 
 
 def test_paper_setup_ps_shapes():
-    """§11 PS main point: N_i = 15, (M_1, M_2, M_3) = (8, 12, 15): M = 1440, N = 3375, 27
+    """The main synthetic point: N_i = 15, (M_1, M_2, M_3) = (8, 12, 15): M = 1440, N = 3375, 27
     nonzeros."""
     factors, y, x, s2 = make_kronecker_sparse([(8, 15), (12, 15), (15, 15)], 3, 25,
                                               random_state=0)

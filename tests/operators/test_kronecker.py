@@ -57,7 +57,7 @@ def _vec(rng, shape, complex_):
 @pytest.mark.parametrize("complex_", [False, True])
 @pytest.mark.parametrize("shapes", [[(3, 4)], [(4, 2), (3, 5)], [(2, 3), (3, 2), (2, 4)]])
 def test_two_dimensional_inputs_and_adjoint_against_np_kron(shapes, complex_):
-    """Spec §15.1: matvec, rmatvec and @ on (N, k) / (M, k) inputs, complex operands with real
+    """matvec, rmatvec and @ on (N, k) / (M, k) inputs, complex operands with real
     or complex right-hand sides, against the np.kron chain built here; <Hx, u> = <x, H^H u>."""
     rng = np.random.default_rng(2)
     factors = _factors(rng, shapes, complex_)

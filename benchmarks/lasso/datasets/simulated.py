@@ -5,7 +5,7 @@ with safe_import_context() as import_ctx:
 
 
 class Dataset(BaseDataset):
-    """The correlated design of spec bcd.md 13.3 (rho = 0.5, snr = 3)."""
+    """The correlated design of the Lasso benchmark (rho = 0.5, snr = 3)."""
 
     name = "simulated"
     parameters = {"n_samples, n_features": [(1000, 5000)], "density": [0.02, 0.2],

@@ -147,6 +147,40 @@ def run_em(model, sigma2, *, learn_noise, max_iter, tol, noise_rule="em", noise_
     return EMResult(sigma2=sigma2, n_iter=it, converged=converged, cost=cost, history=hist)
 
 
+def run_em_polished(model, sigma2, *, polish, max_iter, **kw):
+    """:func:`run_em`, then up to ``polish`` rounds of evidence pruning and re-convergence.
+
+    After convergence ``model.evidence_prune(sigma2)`` drops the coefficients (or factor
+    slices) whose type-II cost is minimised at a zero prior variance given the others, and the
+    loop runs again from there; it stops when nothing is dropped or when the ``max_iter``
+    iterations (shared by all rounds) are spent. Returns the last :class:`EMResult` with
+    ``n_iter`` accumulated over the rounds.
+    """
+    res = run_em(model, sigma2, max_iter=max_iter, **kw)
+    n_iter = res.n_iter
+    for _ in range(polish):
+        if not res.converged or n_iter >= max_iter or not model.evidence_prune(res.sigma2):
+            break
+        res = run_em(model, res.sigma2, max_iter=max_iter - n_iter, **kw)
+        n_iter += res.n_iter
+    res.n_iter = n_iter
+    return res
+
+
+def evidence_keep(mu, s, gamma):
+    r"""Coefficients whose type-II cost is not minimised at a zero prior variance.
+
+    With ``j`` left out of :math:`C`, coefficient ``j`` has the sparsity and quality factors
+    :math:`S_j = (\gamma_j - s_j)/(\gamma_j s_j)` and :math:`Q_j = \mu_j / s_j`; the cost as a
+    function of :math:`\gamma_j` alone is minimised at :math:`\gamma_j = 0` exactly when
+    :math:`|Q_j|^2 \le S_j` (Tipping and Faul 2003), i.e. when :math:`|\mu_j|^2 \le s_j (1 -
+    s_j/\gamma_j)`. Returns the score :math:`|\mu_j|^2 - s_j (1 - s_j/\gamma_j)` (keep where
+    positive).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.abs(mu) ** 2 - s * (1.0 - np.where(gamma > 0, s / gamma, 0.0))
+
+
 def warn_unconverged(name, max_iter, tol, stacklevel=3):
     """The ConvergenceWarning every SBL estimator raises when ``max_iter`` is reached."""
     warnings.warn(f"{name} did not converge within max_iter={max_iter} to tol={tol}; increase "

@@ -7,7 +7,7 @@ step; :func:`kron_change` is the relative change of the Kronecker prior used by 
 """
 
 import numpy as np
-from numba import njit
+from ..utils._numba import njit
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -78,15 +78,24 @@ def _top_triplet(A, v0, warm, power):
 
 
 @njit(cache=True)
-def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power):
+def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay):
     """One fused SVD-KroSBL iteration for two factors: structured E-step, then rank-1 M-step.
 
-    ``Y`` is ``y`` as an ``(M1, M2)`` array. Returns ``(g1, g2, v, cost, resid2, trace)``: the
-    new factor variances, the right singular vector (the next warm start) and the E-step's
+    ``Y`` is ``y`` as an ``(M1, M2)`` array. The rank-1 fit is of ``|mu|^2 + s`` (EM) or, with
+    ``mackay``, of ``|mu|^2 / (1 - s/gamma)``. Returns ``(g1, g2, v, cost, resid2, trace)``:
+    the new factor variances, the right singular vector (the next warm start) and the E-step's
     type-II cost, residual energy and effective number of parameters.
     """
     Mu, S, cost, resid2, trace = _estep2(H1, H2, Y, g1, g2, sigma2)
-    D = np.maximum(np.abs(Mu) ** 2 + S, 0.0)
+    if mackay:
+        n1, n2 = S.shape
+        D = np.empty((n1, n2))
+        for i in range(n1):
+            for j in range(n2):
+                rho = min(max(1.0 - S[i, j] / (g1[i] * g2[j]), 0.0), 1.0)
+                D[i, j] = (Mu[i, j].real ** 2 + Mu[i, j].imag ** 2) / max(rho, 1e-12)
+    else:
+        D = np.maximum(np.abs(Mu) ** 2 + S, 0.0)
     u, s, v = _top_triplet(D, v0, warm, power)
     return (np.maximum(u, _TINY), np.maximum(s * v, _TINY), v, cost, resid2, trace)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._engine import HISTORY_KEYS, run_em
+from ._engine import HISTORY_KEYS, Posterior, evidence_keep, run_em, run_em_polished
 from ._estep import kron_estep
 from ._kernels_sbl import svd2_step
 from ._mstep import AMStep, SVDStep, couple, kron_change, kron_vectors
@@ -47,7 +47,7 @@ class KroneckerModel:
     """
 
     def __init__(self, factors, y, gammas, mstep, *, prune, prune_abs, couplings=None,
-                 fused=True):
+                 fused=True, rule="em"):
         self.Hs = list(factors)
         self.y = y
         self.supports = [np.arange(f.shape[1]) for f in factors]
@@ -60,6 +60,7 @@ class KroneckerModel:
         self._keeps = None
         self._fused = None
         self.use_fused = fused
+        self.rule = rule
 
     @property
     def n_active(self):
@@ -87,6 +88,31 @@ class KroneckerModel:
                 self.mstep.reset()
                 self._fused = None
 
+    def evidence_prune(self, sigma2):
+        """Drop the entries of a factor whose whole slice is better at zero by the evidence.
+
+        Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
+        :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
+        """
+        mu, s, _, _, _ = kron_estep(self.Hs, self.y, self.gammas, sigma2)
+        theta = evidence_keep(mu, s, kron_vectors(self.gammas))
+        theta = theta.reshape([len(x) for x in self.gammas])
+        pruned = False
+        I = len(self.gammas)
+        for i in range(I):
+            axes = tuple(k for k in range(I) if k != i)
+            keep = theta.max(axis=axes) > 0 if axes else theta > 0
+            if keep.any() and not keep.all():
+                pruned = True
+                self.supports[i] = self.supports[i][keep]
+                self.gammas[i] = self.gammas[i][keep]
+                self.Hs[i] = self.Hs[i][:, keep]
+                theta = np.compress(keep, theta, axis=i)
+        if pruned:
+            self.mstep.reset()
+            self._fused = None
+        return pruned
+
     def couplings(self):
         """Coupling matrices restricted to the surviving entries (principal submatrices)."""
         return {i: C[np.ix_(self.supports[i], self.supports[i])]
@@ -101,22 +127,28 @@ class KroneckerModel:
             self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
         H1, H2, Y, v, warm = self._fused
         g1, g2, v, cost, resid2, trace = svd2_step(H1, H2, Y, self.gammas[0], self.gammas[1],
-                                                   float(sigma2), v, warm, self.mstep.power)
+                                                   float(sigma2), v, warm, self.mstep.power,
+                                                   self.rule == "mackay")
         self._fused[3:] = [v, True]
         self.gammas = [g1, g2]
         return cost, resid2, trace
 
     def step(self, sigma2):
         """E-step at the current prior, then the M-step; returns the E-step's statistics."""
-        from ._engine import Posterior
-
         if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
             cost, resid2, trace = self._fused_step(sigma2)
             return Posterior(None, None, cost, resid2, trace)
         mu, s, cost, resid2, trace = kron_estep(self.Hs, self.y, self.gammas, sigma2)
-        D = (np.abs(mu) ** 2 + s).reshape([len(g) for g in self.gammas])
+        shape = [len(g) for g in self.gammas]
         floor = _TINY if isinstance(self.mstep, AMStep) else 0.0
-        self.gammas = self.mstep(np.maximum(D, floor), self.gammas, self.couplings())
+        if self.rule == "mackay":
+            g = kron_vectors(self.gammas)
+            rho = np.clip(1.0 - s / g, 0.0, 1.0).reshape(shape)
+            A = (np.abs(mu) ** 2).reshape(shape)
+            self.gammas = self.mstep(np.maximum(A, floor), self.gammas, self.couplings(), rho)
+        else:
+            D = (np.abs(mu) ** 2 + s).reshape(shape)
+            self.gammas = self.mstep(np.maximum(D, floor), self.gammas, self.couplings())
         return Posterior(mu, s, cost, resid2, trace)
 
     def change(self):
@@ -166,40 +198,43 @@ def _make_mstep(method, svd_solver, inner_tol, max_inner, floor):
 
 
 def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, prune,
-                  prune_abs, max_iter, tol, inner_tol, max_inner, svd_solver, refine,
-                  power_fractions, verbose, noise_floor, fused=True):
-    """Fit from each start in ``power_fractions`` and keep the lowest final type-II cost.
+                  prune_abs, max_iter, tol, inner_tol, max_inner, svd_solver, refine, rule,
+                  polish, verbose, noise_floor, fused=True, power_fraction=1.0):
+    """Run the EM loop from the flat, energy-matched start; see :class:`KroneckerFit`.
 
-    With ``couplings`` and ``refine`` not None, each start runs the coupled iterations to
-    convergence, then continues with the coupling released and the ``refine`` M-step
-    ('svd' or 'am'), so that the final prior carries no coupling leakage.
+    With ``couplings`` and ``refine`` not None, the coupled iterations run to convergence,
+    then the fit continues with the coupling released and the ``refine`` M-step ('svd' or
+    'am'), so that the final prior carries no coupling leakage. ``polish`` rounds of
+    evidence pruning follow (:func:`~sparseopt.bayes._engine.run_em_polished`).
     """
     M = y.shape[0]
     y_energy = float(np.real(np.vdot(y, y)))
-    best = None
-    for frac in power_fractions:
-        gammas = initial_gammas(factors, y_energy, couplings, floor, frac)
-        model = KroneckerModel(factors, y, gammas,
-                               _make_mstep(method, svd_solver, inner_tol, max_inner, floor),
-                               prune=prune, prune_abs=prune_abs, couplings=couplings,
-                               fused=fused)
-        hist = {k: [] for k in HISTORY_KEYS}
-        kw = dict(learn_noise=learn_noise, tol=tol, n_samples=M, noise_floor=noise_floor,
-                  verbose=verbose, history=hist)
-        res = run_em(model, sigma2, max_iter=max_iter, desc=f"KroSBL-{method}", **kw)
-        n_iter, converged, capped = res.n_iter, res.converged, model.mstep.n_capped
-        if couplings and refine is not None:
-            model.set_mstep(_make_mstep(refine, svd_solver, inner_tol, max_inner, 0.0), {})
-            res = run_em(model, res.sigma2, max_iter=max_iter, desc=f"KroSBL-{refine}", **kw)
-            n_iter += res.n_iter
-            converged = converged and res.converged
-            capped += model.mstep.n_capped
-        mu, s, cost, _, _, Ws, delta = kron_estep(model.Hs, y, model.gammas, res.sigma2,
-                                                  return_parts=True)
-        if best is None or cost < best.cost:
-            best = KroneckerFit(model, res.sigma2, cost, n_iter, converged, hist, capped,
-                                (mu, s, Ws, delta))
-    return best
+    gammas = initial_gammas(factors, y_energy, couplings, floor, power_fraction)
+    model = KroneckerModel(factors, y, gammas,
+                           _make_mstep(method, svd_solver, inner_tol, max_inner, floor),
+                           prune=prune, prune_abs=prune_abs, couplings=couplings, fused=fused,
+                           rule=rule)
+    hist = {k: [] for k in HISTORY_KEYS}
+    kw = dict(learn_noise=learn_noise, tol=tol, n_samples=M, noise_floor=noise_floor,
+              verbose=verbose, history=hist, noise_rule=rule, max_iter=max_iter)
+    n_iter, capped = 0, 0
+    if couplings and refine is not None:
+        res = run_em(model, sigma2, desc=f"KroSBL-{method}-coupled", **kw)
+        n_iter, sigma2, capped = res.n_iter, res.sigma2, model.mstep.n_capped
+        if not res.converged or n_iter >= max_iter:
+            return _finish(model, y, res, n_iter, capped, hist)
+        model.set_mstep(_make_mstep(refine, svd_solver, inner_tol, max_inner, 0.0), {})
+        method, kw["max_iter"] = refine, max_iter - n_iter
+    res = run_em_polished(model, sigma2, polish=polish, desc=f"KroSBL-{method}", **kw)
+    return _finish(model, y, res, n_iter + res.n_iter, capped + model.mstep.n_capped, hist)
+
+
+def _finish(model, y, res, n_iter, capped, hist):
+    """The final E-step (with the parts the predictive variance needs) and the summary."""
+    mu, s, cost, _, _, Ws, delta = kron_estep(model.Hs, y, model.gammas, res.sigma2,
+                                              return_parts=True)
+    return KroneckerFit(model, res.sigma2, cost, n_iter, res.converged, hist, capped,
+                        (mu, s, Ws, delta))
 
 
 def full_gamma(gammas, supports, shape):

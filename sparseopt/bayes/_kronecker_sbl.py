@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
 from ..utils._complex import check_complex_array
-from ..utils._validation import check_choice, check_positive_int, check_real
+from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
 from ._engine import power_of_two_scale, warn_if_no_signal, warn_unconverged
 from ._kronecker_model import fit_kronecker, full_gamma
 from ._mstep import coupling_matrix, kron_vectors
@@ -114,6 +114,19 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         PC-KroSBL only: once the coupled iterations have converged, the fit continues with the
         coupling released and this M-step, so that the final prior does not leak variance onto
         the neighbours of each cluster (None keeps the coupled fixed point).
+    update : {'mackay', 'em'}, default='mackay'
+        How the M-step uses the posterior. 'em' fits the prior to ``d = |mu|^2 + s`` (the EM
+        surrogate; with 'am' every iteration decreases the type-II cost), with the EM noise
+        update. 'mackay' fits it to MacKay's fixed point of the evidence: for a factor entry,
+        ``sum |mu_j|^2 / gamma_{-i,j}`` over its slice divided by ``sum (1 - s_j / gamma_j)``
+        instead of by the slice size (for 'svd', the rank-1 fit of ``|mu|^2 / (1 - s/gamma)``),
+        with the noise update ``||y - H mu||^2 / (M - sum (1 - s/gamma))``. Both have the same
+        fixed points; MacKay's has no monotonicity guarantee but needs far fewer iterations
+        when there are many more unknowns than observations (see Notes).
+    polish : bool, default=True
+        After convergence, drop every factor entry whose coefficients all have their evidence
+        maximised at a zero variance (the test of Tipping and Faul, 2003) and converge again;
+        repeated until nothing is dropped.
     factor_shapes : list of (M_i, N_i) or None
         Needed when ``X`` is a dense matrix.
     noise_variance : float or None, default=None
@@ -178,6 +191,17 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     below ``tol`` after two iterations, a false convergence at ``coef`` ~ 0. With the start
     above the first E-step explains ``y`` and the noise estimate comes down from there.
 
+    **Update rule.** Write :math:`\rho_j = 1 - s_j/\gamma_j \in [0, 1]` for how well the
+    data determine coefficient ``j``. The EM update :math:`\gamma_j \leftarrow |\mu_j|^2 +
+    s_j` changes :math:`\gamma_j` by a relative :math:`\rho_j - |\mu_j|^2/\gamma_j` only, so
+    where the data say little (most of the 5832 coefficients of the IRS problem, seen through
+    288 observations) EM crawls: the reference implementation needed hand-tuned per-factor
+    pruning to finish in 150 iterations, and failed on many draws without it. MacKay's
+    update :math:`\gamma_j \leftarrow |\mu_j|^2 / \rho_j` moves to the coefficient's fixed
+    point in one step; on the IRS problem it converges in tens of iterations with every
+    M-step ('svd', 'am', pattern-coupled) and no tuning, which is why it is the default.
+    ``update='em'`` reproduces the published algorithms exactly.
+
     **Scale.** The fit runs on a copy of the data divided by powers of two (exact in floating
     point), so scaling ``y`` or the factors scales the answer exactly, from 1e-100 to 1e100.
 
@@ -205,18 +229,19 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     """
 
     _use_kernel = True  # two-factor SVD steps in the compiled kernel (tests switch it off)
-    _power_fractions = (1.0,)  # starts: fractions of ||y||^2 the prior carries
 
     def __init__(self, method="svd", *, structure="none", beta=0.8, coupled_factors=None,
                  factor_shapes=None, noise_variance=None, max_iter=300, tol=1e-4,
                  inner_tol=1e-6, max_inner=100, prune=1e-3, prune_abs=0.0, svd_solver="auto",
-                 coupling_floor=1e-5, refine="svd", verbose=0):
+                 coupling_floor=1e-5, refine="svd", update="mackay", polish=True, verbose=0):
         self.method = method
         self.structure = structure
         self.beta = beta
         self.coupled_factors = coupled_factors
         self.coupling_floor = coupling_floor
         self.refine = refine
+        self.update = update
+        self.polish = polish
         self.factor_shapes = factor_shapes
         self.noise_variance = noise_variance
         self.max_iter = max_iter
@@ -252,6 +277,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             raise ValueError("structure='block' (PC-KroSBL) needs method='am', got "
                              f"method={self.method!r}.")
         check_choice("svd_solver", self.svd_solver, ("auto", "power", "full"))
+        check_choice("update", self.update, ("mackay", "em"))
+        check_bool("polish", self.polish)
         if self.refine is not None:
             check_choice("refine", self.refine, ("svd", "am"))
         check_positive_int("max_iter", self.max_iter)
@@ -328,8 +355,9 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             sigma2=sigma2, learn_noise=learn, prune=prune, prune_abs=self.prune_abs,
             max_iter=self.max_iter, tol=self.tol, inner_tol=self.inner_tol,
             max_inner=self.max_inner, svd_solver=self.svd_solver,
-            refine=self.refine if couplings else None, power_fractions=self._power_fractions,
-            verbose=self.verbose, noise_floor=1e-12 * energy / M, fused=self._use_kernel)
+            refine=self.refine if couplings else None,
+            verbose=self.verbose, noise_floor=1e-12 * energy / M, fused=self._use_kernel,
+            polish=sum(Ns) if self.polish else 0, rule=self.update)
         self._set_fitted(op, y, fit, Ns, cy, unit, cs)
         if not fit.converged:
             extra = (f" (the inner AM sweeps stopped at max_inner={self.max_inner} in "

@@ -92,8 +92,13 @@ class AMStep:
     def reset(self):
         """Nothing to forget (stateless between M-steps)."""
 
-    def __call__(self, D, gammas, couplings):
-        """One M-step on ``D`` (shaped like the factor supports) from ``gammas``."""
+    def __call__(self, D, gammas, couplings, weights=None):
+        """One M-step on ``D`` (shaped like the factor supports) from ``gammas``.
+
+        With ``weights`` (MacKay's rule), ``D`` holds ``|mu|^2`` and ``weights`` the
+        well-determinedness ``1 - s/gamma``: factor ``i`` gets ``sum_{j_i = n} |mu_j|^2 /
+        gamma_{-i, j}`` divided by ``sum_{j_i = n} (1 - s_j/gamma_j)`` instead of the count.
+        """
         I = D.ndim
         shape = D.shape
         gammas = [g.copy() for g in gammas]
@@ -108,7 +113,11 @@ class AMStep:
                         sh[k] = shape[k]
                         Q = Q / np.maximum(gammas[k], _TINY).reshape(sh)
                 axes = tuple(k for k in range(I) if k != i)
-                target = Q.sum(axis=axes) / np.prod([shape[k] for k in axes]) if axes else Q
+                if weights is None:
+                    target = Q.sum(axis=axes) / np.prod([shape[k] for k in axes]) if axes else Q
+                else:
+                    den = weights.sum(axis=axes) if axes else weights
+                    target = (Q.sum(axis=axes) if axes else Q) / np.maximum(den, 1e-12)
                 if i in couplings:
                     g, _ = nnls(couplings[i], target)
                     gammas[i] = couple(couplings[i], g, self.floor)
@@ -142,8 +151,11 @@ class SVDStep:
         """Forget the warm-start vectors (after a pruning changes the shapes)."""
         self.state.clear()
 
-    def __call__(self, D, gammas, couplings):
-        """One M-step on ``D`` (``gammas`` and ``couplings`` are not used)."""
+    def __call__(self, D, gammas, couplings, weights=None):
+        """One M-step on ``D`` (``gammas`` and ``couplings`` are not used); with ``weights``
+        (MacKay's rule) the fitted array is ``D / weights``."""
+        if weights is not None:
+            D = D / np.maximum(weights, 1e-12)
         I = D.ndim
         out = []
         rest = D

@@ -8,8 +8,9 @@ from ..utils._complex import check_complex_array, is_complex
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
 from ._engine import (
     Posterior,
+    evidence_keep,
     power_of_two_scale,
-    run_em,
+    run_em_polished,
     warn_if_no_signal,
     warn_unconverged,
 )
@@ -60,6 +61,18 @@ class DenseModel:
         self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), _TINY)
         return Posterior(mu, s, cost, resid2, trace)
 
+    def evidence_prune(self, sigma2):
+        """Drop the coefficients whose evidence is maximised at a zero variance given the rest.
+
+        See :func:`~sparseopt.bayes._engine.evidence_keep`; returns True if any was dropped.
+        """
+        mu, s, _, _, _ = dense_estep(self.X[:, self.active], self.y, self.gamma, sigma2)
+        keep = evidence_keep(mu, s, self.gamma) > 0
+        if keep.any() and not keep.all():
+            self.active, self.gamma = self.active[keep], self.gamma[keep]
+            return True
+        return False
+
     def change(self):
         """``||gamma - gamma_old|| / ||gamma_old||`` over all N (pruned entries count fully)."""
         new = np.zeros(self.N)
@@ -99,6 +112,10 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         |mu|^2 / (1 - s / gamma)``, with the matching noise update; usually far fewer
         iterations, not monotone).
     fit_intercept : bool, default=True
+    polish : bool, default=True
+        After convergence, drop every coefficient whose evidence is maximised at a zero
+        variance given the others (Tipping and Faul, 2003) and converge again, until nothing is
+        dropped.
     verbose : int, default=0
 
     Attributes
@@ -144,13 +161,14 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, *, max_iter=300, tol=1e-4, noise_variance=None, prune=1e-3,
-                 update="em", fit_intercept=True, verbose=0):
+                 update="em", fit_intercept=True, polish=True, verbose=0):
         self.max_iter = max_iter
         self.tol = tol
         self.noise_variance = noise_variance
         self.prune = prune
         self.update = update
         self.fit_intercept = fit_intercept
+        self.polish = polish
         self.verbose = verbose
 
     def _check_params(self):
@@ -161,6 +179,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         check_real("noise_variance", self.noise_variance, low=0, low_inclusive=False,
                    allow_none=True)
         check_bool("fit_intercept", self.fit_intercept)
+        check_bool("polish", self.polish)
 
     def _validate(self, X, y):
         if y is not None and (is_complex(X) or is_complex(y)):
@@ -210,9 +229,10 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
         model = DenseModel(Xs, ys, initial_gamma(Xs, energy), self.update, float(self.prune))
         if energy > 0:
-            res = run_em(model, sigma2, learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
-                         noise_rule=self.update, noise_floor=1e-12 * energy / M, n_samples=M,
-                         verbose=self.verbose, desc="SBL")
+            res = run_em_polished(model, sigma2, polish=N if self.polish else 0,
+                                  learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
+                                  noise_rule=self.update, noise_floor=1e-12 * energy / M,
+                                  n_samples=M, verbose=self.verbose, desc="SBL")
             sigma2, n_iter, converged, hist = res.sigma2, res.n_iter, res.converged, res.history
         else:  # y is constant: the posterior mean is 0 for any prior
             model.active, model.gamma = model.active[:0], model.gamma[:0]

@@ -24,7 +24,7 @@ import warnings
 
 __all__ = ["NumbaCacheWarning", "cache_report", "kernel_dispatchers", "njit"]
 
-COMPILE_NOTICE = ("sparseopt: compiling numerical kernels (first use only, ~20 s; run "
+COMPILE_NOTICE = ("sparseopt: compiling numerical kernels (first use only, a few seconds per estimator; run "
                   "`sparseopt compile` once to do it ahead)")
 
 _LOGGER = logging.getLogger("sparseopt")

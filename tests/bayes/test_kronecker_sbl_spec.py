@@ -166,7 +166,7 @@ def test_noise_update_matches_dense_formula():
     g0 = _kron_list(_start(factors, y))
     mu0, s0 = _closed_form_estep(H, y, g0, s2_0)
     want = (np.sum(np.abs(y - H @ mu0) ** 2) + s2_0 * np.sum(1 - s0 / g0)) / H.shape[0]
-    m = _fit_quiet(KroneckerSBL("svd", max_iter=1, prune=0.0), factors, y)
+    m = _fit_quiet(KroneckerSBL("svd", update="em", max_iter=1, prune=0.0), factors, y)
     assert m.noise_variance_ == pytest.approx(want, rel=1e-10)
     c = _fit_quiet(SparseBayesianRegression(max_iter=1, prune=0.0, fit_intercept=False), H, y)
     assert c.noise_variance_ == pytest.approx(want, rel=1e-10)
@@ -177,7 +177,7 @@ def test_predictive_std_three_factors_after_pruning(complex_):
     """Structured predictive std (Kronecker X_new and dense X_new) against diag(G Sigma G^H) + s2
     with Sigma from np.linalg.inv on the surviving grid; shapes are right after pruning."""
     factors, y, _, s2 = _grid_problem(5, [(4, 6), (3, 5), (4, 4)], (2, 2, 2), 25, complex_)
-    m = _fit_quiet(KroneckerSBL("svd", noise_variance=s2, prune=0.2, max_iter=15), factors, y)
+    m = _fit_quiet(KroneckerSBL("svd", update="em", noise_variance=s2, prune=0.2, max_iter=15), factors, y)
     sups = m.support_
     assert sum(len(sp) for sp in sups) < 15  # something was pruned
     cols = np.ravel_multi_index(np.ix_(*sups), [6, 5, 4]).ravel()
@@ -217,7 +217,7 @@ def test_am_mstep_reaches_the_cvxpy_optimum():
     log-parametrised problem min N2 sum th1 + N1 sum th2 + sum D_ab exp(-th1_a - th2_b)."""
     cp = pytest.importorskip("cvxpy")
     factors, y, _, s2 = _grid_problem(21, [(4, 5), (5, 6)], (2, 2), 15)
-    D, m = _one_mstep(KroneckerSBL("am", inner_tol=1e-14, max_inner=5000), factors, y, s2,
+    D, m = _one_mstep(KroneckerSBL("am", update="em", inner_tol=1e-14, max_inner=5000), factors, y, s2,
                       _start(factors, y))
     g1, g2 = m.gamma_factors_
     q_lib = _q_value(D, np.outer(g1, g2))
@@ -243,7 +243,7 @@ def test_am_single_sweep_matches_hand_written_sweep_and_each_sweep_decreases_q()
     by the normalisation, which leaves (x)γ unchanged; more sweeps never increase Q."""
     factors, y, _, s2 = _grid_problem(22, [(4, 5), (5, 6)], (2, 2), 15, complex_=True)
     p1, p2 = _start(factors, y)
-    D, m = _one_mstep(KroneckerSBL("am", max_inner=1), factors, y, s2, [p1, p2])
+    D, m = _one_mstep(KroneckerSBL("am", update="em", max_inner=1), factors, y, s2, [p1, p2])
     n1, n2 = D.shape
     h1 = D @ (1 / p2) / n2
     q_after_block1 = _q_value(D, np.outer(h1, p2))
@@ -257,7 +257,7 @@ def test_am_single_sweep_matches_hand_written_sweep_and_each_sweep_decreases_q()
     np.testing.assert_allclose(g2, h2 * np.linalg.norm(h1), rtol=1e-12)
     qs = []
     for k in (1, 2, 3, 5, 10, 40):
-        _, mk = _one_mstep(KroneckerSBL("am", max_inner=k, inner_tol=0.0), factors, y, s2,
+        _, mk = _one_mstep(KroneckerSBL("am", update="em", max_inner=k, inner_tol=0.0), factors, y, s2,
                            [p1, p2])
         qs.append(_q_value(D, np.outer(*mk.gamma_factors_)))
     assert np.all(np.diff(qs) <= 1e-12 * np.abs(qs[:-1]))
@@ -269,7 +269,7 @@ def test_am_three_factor_sweep():
     shapes = [(3, 4), (3, 3), (2, 5)]
     factors, y, _, s2 = _grid_problem(23, shapes, (2, 2, 2), 15)
     g = _start(factors, y)
-    D, m = _one_mstep(KroneckerSBL("am", max_inner=1), factors, y, s2, g)
+    D, m = _one_mstep(KroneckerSBL("am", update="em", max_inner=1), factors, y, s2, g)
     g[0] = np.einsum("abc,b,c->a", D, 1 / g[1], 1 / g[2]) / 15
     g[1] = np.einsum("abc,a,c->b", D, 1 / g[0], 1 / g[2]) / 20
     g[2] = np.einsum("abc,a,b->c", D, 1 / g[0], 1 / g[1]) / 12
@@ -286,7 +286,7 @@ def test_svd_mstep_is_eckart_young(solver):
     """I = 2: (γ1, γ2) = (|u1|, s1|v1|) from numpy's SVD of D; ||D - γ1γ2^T||² = ||D||² - s1²;
     nonnegative outputs."""
     factors, y, _, s2 = _grid_problem(31, [(5, 7), (4, 6)], (2, 2), 20, complex_=True)
-    D, m = _one_mstep(KroneckerSBL("svd", svd_solver=solver), factors, y, s2,
+    D, m = _one_mstep(KroneckerSBL("svd", update="em", svd_solver=solver), factors, y, s2,
                       _start(factors, y))
     U, S, Vt = np.linalg.svd(D)
     g1, g2 = m.gamma_factors_
@@ -308,7 +308,7 @@ def test_svd_mstep_three_factors_is_the_sequential_scheme():
     γ2 = |u|, γ3 = s|v| (numpy SVDs)."""
     shapes = [(3, 4), (3, 5), (2, 3)]
     factors, y, _, s2 = _grid_problem(32, shapes, (2, 2, 2), 20)
-    D, m = _one_mstep(KroneckerSBL("svd", svd_solver="full"), factors, y, s2,
+    D, m = _one_mstep(KroneckerSBL("svd", update="em", svd_solver="full"), factors, y, s2,
                       _start(factors, y))
     U, S, Vt = np.linalg.svd(D.reshape(4, 15))
     R = (S[0] * np.abs(Vt[0])).reshape(5, 3)
@@ -323,7 +323,7 @@ def test_svd_solvers_agree_on_whole_fits():
     for 'auto' to pick the power iteration, and on small factors (where 'auto' is LAPACK)."""
     for shapes, ks in (([(6, 70), (6, 66)], (2, 2)), ([(8, 12), (6, 10)], (2, 2))):
         factors, y, x, s2 = _grid_problem(33, shapes, ks, 25)
-        fits = {s: _fit_quiet(KroneckerSBL("svd", svd_solver=s, noise_variance=s2,
+        fits = {s: _fit_quiet(KroneckerSBL("svd", update="em", svd_solver=s, noise_variance=s2,
                                            max_iter=30), factors, y)
                 for s in ("power", "full", "auto")}
         ref = fits["full"].coef_
@@ -348,7 +348,7 @@ def test_pc_step_is_scipy_nnls():
     C = np.eye(n1) + beta * (np.eye(n1, k=1) + np.eye(n1, k=-1))
     factors, y, _, s2 = _grid_problem(41, [(4, n1), (4, n2)], (2, 2), 15)
     init = _start(factors, y, {0: C}, floor)
-    D, m = _one_mstep(KroneckerSBL("am", structure="block", beta=beta, coupled_factors=(0,),
+    D, m = _one_mstep(KroneckerSBL("am", update="em", structure="block", beta=beta, coupled_factors=(0,),
                                    coupling_floor=floor, max_inner=1, refine=None), factors, y,
                       s2, init)
     t = D @ (1 / init[1]) / n2
@@ -371,8 +371,8 @@ def test_pc_coupling_is_pruned_to_the_principal_submatrix():
     factors, y, _, s2 = _grid_problem(41, [(5, n1), (4, n2)], (2, 2), 20)  # a gap survives
     kw = dict(structure="block", beta=beta, coupled_factors=(0,), coupling_floor=floor,
               max_inner=1, noise_variance=s2, prune=(prune, 0.0), refine=None)
-    m1 = _fit_quiet(KroneckerSBL("am", max_iter=1, **kw), factors, y)
-    m2 = _fit_quiet(KroneckerSBL("am", max_iter=2, tol=0.0, **kw), factors, y)
+    m1 = _fit_quiet(KroneckerSBL("am", update="em", max_iter=1, **kw), factors, y)
+    m2 = _fit_quiet(KroneckerSBL("am", update="em", max_iter=2, tol=0.0, **kw), factors, y)
     g1, g2 = m1.gamma_factors_
     keep = np.flatnonzero(g1 >= prune * g1.max())
     assert 1 < len(keep) < n1 and np.any(np.diff(keep) > 1)  # a gap inside the survivors
@@ -400,8 +400,8 @@ def test_pc_zero_coupling_equals_am(max_inner):
                                       complex_=True)
     kw = dict(noise_variance=s2, max_iter=40, max_inner=max_inner, inner_tol=1e-4,
               prune=(1e-2, 1e-1, 1e-2))
-    am = _fit_quiet(KroneckerSBL("am", **kw), factors, y)
-    pc = _fit_quiet(KroneckerSBL("am", structure="block", beta=0.0, coupling_floor=0.0,
+    am = _fit_quiet(KroneckerSBL("am", update="em", **kw), factors, y)
+    pc = _fit_quiet(KroneckerSBL("am", update="em", structure="block", beta=0.0, coupling_floor=0.0,
                                  refine=None, **kw), factors, y)
     assert pc.n_iter_ == am.n_iter_
     np.testing.assert_allclose(pc.coef_, am.coef_, rtol=1e-10, atol=1e-12 * np.abs(am.coef_).max())
@@ -418,7 +418,7 @@ def test_em_cost_monotone_known_and_learned_noise(learn_noise, complex_):
     factors, y, _, s2 = _grid_problem(51, [(6, 9), (5, 8)], (2, 2), 20, complex_)
     H = _dense(factors)
     nv = None if learn_noise else s2
-    am = _fit_quiet(KroneckerSBL("am", noise_variance=nv, prune=0.0, max_iter=80), factors, y)
+    am = _fit_quiet(KroneckerSBL("am", update="em", noise_variance=nv, prune=0.0, max_iter=80), factors, y)
     cs = _fit_quiet(SparseBayesianRegression(fit_intercept=False, noise_variance=nv, prune=0.0,
                                              max_iter=80), H, y)
     for cost in (am.history_["cost"], cs.history_["cost"]):
@@ -445,7 +445,7 @@ def test_fixed_points():
     np.testing.assert_allclose(cs.gamma_[a], np.abs(cs.coef_[a]) ** 2 + cs.sigma_diag_[a],
                                rtol=1e-6)
     factors, y2, _, s2 = _grid_problem(53, [(6, 7), (6, 8)], (2, 3), 25)
-    am = KroneckerSBL("am", noise_variance=s2, prune=1e-4, tol=1e-10, max_iter=20000,
+    am = KroneckerSBL("am", update="em", noise_variance=s2, prune=1e-4, tol=1e-10, max_iter=20000,
                       inner_tol=1e-13, max_inner=1000).fit(factors, y2)
     s1, s2_ = am.support_
     g1, g2 = am.gamma_factors_[0][s1], am.gamma_factors_[1][s2_]
@@ -472,7 +472,7 @@ def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, c
     nv = None if learn_noise else 0.05**2
     kw = dict(noise_variance=nv, prune=1e-3, tol=1e-6, max_iter=500)
     cs = SparseBayesianRegression(fit_intercept=False, **kw).fit(X, y)
-    kro = KroneckerSBL(method, **kw).fit(X, y)
+    kro = KroneckerSBL(method, update="em", **kw).fit(X, y)
     assert kro.n_iter_ == cs.n_iter_
     np.testing.assert_array_equal(np.flatnonzero(kro.gamma_), cs.active_)
     np.testing.assert_allclose(kro.coef_, cs.coef_, rtol=1e-8, atol=1e-12 * np.abs(cs.coef_).max())
@@ -482,7 +482,7 @@ def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, c
 
 def _estimators():
     return [SparseBayesianRegression(fit_intercept=False, prune=1e-3, max_iter=60),
-            KroneckerSBL("svd", max_iter=60), KroneckerSBL("am", max_iter=60)]
+            KroneckerSBL("svd", update="em", max_iter=60), KroneckerSBL("am", update="em", max_iter=60)]
 
 
 @pytest.mark.parametrize("est", _estimators(), ids=["csbl", "svd", "am"])
@@ -524,8 +524,8 @@ def test_from_dense_complex_and_two_factor_round_trip():
     x = np.zeros(20, dtype=complex)
     x[[3, 7, 13]] = [1.0, 2.0j, -1.0]
     y = K @ x + 0.01 * _rand(rng, 6, True)
-    a = _fit_quiet(KroneckerSBL("svd", noise_variance=1e-4, max_iter=30), [A, B], y)
-    b = _fit_quiet(KroneckerSBL("svd", noise_variance=1e-4, max_iter=30,
+    a = _fit_quiet(KroneckerSBL("svd", update="em", noise_variance=1e-4, max_iter=30), [A, B], y)
+    b = _fit_quiet(KroneckerSBL("svd", update="em", noise_variance=1e-4, max_iter=30,
                                 factor_shapes=[(3, 4), (2, 5)]), K, y)
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-6, atol=1e-8 * np.abs(a.coef_).max())
     with pytest.raises(ValueError, match="Kronecker"):
@@ -535,8 +535,8 @@ def test_from_dense_complex_and_two_factor_round_trip():
 # ----------------------------------------------------------------------------- §15.7 API
 
 @pytest.mark.parametrize("est", [SparseBayesianRegression(prune=0.0, noise_variance=0.01),
-                                 KroneckerSBL("svd", prune=(0.0, 0.0), noise_variance=0.01),
-                                 KroneckerSBL("am", prune=[0.0, 0.0], noise_variance=0.01)],
+                                 KroneckerSBL("svd", update="em", prune=(0.0, 0.0), noise_variance=0.01),
+                                 KroneckerSBL("am", update="em", prune=[0.0, 0.0], noise_variance=0.01)],
                          ids=["csbl", "svd", "am"])
 def test_convergence_warning_names_max_iter_and_tol(est):
     factors, y, _, _ = _grid_problem(71, [(5, 7), (5, 7)], (2, 2), 20)
@@ -566,7 +566,7 @@ def test_fit_does_not_mutate_params_and_n_iter(est):
 
 
 @pytest.mark.parametrize("est", [SparseBayesianRegression(fit_intercept=False, prune=0.05),
-                                 KroneckerSBL("svd", prune=0.05), KroneckerSBL("am", prune=0.05)],
+                                 KroneckerSBL("svd", update="em", prune=0.05), KroneckerSBL("am", update="em", prune=0.05)],
                          ids=["csbl", "svd", "am"])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_predict_return_std_shape_after_pruning(est, complex_):
@@ -600,7 +600,7 @@ def test_value_errors_name_the_parameter():
                         "structure": ("none", "block")}[name]
             assert all(v in str(exc.value) for v in accepted)
     with pytest.raises(ValueError, match="structure") as exc:
-        KroneckerSBL("svd", structure="block").fit(factors, y)
+        KroneckerSBL("svd", update="em", structure="block").fit(factors, y)
     assert "method" in str(exc.value)
     with pytest.raises(ValueError, match="update"):
         SparseBayesianRegression(update="newton").fit(_dense(factors), y)

@@ -87,7 +87,8 @@ def test_em_cost_never_increases():
     H, y, _, sig2 = _kron_problem(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        am = KroneckerSBL("am", noise_variance=sig2, prune=0.0, max_iter=60).fit(H, y)
+        am = KroneckerSBL("am", update="em", noise_variance=sig2, prune=0.0,
+                          max_iter=60).fit(H, y)
         cs = SparseBayesianRegression(fit_intercept=False, noise_variance=sig2, prune=0.0,
                                       max_iter=60).fit(H.toarray(), y)
     for cost in (am.history_["cost"], cs.history_["cost"]):

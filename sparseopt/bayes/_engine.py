@@ -35,10 +35,10 @@ class NoSignalWarning(ConvergenceWarning):
     """A sparse Bayesian fit ended at (or near) ``coef = 0``, with the noise explaining ``y``.
 
     Raised by :class:`~sparseopt.bayes.SparseBayesianRegression` and
-    :class:`~sparseopt.bayes.KroneckerSBL` when the fitted model explains less than 1% of the
-    energy of the (centred) target: either ``y`` carries no signal the dictionary can represent
-    (then the answer is right and the warning says so), or the fit stopped in the all-noise
-    region of the evidence. It is a :class:`~sklearn.exceptions.ConvergenceWarning`, so filters
+    :class:`~sparseopt.bayes.KroneckerSBL` when the type-II cost of the fit is within
+    ``2 log(n_features)`` of the all-noise model's (``gamma = 0``): either ``y`` carries no
+    signal the dictionary can represent (then the answer is right and the warning says so), or
+    the fit stopped in the all-noise region of the evidence. It is a :class:`~sklearn.exceptions.ConvergenceWarning`, so filters
     on that class catch it too.
     """
 
@@ -187,14 +187,35 @@ def warn_unconverged(name, max_iter, tol, stacklevel=3):
                   "max_iter or tol.", ConvergenceWarning, stacklevel=stacklevel)
 
 
-def warn_if_no_signal(name, resid2, y_energy, stacklevel=3):
-    """Warn (:class:`NoSignalWarning`) when the fit explains < 1% of ``y``'s energy."""
-    if y_energy > 0 and resid2 > 0.99 * y_energy:
+def no_signal_margin(cost, y_energy, n_samples, n_features, sigma2=None):
+    """``L_null - L_fit``: how much lower the fit's type-II cost is than the all-noise model's.
+
+    The all-noise model (``gamma = 0``) has cost ``M log sigma^2 + ||y||^2 / sigma^2`` with the
+    known noise variance, or ``M log(||y||^2 / M) + M`` at its best noise variance when the
+    noise is learnt.
+    """
+    if sigma2 is None:
+        null = n_samples * np.log(y_energy / n_samples) + n_samples
+    else:
+        null = n_samples * np.log(sigma2) + y_energy / sigma2
+    return null - cost
+
+
+def warn_if_no_signal(name, margin, n_features, stacklevel=3):
+    """Warn (:class:`NoSignalWarning`) when the evidence for a signal is within ``2 log N``.
+
+    Fitting pure noise lowers the type-II cost by about ``log N`` (the best of ``N`` candidate
+    coefficients); a fit whose cost is within ``2 log N`` of the all-noise model's has found
+    nothing the noise could not explain.
+    """
+    if margin <= 2.0 * np.log(max(n_features, 2)):
         warnings.warn(
-            f"{name} explains {100 * max(1 - resid2 / y_energy, 0):.2g}% of the energy of y: "
-            "the fit is (near) coef = 0 with the noise explaining y. Either y carries no "
-            "signal the dictionary can represent, or the noise variance is too large "
-            "(pass noise_variance if it is known).", NoSignalWarning, stacklevel=stacklevel)
+            f"{name} found no evidence of a signal: the type-II cost of the fit is only "
+            f"{margin:.3g} below that of the all-noise model (coef = 0, the noise explaining "
+            f"y), less than 2 log(n_features) = {2.0 * np.log(max(n_features, 2)):.3g}. Either "
+            "y carries no signal the dictionary can represent, or the noise variance is too "
+            "large (pass noise_variance if it is known).", NoSignalWarning,
+            stacklevel=stacklevel)
 
 
 def power_of_two_scale(a):

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..operators import KroneckerOperator
 from ..utils._complex import check_complex_array
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
-from ._engine import power_of_two_scale, warn_if_no_signal, warn_unconverged
+from ._engine import no_signal_margin, power_of_two_scale, warn_if_no_signal, warn_unconverged
 from ._kronecker_model import fit_kronecker, full_gamma
 from ._mstep import coupling_matrix, kron_vectors
 
@@ -205,8 +205,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     **Scale.** The fit runs on a copy of the data divided by powers of two (exact in floating
     point), so scaling ``y`` or the factors scales the answer exactly, from 1e-100 to 1e100.
 
-    **No signal.** A fit that explains less than 1% of the energy of ``y`` raises a
-    :class:`~sparseopt.bayes.NoSignalWarning`.
+    **No signal.** A fit whose type-II cost is within ``2 log N`` of the all-noise model's
+    raises a :class:`~sparseopt.bayes.NoSignalWarning`.
 
     References
     ----------
@@ -363,9 +363,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             extra = (f" (the inner AM sweeps stopped at max_inner={self.max_inner} in "
                      f"{fit.n_inner_capped} M-steps)") if fit.n_inner_capped else ""
             warn_unconverged(f"KroneckerSBL{extra}", self.max_iter, self.tol)
-        mu = fit.posterior[0]
-        resid = ys - KroneckerOperator(fit.model.Hs) @ mu
-        warn_if_no_signal("KroneckerSBL", float(np.real(np.vdot(resid, resid))), energy)
+        margin = no_signal_margin(fit.cost, energy, M, op.shape[1], None if learn else sigma2)
+        warn_if_no_signal("KroneckerSBL", margin, op.shape[1])
         return self
 
     def _set_fitted(self, op, y, fit, Ns, cy, unit, cs):

@@ -9,6 +9,7 @@ from ..utils._validation import check_bool, check_choice, check_positive_int, ch
 from ._engine import (
     Posterior,
     evidence_keep,
+    no_signal_margin,
     power_of_two_scale,
     run_em_polished,
     warn_if_no_signal,
@@ -145,8 +146,8 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     :math:`\operatorname{tr}(X \Gamma X^H) = \|y\|^2`, and a learnt noise variance starts at a
     tenth of the mean energy per sample: the start, like the answer, then scales with the data
     (the fit runs on a copy scaled by powers of two, so scaled data give exactly scaled
-    answers). A fit that explains less than 1% of the energy of ``y`` raises a
-    :class:`~sparseopt.bayes.NoSignalWarning`.
+    answers). A fit whose type-II cost is within ``2 log(n_features)`` of the all-noise
+    model's raises a :class:`~sparseopt.bayes.NoSignalWarning`.
 
     Examples
     --------
@@ -240,7 +241,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             n_iter, converged = 1, True
             hist = {"cost": [0.0], "gamma_change": [0.0], "noise_variance": [sigma2],
                     "n_active": [0]}
-        mu, s, _, resid2, _ = dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
+        mu, s, cost, _, _ = dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
             if model.active.size else (np.zeros(0), np.zeros(0), 0.0, energy, 0.0)
         unit = cy / cx
         dtype = np.complex128 if np.iscomplexobj(Xc) or np.iscomplexobj(yc) else np.float64
@@ -262,7 +263,9 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         self._Xc_active = Xc[:, active]
         if not converged:
             warn_unconverged("SparseBayesianRegression", self.max_iter, self.tol)
-        warn_if_no_signal("SparseBayesianRegression", resid2, energy)
+        if energy > 0:
+            margin = no_signal_margin(cost, energy, M, N, None if learn else sigma2)
+            warn_if_no_signal("SparseBayesianRegression", margin, N)
         return self
 
     def predict(self, X, return_std=False):

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..operators import KroneckerOperator
+from ..utils._validation import check_positive_int, check_real, check_seed
+
+_MAX_REDRAWS = 1000
 
 
 def array_response(n_antennas, f):
@@ -159,6 +162,15 @@ class IRSMIMOScenario:
 
     def __init__(self, n_ms=6, n_bs=16, n_irs=256, n_grid=18, n_paths=3, n_pilots=3,
                  n_configs=6, random_state=None):
+        for name, value in (("n_ms", n_ms), ("n_bs", n_bs), ("n_irs", n_irs),
+                            ("n_grid", n_grid), ("n_paths", n_paths), ("n_pilots", n_pilots),
+                            ("n_configs", n_configs)):
+            check_positive_int(name, value)
+        if n_paths > n_grid:
+            raise ValueError(f"n_paths={n_paths} must be <= n_grid={n_grid} (a cluster of "
+                             "n_paths neighbouring grid angles).")
+        n_ms, n_bs, n_irs, n_grid, n_paths, n_pilots, n_configs = (
+            int(v) for v in (n_ms, n_bs, n_irs, n_grid, n_paths, n_pilots, n_configs))
         self.n_ms = n_ms
         self.n_bs = n_bs
         self.n_irs = n_irs
@@ -167,7 +179,7 @@ class IRSMIMOScenario:
         self.n_pilots = n_pilots
         self.n_configs = n_configs
         self.random_state = random_state
-        rng = np.random.default_rng(random_state)
+        rng = check_seed(random_state)
         G = n_grid
         self.A_ms = angular_dictionary(n_ms, G)
         self.A_bs = angular_dictionary(n_bs, G)
@@ -203,10 +215,10 @@ class IRSMIMOScenario:
 
     def draw_channel(self, rng):
         """One channel: angles, clusters and complex gains; returns an :class:`IRSChannel`."""
-        rng = np.random.default_rng(rng)
+        rng = check_seed(rng, "rng")
         G, L = self.n_grid, self.n_paths
         grid = 2.0 * np.arange(G) / G - 1.0
-        while True:
+        for _ in range(_MAX_REDRAWS):
             m, d = rng.integers(G), rng.integers(G)
             a, b = rng.integers(G - L + 1), rng.integers(G - L + 1)
             cl_a, cl_b = np.arange(a, a + L), np.arange(b, b + L)
@@ -220,6 +232,10 @@ class IRSMIMOScenario:
                            for k in range(self.n_configs)])
             if np.all(np.linalg.norm(Hk, axis=(1, 2)) >= 1e-5):
                 break
+        else:
+            raise RuntimeError(f"no channel with every cascaded channel norm >= 1e-5 in "
+                               f"{_MAX_REDRAWS} draws; the IRS configurations cancel the "
+                               "channel (try another random_state).")
         c = self.n_irs * np.sqrt(self.n_ms * self.n_bs) / L
         x_irs = np.zeros(G, dtype=complex)
         x_irs[(d - cl_a) % G] = alpha_a
@@ -233,7 +249,8 @@ class IRSMIMOScenario:
 
     def observe(self, channel, snr_db, rng):
         """Noisy observations at ``snr_db`` (per-measurement SNR): ``(y, noise_variance)``."""
-        rng = np.random.default_rng(rng)
+        rng = check_seed(rng, "rng")
+        snr_db = check_real("snr_db", snr_db)
         M = channel.y_clean.size
         sigma2 = float(np.sum(np.abs(channel.y_clean) ** 2) / M / 10 ** (snr_db / 10))
         noise = np.sqrt(sigma2 / 2) * (rng.standard_normal(M) + 1j * rng.standard_normal(M))
@@ -241,7 +258,8 @@ class IRSMIMOScenario:
 
     def draw(self, snr_db=20.0, random_state=None):
         """One trial: ``(y, x_true, noise_variance)``."""
-        rng = np.random.default_rng(random_state)
+        check_real("snr_db", snr_db)
+        rng = check_seed(random_state)
         ch = self.draw_channel(rng)
         y, sigma2 = self.observe(ch, snr_db, rng)
         return y, ch.x, sigma2

@@ -8,8 +8,8 @@ is the one place that switches on the score's kernel code. Imported lazily by
 """
 
 import numpy as np
-from ..utils._numba import njit
 
+from ..utils._numba import njit
 from ._scores import EQUAL, FIXED, NONEQUAL
 
 

@@ -38,8 +38,8 @@ class NoSignalWarning(ConvergenceWarning):
     :class:`~sparseopt.bayes.KroneckerSBL` when the type-II cost of the fit is within
     ``2 log(n_features)`` of the all-noise model's (``gamma = 0``): either ``y`` carries no
     signal the dictionary can represent (then the answer is right and the warning says so), or
-    the fit stopped in the all-noise region of the evidence. It is a :class:`~sklearn.exceptions.ConvergenceWarning`, so filters
-    on that class catch it too.
+    the fit stopped in the all-noise region of the evidence. It is a
+    :class:`~sklearn.exceptions.ConvergenceWarning`, so filters on that class catch it too.
     """
 
 

@@ -79,13 +79,15 @@ def _top_triplet(A, v0, warm, power):
 
 
 @njit(cache=True)
-def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay):
+def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay, o1, o2, k1, k2):
     """One fused SVD-KroSBL iteration for two factors: structured E-step, then rank-1 M-step.
 
     ``Y`` is ``y`` as an ``(M1, M2)`` array. The rank-1 fit is of ``|mu|^2 + s`` (EM) or, with
-    ``mackay``, of ``|mu|^2 / (1 - s/gamma)``. Returns ``(g1, g2, v, cost, resid2, trace)``:
-    the new factor variances, the right singular vector (the next warm start) and the E-step's
-    type-II cost, residual energy and effective number of parameters.
+    ``mackay``, of ``|mu|^2 / (1 - s/gamma)``. ``o1, o2`` are the factors before the last
+    pruning and ``k1, k2`` the masks it kept, for the relative change. Returns ``(g1, g2, v,
+    cost, resid2, trace, change)``: the new factor variances, the right singular vector (the
+    next warm start), the E-step's type-II cost, residual energy and effective number of
+    parameters, and the relative change of the Kronecker prior (see :func:`kron_change`).
     """
     Mu, S, cost, resid2, trace = _estep2(H1, H2, Y, g1, g2, sigma2)
     if mackay:
@@ -98,7 +100,12 @@ def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay):
     else:
         D = np.maximum(np.abs(Mu) ** 2 + S, 0.0)
     u, s, v = _top_triplet(D, v0, warm, power)
-    return (np.maximum(u, _TINY), np.maximum(s * v, _TINY), v, cost, resid2, trace)
+    n1 = np.maximum(u, _TINY)
+    n2 = np.maximum(s * v, _TINY)
+    change = kron_change(np.concatenate((n1, n2)), np.array([0, n1.size, n1.size + n2.size]),
+                         np.concatenate((o1, o2)), np.array([0, o1.size, o1.size + o2.size]),
+                         np.concatenate((k1, k2)))
+    return n1, n2, v, cost, resid2, trace, change
 
 
 @njit(cache=True)

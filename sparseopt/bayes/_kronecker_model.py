@@ -59,13 +59,13 @@ class KroneckerModel:
         self._old = None
         self._keeps = None
         self._fused = None
+        self._change = None
         self.use_fused = fused
         self.rule = rule
+        self._count()
 
-    @property
-    def n_active(self):
-        """Number of surviving coefficients (the product of the factor supports)."""
-        return int(np.prod([len(s) for s in self.supports]))
+    def _count(self):
+        self.n_active = int(np.prod([len(s) for s in self.supports]))
 
     def set_mstep(self, mstep, couplings):
         """Switch the M-step and the couplings (a later phase of the fit)."""
@@ -75,10 +75,15 @@ class KroneckerModel:
 
     def prune(self):
         """Drop the entries below the thresholds; each factor keeps at least its largest."""
-        self._old = [g.copy() for g in self.gammas]
+        self._old = list(self.gammas)  # the M-steps return new arrays: no copies needed
         self._keeps = [None] * len(self.gammas)
         for i, g in enumerate(self.gammas):
-            keep = (g >= self.prune_rel[i] * g.max()) & (g >= self.prune_abs * np.linalg.norm(g))
+            thr = self.prune_rel[i] * g.max()
+            if self.prune_abs > 0:
+                thr = max(thr, self.prune_abs * np.linalg.norm(g))
+            if g.min() >= thr:
+                continue
+            keep = g >= thr
             keep[np.argmax(g)] = True
             if not keep.all():
                 self._keeps[i] = keep
@@ -87,6 +92,7 @@ class KroneckerModel:
                 self.Hs[i] = self.Hs[i][:, keep]
                 self.mstep.reset()
                 self._fused = None
+        self._count()
 
     def evidence_prune(self, sigma2):
         """Drop the entries of a factor whose whole slice is better at zero by the evidence.
@@ -111,6 +117,7 @@ class KroneckerModel:
         if pruned:
             self.mstep.reset()
             self._fused = None
+            self._count()
         return pruned
 
     def couplings(self):
@@ -126,9 +133,11 @@ class KroneckerModel:
             Y = np.ascontiguousarray(self.y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
             self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
         H1, H2, Y, v, warm = self._fused
-        g1, g2, v, cost, resid2, trace = svd2_step(H1, H2, Y, self.gammas[0], self.gammas[1],
-                                                   float(sigma2), v, warm, self.mstep.power,
-                                                   self.rule == "mackay")
+        keeps = [np.ones(o.size, dtype=np.bool_) if k is None else k
+                 for o, k in zip(self._old, self._keeps, strict=True)]
+        g1, g2, v, cost, resid2, trace, self._change = svd2_step(
+            H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2), v, warm, self.mstep.power,
+            self.rule == "mackay", self._old[0], self._old[1], keeps[0], keeps[1])
         self._fused[3:] = [v, True]
         self.gammas = [g1, g2]
         return cost, resid2, trace
@@ -153,6 +162,9 @@ class KroneckerModel:
 
     def change(self):
         """Relative change of the full-length prior since the last :meth:`prune`."""
+        if self._change is not None:  # computed by the fused step
+            change, self._change = self._change, None
+            return change
         return kron_change(self.gammas, self._old, self._keeps)
 
 

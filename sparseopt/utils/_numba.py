@@ -24,8 +24,8 @@ import warnings
 
 __all__ = ["NumbaCacheWarning", "cache_report", "kernel_dispatchers", "njit"]
 
-COMPILE_NOTICE = ("sparseopt: compiling numerical kernels (first use only, a few seconds per estimator; run "
-                  "`sparseopt compile` once to do it ahead)")
+COMPILE_NOTICE = ("sparseopt: compiling numerical kernels (first use only, a few seconds per "
+                  "estimator; run `sparseopt compile` once to do it ahead)")
 
 _LOGGER = logging.getLogger("sparseopt")
 _LOCK = threading.Lock()

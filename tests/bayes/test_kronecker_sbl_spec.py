@@ -1,4 +1,4 @@
-"""Spec sbl_kronecker.md §14-§15: KroneckerSBL / SparseBayesianRegression against independent
+"""KroneckerSBL / SparseBayesianRegression against independent
 references (np.kron dense matrices, np.linalg.inv closed forms, slogdet, cvxpy, numpy SVD,
 scipy.optimize.nnls).
 
@@ -58,7 +58,7 @@ def _type2_cost(H, y, gamma, sigma2):
 
 
 def _grid_problem(seed, shapes, ks, snr_db=20.0, complex_=False):
-    """Kronecker-sparse problem with the grid support of §3, drawn here (not by the library)."""
+    """Kronecker-sparse problem with the grid support of , drawn here (not by the library)."""
     rng = np.random.default_rng(seed)
     factors = [_rand(rng, s, complex_) for s in shapes]
     X = np.zeros([n for _, n in shapes], dtype=complex if complex_ else float)
@@ -104,7 +104,7 @@ def _fit_quiet(model, X, y):
         return model.fit(X, y)
 
 
-# ---------------------------------------------------------------- §15.2 E-step exactness (§14)
+# ---------------------------------------------------------------- E-step exactness ()
 
 @pytest.mark.parametrize("complex_", [False, True])
 @pytest.mark.parametrize("shapes", [
@@ -177,7 +177,8 @@ def test_predictive_std_three_factors_after_pruning(complex_):
     """Structured predictive std (Kronecker X_new and dense X_new) against diag(G Sigma G^H) + s2
     with Sigma from np.linalg.inv on the surviving grid; shapes are right after pruning."""
     factors, y, _, s2 = _grid_problem(5, [(4, 6), (3, 5), (4, 4)], (2, 2, 2), 25, complex_)
-    m = _fit_quiet(KroneckerSBL("svd", update="em", noise_variance=s2, prune=0.2, max_iter=15), factors, y)
+    m = _fit_quiet(KroneckerSBL("svd", update="em", noise_variance=s2, prune=0.2, max_iter=15),
+                   factors, y)
     sups = m.support_
     assert sum(len(sp) for sp in sups) < 15  # something was pruned
     cols = np.ravel_multi_index(np.ix_(*sups), [6, 5, 4]).ravel()
@@ -200,7 +201,7 @@ def test_predictive_std_three_factors_after_pruning(complex_):
     np.testing.assert_allclose(m.sigma_diag_[cols], np.real(np.diag(Sigma)), rtol=1e-9)
 
 
-# --------------------------------------------------------------------- §15.3 AM M-step
+# --------------------------------------------------------------------- AM M-step
 
 def _one_mstep(model, factors, y, s2, prior_gammas):
     """D from the dense closed-form E-step at the initial prior, and the library's M-step output
@@ -217,8 +218,8 @@ def test_am_mstep_reaches_the_cvxpy_optimum():
     log-parametrised problem min N2 sum th1 + N1 sum th2 + sum D_ab exp(-th1_a - th2_b)."""
     cp = pytest.importorskip("cvxpy")
     factors, y, _, s2 = _grid_problem(21, [(4, 5), (5, 6)], (2, 2), 15)
-    D, m = _one_mstep(KroneckerSBL("am", update="em", inner_tol=1e-14, max_inner=5000), factors, y, s2,
-                      _start(factors, y))
+    D, m = _one_mstep(KroneckerSBL("am", update="em", inner_tol=1e-14, max_inner=5000), factors,
+                      y, s2, _start(factors, y))
     g1, g2 = m.gamma_factors_
     q_lib = _q_value(D, np.outer(g1, g2))
     n1, n2 = D.shape
@@ -257,8 +258,8 @@ def test_am_single_sweep_matches_hand_written_sweep_and_each_sweep_decreases_q()
     np.testing.assert_allclose(g2, h2 * np.linalg.norm(h1), rtol=1e-12)
     qs = []
     for k in (1, 2, 3, 5, 10, 40):
-        _, mk = _one_mstep(KroneckerSBL("am", update="em", max_inner=k, inner_tol=0.0), factors, y, s2,
-                           [p1, p2])
+        _, mk = _one_mstep(KroneckerSBL("am", update="em", max_inner=k, inner_tol=0.0), factors,
+                           y, s2, [p1, p2])
         qs.append(_q_value(D, np.outer(*mk.gamma_factors_)))
     assert np.all(np.diff(qs) <= 1e-12 * np.abs(qs[:-1]))
 
@@ -279,7 +280,7 @@ def test_am_three_factor_sweep():
         np.testing.assert_allclose(got, w, rtol=1e-11)
 
 
-# --------------------------------------------------------------------- §15.4 SVD M-step
+# --------------------------------------------------------------------- SVD M-step
 
 @pytest.mark.parametrize("solver", ["auto", "power", "full"])
 def test_svd_mstep_is_eckart_young(solver):
@@ -335,7 +336,7 @@ def test_svd_solvers_agree_on_whole_fits():
             assert fits[s].n_iter_ == fits["full"].n_iter_
 
 
-# --------------------------------------------------------------------- §15.5 PC step
+# --------------------------------------------------------------------- PC step
 
 def test_pc_step_is_scipy_nnls():
     """One PC sweep on factor 0 (coupled, β = 0.6): t = D(1/γ̃2)/N2, g = nnls(C, t) with C the
@@ -348,9 +349,9 @@ def test_pc_step_is_scipy_nnls():
     C = np.eye(n1) + beta * (np.eye(n1, k=1) + np.eye(n1, k=-1))
     factors, y, _, s2 = _grid_problem(41, [(4, n1), (4, n2)], (2, 2), 15)
     init = _start(factors, y, {0: C}, floor)
-    D, m = _one_mstep(KroneckerSBL("am", update="em", structure="block", beta=beta, coupled_factors=(0,),
-                                   coupling_floor=floor, max_inner=1, refine=None), factors, y,
-                      s2, init)
+    D, m = _one_mstep(KroneckerSBL("am", update="em", structure="block", beta=beta,
+                                   coupled_factors=(0,), coupling_floor=floor, max_inner=1,
+                                   refine=None), factors, y, s2, init)
     t = D @ (1 / init[1]) / n2
     g, _ = nnls(C, t)
     h1 = C @ g + floor * np.linalg.norm(C @ g)
@@ -408,7 +409,7 @@ def test_pc_zero_coupling_equals_am(max_inner):
     np.testing.assert_allclose(pc.gamma_, am.gamma_, rtol=1e-10, atol=1e-14 * am.gamma_.max())
 
 
-# ------------------------------------------------------------ §15.5 monotonicity, fixed point
+# ------------------------------------------------------------ monotonicity, fixed point
 
 @pytest.mark.parametrize("learn_noise", [False, True])
 @pytest.mark.parametrize("complex_", [False, True])
@@ -418,7 +419,8 @@ def test_em_cost_monotone_known_and_learned_noise(learn_noise, complex_):
     factors, y, _, s2 = _grid_problem(51, [(6, 9), (5, 8)], (2, 2), 20, complex_)
     H = _dense(factors)
     nv = None if learn_noise else s2
-    am = _fit_quiet(KroneckerSBL("am", update="em", noise_variance=nv, prune=0.0, max_iter=80), factors, y)
+    am = _fit_quiet(KroneckerSBL("am", update="em", noise_variance=nv, prune=0.0, max_iter=80),
+                    factors, y)
     cs = _fit_quiet(SparseBayesianRegression(fit_intercept=False, noise_variance=nv, prune=0.0,
                                              max_iter=80), H, y)
     for cost in (am.history_["cost"], cs.history_["cost"]):
@@ -454,14 +456,14 @@ def test_fixed_points():
     np.testing.assert_allclose(g2, D.T @ (1 / g1) / len(s1), rtol=1e-5)
 
 
-# ------------------------------------------------------------------ §15.6 reductions, symmetry
+# ------------------------------------------------------------------ reductions, symmetry
 
 @pytest.mark.parametrize("complex_", [False, True])
 @pytest.mark.parametrize("shape", [(30, 60), (40, 25)])  # dual and primal dense E-step
 @pytest.mark.parametrize("learn_noise", [False, True])
 @pytest.mark.parametrize("method", ["svd", "am"])
 def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, complex_):
-    """§14: a dense X with factor_shapes=None is I = 1, where AM and SVD both give gamma = d:
+    """a dense X with factor_shapes=None is I = 1, where AM and SVD both give gamma = d:
     KroneckerSBL equals SparseBayesianRegression(fit_intercept=False) with the same prune and tol
     (coef rtol 1e-8, same iteration count, same noise variance)."""
     rng = np.random.default_rng(61)
@@ -482,7 +484,8 @@ def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, c
 
 def _estimators():
     return [SparseBayesianRegression(fit_intercept=False, prune=1e-3, max_iter=60),
-            KroneckerSBL("svd", update="em", max_iter=60), KroneckerSBL("am", update="em", max_iter=60)]
+            KroneckerSBL("svd", update="em", max_iter=60),
+            KroneckerSBL("am", update="em", max_iter=60)]
 
 
 @pytest.mark.parametrize("est", _estimators(), ids=["csbl", "svd", "am"])
@@ -532,11 +535,13 @@ def test_from_dense_complex_and_two_factor_round_trip():
         from_dense(_rand(rng, (6, 20), True), [(3, 4), (2, 5)])
 
 
-# ----------------------------------------------------------------------------- §15.7 API
+# ----------------------------------------------------------------------------- API
 
 @pytest.mark.parametrize("est", [SparseBayesianRegression(prune=0.0, noise_variance=0.01),
-                                 KroneckerSBL("svd", update="em", prune=(0.0, 0.0), noise_variance=0.01),
-                                 KroneckerSBL("am", update="em", prune=[0.0, 0.0], noise_variance=0.01)],
+                                 KroneckerSBL("svd", update="em", prune=(0.0, 0.0),
+                                              noise_variance=0.01),
+                                 KroneckerSBL("am", update="em", prune=[0.0, 0.0],
+                                              noise_variance=0.01)],
                          ids=["csbl", "svd", "am"])
 def test_convergence_warning_names_max_iter_and_tol(est):
     factors, y, _, _ = _grid_problem(71, [(5, 7), (5, 7)], (2, 2), 20)
@@ -566,7 +571,8 @@ def test_fit_does_not_mutate_params_and_n_iter(est):
 
 
 @pytest.mark.parametrize("est", [SparseBayesianRegression(fit_intercept=False, prune=0.05),
-                                 KroneckerSBL("svd", update="em", prune=0.05), KroneckerSBL("am", update="em", prune=0.05)],
+                                 KroneckerSBL("svd", update="em", prune=0.05),
+                                 KroneckerSBL("am", update="em", prune=0.05)],
                          ids=["csbl", "svd", "am"])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_predict_return_std_shape_after_pruning(est, complex_):

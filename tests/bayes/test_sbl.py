@@ -242,7 +242,7 @@ def test_kronecker_predictive_std_matches_dense_formula():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_peer_ardregression(seed):
-    """Spec §14: SparseBayesianRegression agrees with scikit-learn's ARDRegression."""
+    """SparseBayesianRegression agrees with scikit-learn's ARDRegression (MacKay updates)."""
     from sklearn.linear_model import ARDRegression
 
     rng = np.random.default_rng(seed)

@@ -69,10 +69,10 @@ def test_upa_is_kronecker_of_ulas():
         upa_response((2, 2), [0.1], [0.1, 0.2])
 
 
-# ---------------------------------------------------------------- spec §15.8 (independent refs)
+# ------------------------------------------------ checks against independent references
 
 def _direct_channels(scn, m, d, cl_a, cl_b, alpha_a, alpha_2):
-    """Physical simulation H_k = H_2 diag(theta_k) H_1 (§10), written here from the arrays."""
+    """Physical simulation H_k = H_2 diag(theta_k) H_1, written here from the arrays."""
     G, L = scn.n_grid, len(cl_a)
     f = 2.0 * np.arange(G) / G - 1.0
 
@@ -88,7 +88,7 @@ def _direct_channels(scn, m, d, cl_a, cl_b, alpha_a, alpha_2):
 
 @pytest.mark.parametrize("m, d, a, b", [(4, 9, 2, 7), (0, 1, 15, 0), (17, 16, 0, 15)])
 def test_operator_and_cascaded_channels_match_direct_simulation(m, d, a, b):
-    """x built from the §10 formula (c x_irs (x) e_m (x) x_bs, x_irs[(d - i) mod G] = alpha_a[i]):
+    """x built from its closed form (c x_irs (x) e_m (x) x_bs, x_irs[(d - i) mod G] = alpha_a[i]):
     measurement_operator() @ x equals vec of H_k X stacked as y[k, t, r], and cascaded_channels(x)
     equals H_2 diag(theta_k) H_1, both to 1e-12 (relative); includes cyclic wrap of (d - i)."""
     scn = IRSMIMOScenario(random_state=5)

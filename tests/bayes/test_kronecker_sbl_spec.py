@@ -168,7 +168,8 @@ def test_noise_update_matches_dense_formula():
     want = (np.sum(np.abs(y - H @ mu0) ** 2) + s2_0 * np.sum(1 - s0 / g0)) / H.shape[0]
     m = _fit_quiet(KroneckerSBL("svd", update="em", max_iter=1, prune=0.0), factors, y)
     assert m.noise_variance_ == pytest.approx(want, rel=1e-10)
-    c = _fit_quiet(SparseBayesianRegression(max_iter=1, prune=0.0, fit_intercept=False), H, y)
+    c = _fit_quiet(SparseBayesianRegression(update="em", max_iter=1, prune=0.0,
+                                            fit_intercept=False), H, y)
     assert c.noise_variance_ == pytest.approx(want, rel=1e-10)
 
 
@@ -421,7 +422,8 @@ def test_em_cost_monotone_known_and_learned_noise(learn_noise, complex_):
     nv = None if learn_noise else s2
     am = _fit_quiet(KroneckerSBL("am", update="em", noise_variance=nv, prune=0.0, max_iter=80),
                     factors, y)
-    cs = _fit_quiet(SparseBayesianRegression(fit_intercept=False, noise_variance=nv, prune=0.0,
+    cs = _fit_quiet(SparseBayesianRegression(update="em", fit_intercept=False, noise_variance=nv,
+                                             prune=0.0,
                                              max_iter=80), H, y)
     for cost in (am.history_["cost"], cs.history_["cost"]):
         assert len(cost) >= 5
@@ -473,7 +475,7 @@ def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, c
     y = X @ w + 0.05 * _rand(rng, shape[0], complex_)
     nv = None if learn_noise else 0.05**2
     kw = dict(noise_variance=nv, prune=1e-3, tol=1e-6, max_iter=500)
-    cs = SparseBayesianRegression(fit_intercept=False, **kw).fit(X, y)
+    cs = SparseBayesianRegression(update="em", fit_intercept=False, **kw).fit(X, y)
     kro = KroneckerSBL(method, update="em", **kw).fit(X, y)
     assert kro.n_iter_ == cs.n_iter_
     np.testing.assert_array_equal(np.flatnonzero(kro.gamma_), cs.active_)
@@ -483,7 +485,7 @@ def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, c
 
 
 def _estimators():
-    return [SparseBayesianRegression(fit_intercept=False, prune=1e-3, max_iter=60),
+    return [SparseBayesianRegression(update="em", fit_intercept=False, prune=1e-3, max_iter=60),
             KroneckerSBL("svd", update="em", max_iter=60),
             KroneckerSBL("am", update="em", max_iter=60)]
 
@@ -537,7 +539,8 @@ def test_from_dense_complex_and_two_factor_round_trip():
 
 # ----------------------------------------------------------------------------- API
 
-@pytest.mark.parametrize("est", [SparseBayesianRegression(prune=0.0, noise_variance=0.01),
+@pytest.mark.parametrize("est", [SparseBayesianRegression(update="em", prune=0.0,
+                                                          noise_variance=0.01),
                                  KroneckerSBL("svd", update="em", prune=(0.0, 0.0),
                                               noise_variance=0.01),
                                  KroneckerSBL("am", update="em", prune=[0.0, 0.0],
@@ -570,7 +573,8 @@ def test_fit_does_not_mutate_params_and_n_iter(est):
     assert est.n_iter_ >= 1
 
 
-@pytest.mark.parametrize("est", [SparseBayesianRegression(fit_intercept=False, prune=0.05),
+@pytest.mark.parametrize("est", [SparseBayesianRegression(update="em", fit_intercept=False,
+                                                          prune=0.05),
                                  KroneckerSBL("svd", update="em", prune=0.05),
                                  KroneckerSBL("am", update="em", prune=0.05)],
                          ids=["csbl", "svd", "am"])

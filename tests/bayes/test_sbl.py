@@ -89,7 +89,8 @@ def test_em_cost_never_increases():
         warnings.simplefilter("ignore", ConvergenceWarning)
         am = KroneckerSBL("am", update="em", noise_variance=sig2, prune=0.0,
                           max_iter=60).fit(H, y)
-        cs = SparseBayesianRegression(fit_intercept=False, noise_variance=sig2, prune=0.0,
+        cs = SparseBayesianRegression(update="em", fit_intercept=False, noise_variance=sig2,
+                                      prune=0.0,
                                       max_iter=60).fit(H.toarray(), y)
     for cost in (am.history_["cost"], cs.history_["cost"]):
         assert np.all(np.diff(cost) <= 1e-9 * np.abs(cost[:-1]))
@@ -111,7 +112,7 @@ def test_sbl_matches_a_dense_reference_em():
         gamma = mu**2 + s
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        reg = SparseBayesianRegression(fit_intercept=False, prune=0.0, max_iter=25,
+        reg = SparseBayesianRegression(update="em", fit_intercept=False, prune=0.0, max_iter=25,
                                        tol=0.0).fit(X, y)
     np.testing.assert_allclose(reg.gamma_, gamma, rtol=1e-8, atol=1e-12)
     assert reg.noise_variance_ == pytest.approx(sigma2, rel=1e-8)
@@ -136,9 +137,9 @@ def test_sbl_recovers_and_predicts(complex_):
 
 def test_kronecker_sbl_beats_classical_sbl():
     """Seeded 2-factor 16x32 problems (make_kronecker_sparse: 3x3 grid, 9 nonzeros), SNR 20 dB,
-    known noise: the SVD-KroSBL median NMSE is >= 3 dB better than classical SBL's, and never
-    worse. (Classical SBL gained up to 7 dB on these draws from the scale-aware start, which
-    narrowed the gap; the 5 dB target over 20 draws is a slow test.)"""
+    known noise: SVD-KroSBL is never worse than classical SBL (0.5 dB slack) and better on the
+    median. (Classical SBL gained up to 7 dB on these draws from the scale-aware start and
+    MacKay's update, which narrowed the gap; the 20-draw comparison is a benchmark.)"""
     from sparseopt.datasets import make_kronecker_sparse
 
     gains = []
@@ -152,7 +153,7 @@ def test_kronecker_sbl_beats_classical_sbl():
             cs = SparseBayesianRegression(fit_intercept=False, noise_variance=sig2).fit(
                 H.toarray(), y)
         gains.append(_nmse_db(cs.coef_, x) - _nmse_db(kro.coef_, x))
-    assert np.median(gains) >= 3.0
+    assert np.median(gains) >= 1.0
     assert min(gains) >= -0.5
 
 

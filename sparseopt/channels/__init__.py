@@ -1,7 +1,7 @@
 """IRS-MIMO channel simulation: array responses, angular dictionaries, pilots, metrics and
 Monte-Carlo NMSE curves."""
 
-from ._curves import NMSECurves, nmse_vs_snr
+from ._curves import NMSECurves, nmse_vs_snr, support_oracle
 from ._irs import (
     IRSChannel,
     IRSMIMOScenario,
@@ -25,5 +25,6 @@ __all__ = [
     "nmse_vs_snr",
     "qpsk_pilots",
     "ser_qpsk",
+    "support_oracle",
     "upa_response",
 ]

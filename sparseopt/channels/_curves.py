@@ -84,6 +84,29 @@ def _estimate(est, operator, y, noise_variance):
     return out[0] if isinstance(out, tuple) else out
 
 
+def support_oracle(operator, y, support):
+    """Least squares restricted to the true support: what an estimator that knew it could do.
+
+    Parameters
+    ----------
+    operator : KroneckerOperator or ndarray of shape (M, N)
+    y : ndarray of shape (M,)
+    support : ndarray of int
+        Indices of the nonzero coefficients.
+
+    Returns
+    -------
+    ndarray of shape (N,)
+    """
+    N = operator.shape[1]
+    E = np.zeros((N, len(support)))
+    E[support, np.arange(len(support))] = 1.0
+    A = operator @ E
+    coef = np.zeros(N, dtype=np.result_type(A, y))
+    coef[support] = np.linalg.lstsq(A, y, rcond=None)[0]
+    return coef
+
+
 def _nmse_trial(seed, config):
     """One channel draw observed at every SNR, estimated by every estimator."""
     scenario, estimators, snrs, known_noise = config
@@ -99,15 +122,21 @@ def _nmse_trial(seed, config):
             t0 = time.perf_counter()
             with warnings.catch_warnings(record=True) as rec:
                 warnings.simplefilter("always")
-                coef = _estimate(est, operator, y, s2 if known_noise else None)
+                if isinstance(est, str):  # the support oracle
+                    coef = support_oracle(operator, y, np.flatnonzero(channel.x))
+                else:
+                    coef = _estimate(est, operator, y, s2 if known_noise else None)
             times[i, j] = time.perf_counter() - t0
             nmse[i, j] = scenario.nmse_db(coef, channel.x)
             caught += [(w.category, f"{name}: {w.message}") for w in rec]
     return nmse, times, caught
 
 
-def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, n_jobs=None,
-                random_state=None, verbose=0):
+ORACLE = "support oracle"
+
+
+def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, oracle=False,
+                n_jobs=None, random_state=None, verbose=0):
     """Channel NMSE of several estimators against the SNR, over seeded Monte-Carlo trials.
 
     Each trial draws one channel from ``scenario`` (``scenario.draw_channel``), observes it at
@@ -134,6 +163,9 @@ def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, n_j
         Channel draws, ``>= 1``.
     known_noise : bool, default=True
         Give the estimators the true noise variance (else ``noise_variance=None``).
+    oracle : bool, default=False
+        Add a ``"support oracle"`` curve: least squares on the true support
+        (:func:`support_oracle`), the accuracy any estimator can hope for on these draws.
     n_jobs : int or None, default=None
         Trials in parallel (joblib; None means 1 outside a ``joblib.parallel_config`` context).
     random_state : None, int, SeedSequence or Generator, default=None
@@ -176,7 +208,13 @@ def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, n_j
     if snrs.ndim != 1 or snrs.size == 0 or not np.all(np.isfinite(snrs)):
         raise ValueError(f"snr_db must be a finite scalar or 1-D array, got {snr_db!r}.")
     n_trials = check_positive_int("n_trials", n_trials)
-    config = (scenario, dict(estimators), snrs, check_bool("known_noise", known_noise))
+    estimators = dict(estimators)
+    if check_bool("oracle", oracle):
+        if ORACLE in estimators:
+            raise ValueError(f"estimators already has an entry named {ORACLE!r}; rename it or "
+                             "pass oracle=False.")
+        estimators[ORACLE] = ORACLE
+    config = (scenario, estimators, snrs, check_bool("known_noise", known_noise))
     out = run_trials(_nmse_trial, n_trials, config, n_jobs=n_jobs, random_state=random_state,
                      verbose=verbose, desc="nmse_vs_snr")
     reemit_warnings([o[2] for o in out], "trials")

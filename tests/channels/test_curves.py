@@ -13,7 +13,7 @@ SMALL = dict(n_ms=4, n_bs=8, n_irs=64, n_grid=10, n_configs=4, n_pilots=4)
 
 
 def _estimators():
-    return {"SVD-KroSBL": KroneckerSBL("svd", max_iter=40, prune=0.0, prune_abs=1e-4),
+    return {"SVD-KroSBL": KroneckerSBL("svd", max_iter=40),
             "Kronecker OMP": partial(kronecker_omp, max_atoms=20)}
 
 

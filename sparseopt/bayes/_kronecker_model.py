@@ -64,6 +64,17 @@ class KroneckerModel:
         self.rule = rule
         self._count()
 
+    def _key(self, sigma2):
+        """Identifies the prior (the M-steps return new arrays) and noise of an E-step."""
+        return tuple(id(g) for g in self.gammas) + (sigma2,)
+
+    def posterior(self, sigma2):
+        """``kron_estep(..., return_parts=True)`` at the current prior (cached if just done)."""
+        cached = getattr(self, "last_posterior", None)
+        if cached is not None and cached[0] == self._key(sigma2):
+            return cached[1]
+        return kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+
     def _count(self):
         self.n_active = int(np.prod([len(s) for s in self.supports]))
 
@@ -100,7 +111,9 @@ class KroneckerModel:
         Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
-        mu, s, _, _, _ = kron_estep(self.Hs, self.y, self.gammas, sigma2)
+        parts = kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        self.last_posterior = (self._key(sigma2), parts)  # reused by the final E-step
+        mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
         theta = theta.reshape([len(x) for x in self.gammas])
         pruned = False
@@ -243,8 +256,7 @@ def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, 
 
 def _finish(model, y, res, n_iter, capped, hist):
     """The final E-step (with the parts the predictive variance needs) and the summary."""
-    mu, s, cost, _, _, Ws, delta = kron_estep(model.Hs, y, model.gammas, res.sigma2,
-                                              return_parts=True)
+    mu, s, cost, _, _, Ws, delta = model.posterior(res.sigma2)
     return KroneckerFit(model, res.sigma2, cost, n_iter, res.converged, hist, capped,
                         (mu, s, Ws, delta))
 

@@ -227,9 +227,9 @@ def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, 
                   polish, verbose, noise_floor, fused=True, power_fraction=1.0):
     """Run the EM loop from the flat, energy-matched start; see :class:`KroneckerFit`.
 
-    With ``couplings`` and ``refine`` not None, the coupled iterations run to convergence,
-    then the fit continues with the coupling released and the ``refine`` M-step ('svd' or
-    'am'), so that the final prior carries no coupling leakage. ``polish`` rounds of
+    With ``couplings`` and ``refine`` not None, the coupled iterations run until they converge
+    or have used half of ``max_iter``, then the fit continues with the coupling released and the
+    ``refine`` M-step ('svd' or 'am'), so that the final prior carries no coupling leakage. ``polish`` rounds of
     evidence pruning follow (:func:`~sparseopt.bayes._engine.run_em_polished`).
     """
     M = y.shape[0]
@@ -243,11 +243,11 @@ def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, 
     kw = dict(learn_noise=learn_noise, tol=tol, n_samples=M, noise_floor=noise_floor,
               verbose=verbose, history=hist, noise_rule=rule, max_iter=max_iter)
     n_iter, capped = 0, 0
-    if couplings and refine is not None:
+    if couplings and refine is not None and max_iter > 1:
+        # the coupled phase finds the support: at most half the budget, then the refinement
+        kw["max_iter"] = max_iter // 2
         res = run_em(model, sigma2, desc=f"KroSBL-{method}-coupled", **kw)
         n_iter, sigma2, capped = res.n_iter, res.sigma2, model.mstep.n_capped
-        if not res.converged or n_iter >= max_iter:
-            return _finish(model, y, res, n_iter, capped, hist)
         model.set_mstep(_make_mstep(refine, svd_solver, inner_tol, max_inner, 0.0), {})
         method, kw["max_iter"] = refine, max_iter - n_iter
     res = run_em_polished(model, sigma2, polish=polish, desc=f"KroSBL-{method}", **kw)

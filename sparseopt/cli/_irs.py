@@ -171,8 +171,9 @@ def write_png(curves, labels, n_trials, path, noise="learnt"):
     fig.suptitle(f"IRS-MIMO channel estimation (sparseopt irs), noise variance {noise}")
     med, mean, failed = curves.median_db(), curves.mean_db(), curves.failure_rate(FAILURE_DB)
     for name in curves.names:
+        style = "ks--" if name == "support oracle" else "o-"
         for ax, values in zip(axes, (med, mean, failed), strict=True):
-            ax.plot(curves.snr_db, values[name], "o-", label=labels[name])
+            ax.plot(curves.snr_db, values[name], style, label=labels[name])
     axes[0].set_title(f"median over {n_trials} trial(s)")
     axes[1].set_title(f"mean over {n_trials} trial(s) (linear average)")
     axes[2].set_title(f"failed trials (NMSE > {FAILURE_DB:g} dB)")

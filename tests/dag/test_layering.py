@@ -11,8 +11,9 @@ import pytest
 import sparseopt
 
 ROOT = pathlib.Path(sparseopt.__file__).parent
-# The one private module other packages may use: the shared validation vocabulary.
-SHARED = {"sparseopt.utils._validation"}
+# The private modules other packages may use: the shared validation vocabulary and the
+# Numba decorator with the cache fallback.
+SHARED = {"sparseopt.utils._validation", "sparseopt.utils._numba"}
 # Packages that the DAG and multi-task code may build on (lower layers).
 LOWER = {"utils", "datafits", "penalties", "solvers", "datasets"}
 

@@ -29,6 +29,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ..utils._progress import progress
 
 HISTORY_KEYS = ("cost", "gamma_change", "noise_variance", "n_active")
+TINY = np.finfo(float).tiny
 
 
 class NoSignalWarning(ConvergenceWarning):
@@ -124,26 +125,25 @@ def run_em(model, sigma2, *, learn_noise, max_iter, tol, noise_rule="em", noise_
     EMResult
     """
     hist = history if history is not None else {k: [] for k in HISTORY_KEYS}
-    report = progress(total=max_iter, desc=desc, verbose=verbose)
     converged = False
     cost = np.inf
     it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 (it is the iteration count)
-        model.prune()
-        post = model.step(sigma2)
-        cost = post.cost
-        if learn_noise:
-            sigma2 = max(noise_update(noise_rule, sigma2, post, n_samples), noise_floor)
-        change = model.change()
-        hist["cost"].append(cost)
-        hist["gamma_change"].append(change)
-        hist["noise_variance"].append(sigma2)
-        hist["n_active"].append(model.n_active)
-        report.update(cost=cost, change=change, active=model.n_active)
-        if change < tol:
-            converged = True
-            break
-    report.close()
+    with progress(total=max_iter, desc=desc, verbose=verbose) as report:
+        for it in range(1, max_iter + 1):  # noqa: B007 (it is the iteration count)
+            model.prune()
+            post = model.step(sigma2)
+            cost = post.cost
+            if learn_noise:
+                sigma2 = max(noise_update(noise_rule, sigma2, post, n_samples), noise_floor)
+            change = model.change()
+            hist["cost"].append(cost)
+            hist["gamma_change"].append(change)
+            hist["noise_variance"].append(sigma2)
+            hist["n_active"].append(model.n_active)
+            report.update(cost=cost, change=change, active=model.n_active)
+            if change < tol:
+                converged = True
+                break
     return EMResult(sigma2=sigma2, n_iter=it, converged=converged, cost=cost, history=hist)
 
 
@@ -179,6 +179,15 @@ def evidence_keep(mu, s, gamma):
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.abs(mu) ** 2 - s * (1.0 - np.where(gamma > 0, s / gamma, 0.0))
+
+
+def unscale_history(hist, cy, n_samples):
+    """The history of a fit on ``y / cy`` in the units of ``y`` (arrays of the dict's lists)."""
+    out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+    out["cost"] = out["cost"] + 2.0 * n_samples * np.log(cy)
+    out["noise_variance"] = out["noise_variance"] * cy**2
+    out["n_active"] = out["n_active"].astype(int)
+    return out
 
 
 def warn_unconverged(name, max_iter, tol, stacklevel=3):

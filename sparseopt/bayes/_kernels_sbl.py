@@ -57,6 +57,20 @@ def _estep2(H1, H2, Y, g1, g2, sigma2):
 
 
 @njit(cache=True)
+def well_determined(s, gamma):
+    """``rho_j = 1 - s_j / gamma_j`` clipped to [0, 1], and 0 where ``gamma_j`` underflowed to 0.
+
+    How well the data determine coefficient ``j`` (0: not at all, the posterior is the prior);
+    MacKay's update divides by it. ``s`` and ``gamma`` are 1-D float arrays.
+    """
+    out = np.empty(s.shape[0])
+    for j in range(s.shape[0]):
+        g = gamma[j]
+        out[j] = 0.0 if g <= 0.0 else min(max(1.0 - s[j] / g, 0.0), 1.0)
+    return out
+
+
+@njit(cache=True)
 def _top_triplet(A, v0, warm, power):
     """Top singular triplet of a nonnegative matrix: LAPACK, or power iteration from ``v0``."""
     if not (power and warm):
@@ -91,12 +105,8 @@ def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay, o1, o2, k1, k2
     """
     Mu, S, cost, resid2, trace = _estep2(H1, H2, Y, g1, g2, sigma2)
     if mackay:
-        n1, n2 = S.shape
-        D = np.empty((n1, n2))
-        for i in range(n1):
-            for j in range(n2):
-                rho = min(max(1.0 - S[i, j] / (g1[i] * g2[j]), 0.0), 1.0)
-                D[i, j] = (Mu[i, j].real ** 2 + Mu[i, j].imag ** 2) / max(rho, 1e-12)
+        rho = well_determined(S.ravel(), np.outer(g1, g2).ravel()).reshape(S.shape)
+        D = (Mu.real**2 + Mu.imag**2) / np.maximum(rho, 1e-12)
     else:
         D = np.maximum(np.abs(Mu) ** 2 + S, 0.0)
     u, s, v = _top_triplet(D, v0, warm, power)

@@ -15,12 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._engine import HISTORY_KEYS, Posterior, evidence_keep, run_em, run_em_polished
-from ._estep import kron_estep
-from ._kernels_sbl import svd2_step
-from ._mstep import AMStep, SVDStep, couple, kron_change, kron_vectors
-
-_TINY = np.finfo(float).tiny
+from ._engine import (
+    HISTORY_KEYS,
+    TINY,
+    Posterior,
+    evidence_keep,
+    run_em,
+    run_em_polished,
+)
+from ._estep import kron_estep, kron_vectors
+from ._kernels_sbl import svd2_step, well_determined
+from ._mstep import AMStep, SVDStep, couple, kron_change
 
 
 class KroneckerModel:
@@ -60,19 +65,22 @@ class KroneckerModel:
         self._keeps = None
         self._fused = None
         self._change = None
+        self.last_posterior = None
         self.use_fused = fused
         self.rule = rule
         self._count()
 
-    def _key(self, sigma2):
-        """Identifies the prior (the M-steps return new arrays) and noise of an E-step."""
-        return tuple(id(g) for g in self.gammas) + (sigma2,)
-
     def posterior(self, sigma2):
-        """``kron_estep(..., return_parts=True)`` at the current prior (cached if just done)."""
-        cached = getattr(self, "last_posterior", None)
-        if cached is not None and cached[0] == self._key(sigma2):
-            return cached[1]
+        """``kron_estep(..., return_parts=True)`` at the current prior (cached if just done).
+
+        The cache holds the very arrays it was computed from (the M-steps and the pruning
+        replace them, never modify them), so a match by identity is a match by value.
+        """
+        if self.last_posterior is not None:
+            gammas, s2, parts = self.last_posterior
+            if s2 == sigma2 and len(gammas) == len(self.gammas) and all(
+                    a is b for a, b in zip(gammas, self.gammas, strict=True)):
+                return parts
         return kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
 
     def _count(self):
@@ -112,7 +120,7 @@ class KroneckerModel:
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
         parts = kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
-        self.last_posterior = (self._key(sigma2), parts)  # reused by the final E-step
+        self.last_posterior = (list(self.gammas), sigma2, parts)  # reused by the final E-step
         mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
         theta = theta.reshape([len(x) for x in self.gammas])
@@ -162,10 +170,10 @@ class KroneckerModel:
             return Posterior(None, None, cost, resid2, trace)
         mu, s, cost, resid2, trace = kron_estep(self.Hs, self.y, self.gammas, sigma2)
         shape = [len(g) for g in self.gammas]
-        floor = _TINY if isinstance(self.mstep, AMStep) else 0.0
+        floor = TINY if isinstance(self.mstep, AMStep) else 0.0
         if self.rule == "mackay":
             g = kron_vectors(self.gammas)
-            rho = np.clip(1.0 - s / g, 0.0, 1.0).reshape(shape)
+            rho = well_determined(s, g).reshape(shape)
             A = (np.abs(mu) ** 2).reshape(shape)
             self.gammas = self.mstep(np.maximum(A, floor), self.gammas, self.couplings(), rho)
         else:
@@ -198,7 +206,7 @@ def initial_gammas(factors, y_energy, couplings, floor, power_fraction=1.0):
         gammas.append(g / np.linalg.norm(g))
     power = np.prod([g @ (np.abs(f) ** 2).sum(axis=0) for g, f in zip(gammas, factors,
                                                                       strict=True)])
-    gammas[-1] = gammas[-1] * (power_fraction * y_energy / max(power, _TINY))
+    gammas[-1] = gammas[-1] * (power_fraction * y_energy / max(power, TINY))
     return gammas
 
 
@@ -229,8 +237,8 @@ def fit_kronecker(factors, y, *, method, couplings, floor, sigma2, learn_noise, 
 
     With ``couplings`` and ``refine`` not None, the coupled iterations run until they converge
     or have used half of ``max_iter``, then the fit continues with the coupling released and the
-    ``refine`` M-step ('svd' or 'am'), so that the final prior carries no coupling leakage. ``polish`` rounds of
-    evidence pruning follow (:func:`~sparseopt.bayes._engine.run_em_polished`).
+    ``refine`` M-step ('svd' or 'am'), so that the final prior carries no coupling leakage.
+    ``polish`` rounds of evidence pruning follow (:func:`~sparseopt.bayes._engine.run_em_polished`).
     """
     M = y.shape[0]
     y_energy = float(np.real(np.vdot(y, y)))

@@ -10,9 +10,16 @@ from sklearn.utils.validation import check_is_fitted
 from ..operators import KroneckerOperator
 from ..utils._complex import check_complex_array
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
-from ._engine import no_signal_margin, power_of_two_scale, warn_if_no_signal, warn_unconverged
+from ._engine import (
+    no_signal_margin,
+    power_of_two_scale,
+    unscale_history,
+    warn_if_no_signal,
+    warn_unconverged,
+)
+from ._estep import kron_vectors
 from ._kronecker_model import fit_kronecker, full_gamma
-from ._mstep import coupling_matrix, kron_vectors
+from ._mstep import coupling_matrix
 
 
 def _is_factor_list(X):
@@ -89,9 +96,9 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     Model ``y = (H_1 (x) ... (x) H_I) x + n`` with prior variances ``gamma = gamma_1 (x) ... (x)
     gamma_I``. The E-step uses per-factor eigendecompositions (no N x N, M x M or M x N matrix);
-    the M-step fits the Kronecker-structured ``gamma`` either by alternating minimisation of the
-    EM surrogate ('am', monotone in the type-II cost) or by a rank-1 SVD fit ('svd', faster, no
-    monotonicity guarantee). ``structure='block'`` is PC-KroSBL: 'am' with neighbouring
+    the M-step fits the Kronecker-structured ``gamma`` either by alternating minimisation over
+    the factors ('am'; with ``update='em'`` every iteration lowers the type-II cost) or by a
+    rank-1 SVD fit ('svd', faster). ``structure='block'`` is PC-KroSBL: 'am' with neighbouring
     variances coupled, for clustered supports.
 
     Parameters
@@ -102,7 +109,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         are ``C_i g_i + coupling_floor * ||C_i g_i||`` with ``C_i = I + beta (S + S^T)``
         (neighbours share variance) and ``g_i >= 0`` fitted by non-negative least squares in the
         AM sweep. It favours clustered supports (angular spreads) and is the most robust variant
-        at low SNR.
+        on draws where the support is hard to identify.
     beta : float or sequence of float, default=0.8
         Coupling strength (>= 0), one value or one per factor.
     coupled_factors : sequence of int or None, default=None
@@ -111,9 +118,10 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     coupling_floor : float, default=1e-5
         Floor of a coupled factor's effective variances, relative to the factor's norm.
     refine : {'svd', 'am'} or None, default='svd'
-        PC-KroSBL only: once the coupled iterations have converged, the fit continues with the
-        coupling released and this M-step, so that the final prior does not leak variance onto
-        the neighbours of each cluster (None keeps the coupled fixed point).
+        PC-KroSBL only: once the coupled iterations have converged (or used half of
+        ``max_iter``), the fit continues with the coupling released and this M-step, so that
+        the final prior does not leak variance onto the neighbours of each cluster (None keeps
+        the coupled fixed point).
     update : {'mackay', 'em'}, default='mackay'
         How the M-step uses the posterior. 'em' fits the prior to ``d = |mu|^2 + s`` (the EM
         surrogate; with 'am' every iteration decreases the type-II cost), with the EM noise
@@ -132,12 +140,12 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
     noise_variance : float or None, default=None
         Known noise variance (> 0); None learns it.
     max_iter : int, default=300
-        EM iterations (per phase for PC-KroSBL with ``refine``).
+        Iterations in all, shared by the phases (coupled, refinement, polishing).
     tol : float, default=1e-4
         Relative change of the full-length gamma.
     inner_tol, max_inner : float, int, default=(1e-6, 100)
-        Inner AM sweeps per M-step (an M-step that stops at ``max_inner`` still decreases the
-        EM surrogate, so the fit stays a generalised EM).
+        Inner AM sweeps per M-step (with ``update='em'``, an M-step that stops at ``max_inner``
+        still decreases the EM surrogate, so the fit stays a generalised EM).
     prune : float or sequence of float, default=1e-3
         Relative pruning threshold in [0, 1), one value or one per factor: entry ``n`` of factor
         ``i`` is dropped when ``gamma_i[n] < prune_i * max(gamma_i)``.
@@ -169,15 +177,17 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    EM for sparse Bayesian learning alternates
+    Each iteration computes the posterior of the surviving coefficients,
 
     .. math::
 
         \mu = \Gamma H^H C^{-1} y, \quad s = \operatorname{diag}(\Gamma - \Gamma H^H C^{-1} H
         \Gamma), \quad C = \sigma^2 I + H \Gamma H^H,
 
-    with an M-step on :math:`d = |\mu|^2 + s` and, when the noise is learnt,
-    :math:`\sigma^2 \leftarrow (\|y - H\mu\|^2 + \sigma^2 \sum_j (1 - s_j/\gamma_j)) / M`.
+    then fits the Kronecker-structured prior to MacKay's target (``update='mackay'``) or to the
+    EM target :math:`d = |\mu|^2 + s` (``update='em'``) and, when the noise is learnt,
+    updates it (:math:`\|y - H\mu\|^2 / (M - \sum_j \rho_j)` or :math:`(\|y - H\mu\|^2 +
+    \sigma^2 \sum_j \rho_j) / M` with :math:`\rho_j = 1 - s_j/\gamma_j`).
 
     **The start.** Every factor starts flat and the prior is scaled so that it carries the
     energy of the data, :math:`\operatorname{tr}(H\Gamma H^H) = \|y\|^2`; the learnt noise
@@ -257,6 +267,10 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         if isinstance(X, KroneckerOperator):
             op = X
         elif _is_factor_list(X):
+            for i, f in enumerate(X):
+                if 0 in np.shape(f):
+                    raise ValueError(f"factor X[{i}] has shape {np.shape(f)}; every factor needs "
+                                     "at least one row and one column.")
             op = KroneckerOperator([check_complex_array(f, f"X[{i}]", ndim=2)
                                     for i, f in enumerate(X)])
         else:
@@ -307,7 +321,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         return prune, couplings
 
     def fit(self, X, y):
-        """Fit by EM.
+        """Fit the prior (and the noise variance) by maximising the evidence.
 
         Parameters
         ----------
@@ -320,7 +334,6 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self : KroneckerSBL
             The fitted estimator.
         """
-        check_choice("method", self.method, ("svd", "am"))
         if y is None:
             raise ValueError("KroneckerSBL requires y to be passed, but the target y is None.")
         op = self._operator(X)
@@ -392,11 +405,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self.support_ = supports
         self.noise_variance_ = float(fit.sigma2 * cy**2)
         self.n_iter_ = fit.n_iter
-        hist = {k: np.asarray(v, dtype=float) for k, v in fit.history.items()}
-        hist["cost"] = hist["cost"] + op.shape[0] * np.log(cy**2)
-        hist["noise_variance"] = hist["noise_variance"] * cy**2
-        hist["n_active"] = hist["n_active"].astype(int)
-        self.history_ = hist
+        self.history_ = unscale_history(fit.history, cy, op.shape[0])
         self._posterior = (supports, [g.copy() for g in model.gammas], Ws, delta, cy, cs,
                            fit.sigma2)
 
@@ -436,6 +445,11 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         op = X if isinstance(X, KroneckerOperator) else (
             KroneckerOperator(X) if _is_factor_list(X) else None)
+        if op is not None and [s[1] for s in op.factor_shapes] != \
+                [len(g) for g in self.gamma_factors_]:
+            raise ValueError(f"X has factors with {[s[1] for s in op.factor_shapes]} columns, "
+                             "but KroneckerSBL was fitted on factors with "
+                             f"{[len(g) for g in self.gamma_factors_]} columns.")
         if op is None:
             X = check_complex_array(X, "X", ndim=2)
             if X.shape[1] != self.n_features_in_:
@@ -447,7 +461,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
                 raise ValueError(f"X has {op.shape[1]} columns, but KroneckerSBL is expecting "
                                  f"{self.n_features_in_} features as input.")
             out = op @ self.coef_
-        out = out if np.iscomplexobj(self.coef_) else np.real(out)
+        if not (np.iscomplexobj(self.coef_) or np.iscomplexobj(X if op is None else op.factors[0])):
+            out = np.real(out)
         if not return_std:
             return out
         if self._posterior is None:  # fitted on y = 0

@@ -14,11 +14,10 @@ minimisation (:class:`AMStep`, optionally pattern-coupled), or by a sequential r
 import numpy as np
 from scipy.optimize import nnls
 
-from ._estep import kron_vectors  # noqa: F401 (re-exported for the models)
+from ._engine import TINY
 from ._kernels_sbl import _top_triplet as _top_triplet_kernel
 from ._kernels_sbl import kron_change as _kron_change_kernel
-
-_TINY = np.finfo(float).tiny
+from ._kernels_sbl import well_determined
 
 
 def kron_change(new, old, keeps):
@@ -42,8 +41,7 @@ def dense_mstep(mu, s, gamma, rule):
     r"""Classical SBL: ``'em'`` :math:`\gamma = |\mu|^2 + s`; ``'mackay'`` :math:`\gamma =
     |\mu|^2 / (1 - s/\gamma)` (Tipping 2001), with the old :math:`\gamma`."""
     if rule == "mackay":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.abs(mu) ** 2 / np.maximum(1.0 - s / gamma, 1e-12)
+        return np.abs(mu) ** 2 / np.maximum(well_determined(s, gamma), 1e-12)
     return np.abs(mu) ** 2 + s
 
 
@@ -58,7 +56,7 @@ def couple(C, g, floor):
     The floor is relative to the factor's norm, so a coupled fit is scale-equivariant.
     """
     v = C @ g
-    return np.maximum(v + floor * np.linalg.norm(v), _TINY)
+    return np.maximum(v + floor * np.linalg.norm(v), TINY)
 
 
 def _normalise(gammas):
@@ -111,7 +109,7 @@ class AMStep:
                     if k != i:
                         sh = [1] * I
                         sh[k] = shape[k]
-                        Q = Q / np.maximum(gammas[k], _TINY).reshape(sh)
+                        Q = Q / np.maximum(gammas[k], TINY).reshape(sh)
                 axes = tuple(k for k in range(I) if k != i)
                 if weights is None:
                     target = Q.sum(axis=axes) / np.prod([shape[k] for k in axes]) if axes else Q
@@ -122,7 +120,7 @@ class AMStep:
                     g, _ = nnls(couplings[i], target)
                     gammas[i] = couple(couplings[i], g, self.floor)
                 else:
-                    gammas[i] = np.maximum(target, _TINY)
+                    gammas[i] = np.maximum(target, TINY)
             _normalise(gammas)
             if kron_change(gammas, prev, [None] * I) <= self.inner_tol:
                 capped = False
@@ -166,7 +164,7 @@ class SVDStep:
             u, s, v = _top_triplet_kernel(A, v0 if warm else np.ones(A.shape[1]), warm,
                                           self.power)
             self.state[i] = v
-            out.append(np.maximum(u, _TINY))
+            out.append(np.maximum(u, TINY))
             rest = (s * v).reshape(rest.shape[1:])
-        out.append(np.maximum(rest.ravel(), _TINY))
+        out.append(np.maximum(rest.ravel(), TINY))
         return out

@@ -7,18 +7,19 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils._complex import check_complex_array, is_complex
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
 from ._engine import (
+    TINY,
     Posterior,
     evidence_keep,
     no_signal_margin,
     power_of_two_scale,
     run_em_polished,
+    unscale_history,
     warn_if_no_signal,
     warn_unconverged,
 )
 from ._estep import dense_estep
+from ._kronecker_model import initial_gammas
 from ._mstep import dense_mstep
-
-_TINY = np.finfo(float).tiny
 
 # kept importable from here for backward compatibility
 __all__ = ["SparseBayesianRegression", "check_complex_array"]
@@ -59,7 +60,7 @@ class DenseModel:
         """E-step (primal or dual form), then the M-step; returns the E-step's posterior."""
         mu, s, cost, resid2, trace = dense_estep(self.X[:, self.active], self.y, self.gamma,
                                                  sigma2)
-        self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), _TINY)
+        self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), TINY)
         return Posterior(mu, s, cost, resid2, trace)
 
     def evidence_prune(self, sigma2):
@@ -78,22 +79,11 @@ class DenseModel:
         """``||gamma - gamma_old|| / ||gamma_old||`` over all N (pruned entries count fully)."""
         new = np.zeros(self.N)
         new[self.active] = self.gamma
-        return float(np.linalg.norm(new - self._old) / max(np.linalg.norm(self._old), _TINY))
-
-
-def initial_gamma(X, y_energy, power_fraction=1.0):
-    r"""Flat start carrying ``power_fraction`` of the energy of ``y``.
-
-    :math:`\gamma_j = \gamma_0` with :math:`\operatorname{tr}(X \Gamma X^H) = \gamma_0
-    \|X\|_F^2 = \text{power\_fraction} \cdot \|y\|^2` (the same start as
-    :class:`~sparseopt.bayes.KroneckerSBL`, of which this is the one-factor case).
-    """
-    fro2 = float(np.sum(np.abs(X) ** 2))
-    return np.full(X.shape[1], power_fraction * y_energy / max(fro2, _TINY))
+        return float(np.linalg.norm(new - self._old) / max(np.linalg.norm(self._old), TINY))
 
 
 class SparseBayesianRegression(RegressorMixin, BaseEstimator):
-    r"""Sparse Bayesian learning (Tipping 2001; Wipf and Rao 2004): the relevance vector machine.
+    r"""Sparse Bayesian learning by EM or MacKay's updates (Tipping 2001; Wipf and Rao 2004).
 
     Model ``y = X x + n``, ``n ~ (C)N(0, sigma^2 I)``, prior ``x ~ (C)N(0, diag(gamma))``; the
     hyperparameters ``gamma`` (and ``sigma^2``) maximise the evidence, by MacKay's fixed point or
@@ -109,15 +99,17 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         Known ``sigma^2`` (> 0); None learns it.
     prune : float, default=1e-3
         Relative pruning threshold in [0, 1).
-    update : {'mackay', 'em'}, default='mackay'
-        MacKay's fixed point of the evidence (``gamma = |mu|^2 / (1 - s / gamma)``, noise
-        ``||y - X mu||^2 / (n - sum (1 - s/gamma))``; Tipping 2001, and scikit-learn's
-        ``ARDRegression``) or the EM updates (``gamma = |mu|^2 + s``, monotone in the type-II
-        cost; Wipf and Rao 2004). Both have the same fixed points; EM changes ``gamma_j`` by a
-        relative ``1 - s_j/gamma_j - |mu_j|^2/gamma_j`` per iteration, which is tiny for the
-        coefficients the data barely determine, so with many more features than samples it
-        needs hundreds to thousands of iterations (and stops early in poor local optima on
-        coherent dictionaries) where MacKay's rule needs tens.
+    update : {'em', 'mackay'}, default='em'
+        EM (``gamma = |mu|^2 + s``, noise ``(||y - X mu||^2 + sigma^2 sum (1 - s/gamma)) / n``;
+        Wipf and Rao 2004: every iteration lowers the type-II cost) or MacKay's fixed point of
+        the evidence (``gamma = |mu|^2 / (1 - s/gamma)``, noise ``||y - X mu||^2 / (n - sum (1 -
+        s/gamma))``; Tipping 2001, scikit-learn's ``ARDRegression``). Both have the same fixed
+        points. EM changes ``gamma_j`` by a relative ``1 - s_j/gamma_j - |mu_j|^2/gamma_j`` per
+        iteration, tiny for the coefficients the data barely determine, so with many more
+        features than samples and a coherent dictionary it may need thousands of iterations;
+        MacKay's rule needs tens, but its early steps are large, and the relative pruning can
+        then remove a weak true coefficient for good (on 40 x 100 Gaussian problems with five
+        nonzeros it did so on about one draw in ten, where EM never did).
     fit_intercept : bool, default=True
     polish : bool, default=True
         After convergence, drop every coefficient whose evidence is maximised at a zero
@@ -167,7 +159,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, *, max_iter=300, tol=1e-4, noise_variance=None, prune=1e-3,
-                 update="mackay", fit_intercept=True, polish=True, verbose=0):
+                 update="em", fit_intercept=True, polish=True, verbose=0):
         self.max_iter = max_iter
         self.tol = tol
         self.noise_variance = noise_variance
@@ -202,7 +194,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         return validate_data(self, X, y, dtype=np.float64, y_numeric=True)
 
     def fit(self, X, y):
-        """Fit by EM.
+        """Fit the prior (and the noise variance) by maximising the evidence.
 
         Parameters
         ----------
@@ -233,7 +225,8 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         energy = float(np.real(np.vdot(ys, ys)))
         learn = self.noise_variance is None
         sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
-        model = DenseModel(Xs, ys, initial_gamma(Xs, energy), self.update, float(self.prune))
+        gamma0 = initial_gammas([Xs], energy, {}, 0.0)[0]  # the one-factor Kronecker start
+        model = DenseModel(Xs, ys, gamma0, self.update, float(self.prune))
         if energy > 0:
             res = run_em_polished(model, sigma2, polish=N if self.polish else 0,
                                   learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
@@ -261,10 +254,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         self.noise_variance_ = float(sigma2 * cy**2)
         self.intercept_ = self._y_mean - self._X_mean @ self.coef_ if self.fit_intercept else 0.0
         self.n_iter_ = n_iter
-        self.history_ = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
-        self.history_["cost"] = self.history_["cost"] + M * np.log(cy**2)
-        self.history_["noise_variance"] = self.history_["noise_variance"] * cy**2
-        self.history_["n_active"] = self.history_["n_active"].astype(int)
+        self.history_ = unscale_history(hist, cy, M)
         self._Xc_active = Xc[:, active]
         if not converged:
             warn_unconverged("SparseBayesianRegression", self.max_iter, self.tol)
@@ -296,7 +286,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         else:
             X = validate_data(self, X, dtype=np.float64, reset=False)
         mean = X @ self.coef_ + self.intercept_
-        if not np.iscomplexobj(self.coef_):
+        if not (np.iscomplexobj(self.coef_) or np.iscomplexobj(X)):
             mean = np.real(mean)
         if not return_std:
             return mean

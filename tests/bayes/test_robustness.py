@@ -115,6 +115,38 @@ def test_all_zero_y_gives_zero_coef(name):
     assert np.all(c.coef_ == 0) and c.intercept_ == pytest.approx(2.0)
 
 
+@pytest.mark.parametrize("update", ["mackay", "em"])
+@pytest.mark.parametrize("seed", range(8))
+def test_no_pruning_with_mackay_updates_stays_finite(seed, update):
+    """With prune=0 a variance product underflowed to 0 made MacKay's weight 1 - s/gamma a 0/0
+    (a ZeroDivisionError in the compiled two-factor step, NaN then LinAlgError with three)."""
+    from sparseopt.datasets import make_kronecker_sparse
+
+    for shapes in (((8, 12), (8, 12)), ((4, 6), (4, 6), (3, 5))):
+        factors, y = make_kronecker_sparse(shapes, 2, 10.0, random_state=seed)[:2]
+        for method in ("svd", "am"):
+            m = _quiet_fit(KroneckerSBL(method, prune=0.0, update=update), factors, y)
+            assert np.all(np.isfinite(m.coef_)) and np.isfinite(m.noise_variance_)
+
+
+def test_predict_keeps_the_imaginary_part_of_complex_inputs():
+    factors, y = _small_problem()
+    m = _quiet_fit(KroneckerSBL(), factors, y)
+    G = [f + 1j * np.ones_like(f) for f in factors]
+    np.testing.assert_allclose(m.predict(G), KroneckerOperator(G) @ m.coef_)
+    assert np.iscomplexobj(m.predict(G))
+    Xd = KroneckerOperator(factors).toarray()
+    c = _quiet_fit(SparseBayesianRegression(), Xd, y)
+    assert np.iscomplexobj(c.predict(Xd + 1j))
+
+
+def test_predict_refuses_factors_of_another_split():
+    factors, y = _small_problem()
+    m = _quiet_fit(KroneckerSBL(), factors, y)
+    with pytest.raises(ValueError, match="columns"):
+        m.predict([np.ones((2, 8)), np.ones((2, 9)), np.ones((2, 5))], return_std=True)
+
+
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_aggressive_pruning_keeps_every_factor_nonempty(name):
     """Thresholds that prune everything else leave the largest entry of each factor (the
@@ -186,7 +218,7 @@ def test_factor_shapes_are_validated(factor_shapes):
 
 
 def test_empty_factor_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="factor"):
         KroneckerSBL().fit([np.ones((3, 0)), np.ones((2, 2))], np.ones(6))
 
 

@@ -28,6 +28,8 @@ def add_parser(subparsers):
 
 def run(args):
     """Run the warm-up fits; returns the exit status (1 if a task failed)."""
+    from sklearn.exceptions import ConvergenceWarning
+
     from ..utils import progress
     from ..utils._numba import cache_report, kernel_dispatchers
     from ._warmup import WARMUP_TASKS
@@ -43,7 +45,9 @@ def run(args):
         for name in names:
             report.write(f"{name}: {WARMUP_TASKS[name][0]}")
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # tiny fits: convergence notes are expected
+                # tiny fits: convergence notes are expected; anything else (e.g. a cache
+                # problem) reaches the user
+                warnings.simplefilter("ignore", ConvergenceWarning)
                 try:
                     WARMUP_TASKS[name][1]()
                 except Exception as err:  # noqa: BLE001  (report every failing task, go on)

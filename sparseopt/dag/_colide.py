@@ -67,7 +67,7 @@ class CoLiDE(BaseEstimator):
         'auto' uses the fused Numba inner loop; 'numpy' is the reference implementation.
     verbose : int, default=0
         >= 1: progress over the central-path stages, with the objective terms of each stage
-        (a tqdm bar when tqdm is installed, one plain line per stage otherwise).
+        (a tqdm progress bar).
 
     Attributes
     ----------

@@ -128,8 +128,7 @@ def colide_solve(cov, *, variance="equal", alpha=0.05, n_stages=4, mu_init=1.0, 
     backend : {'auto', 'numpy', 'numba'}
         'numpy' is the reference path; 'auto' picks 'numba' (fused inner loop).
     verbose : int, default=0
-        >= 1: progress over the stages, one report per stage (a tqdm bar when tqdm is
-        installed, plain lines otherwise).
+        >= 1: progress over the stages, one report per stage (a tqdm progress bar).
     Other parameters
         As in :class:`sparseopt.dag.CoLiDE`.
 

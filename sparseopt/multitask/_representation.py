@@ -156,8 +156,7 @@ class MultiTaskLinearRepresentation(ClassNamePrefixFeaturesOutMixin, Transformer
     warm_start : bool, default=False
         Start from the previous ``components_``.
     verbose : int, default=0
-        >= 1: progress over the alternating-minimisation iterations (a tqdm bar when tqdm is
-        installed, one plain line per iteration otherwise).
+        >= 1: progress over the alternating-minimisation iterations (a tqdm progress bar).
 
     Attributes
     ----------
@@ -335,6 +334,8 @@ class MultiTaskLinearRepresentation(ClassNamePrefixFeaturesOutMixin, Transformer
         G, h, s, n = check_statistics(G, h, s, n)
         self._G, self._h, self._s, self._n = G.copy(), h.copy(), s.copy(), n.copy()
         self.n_features_in_ = self._h.shape[1]
+        if hasattr(self, "feature_names_in_"):  # names of an earlier fit on a DataFrame
+            del self.feature_names_in_
         return self._refit()
 
     def _refit(self):

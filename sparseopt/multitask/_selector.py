@@ -82,8 +82,7 @@ class ActiveTaskSelector(RegressorMixin, BaseEstimator):
     representation : MultiTaskLinearRepresentation or None
     random_state : None, int or Generator
     verbose : int, default=0
-        >= 1: progress over the epochs (a tqdm bar when tqdm is installed, one plain line per
-        epoch otherwise).
+        >= 1: progress over the epochs (a tqdm progress bar).
 
     Attributes
     ----------

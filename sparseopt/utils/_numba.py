@@ -130,8 +130,8 @@ def njit(*args, **options):
     >>> _twice(1.5)
     3.0
     """
-    if len(args) == 1 and callable(args[0]) and not options:
-        return _decorate(args[0], (), {})
+    if len(args) == 1 and callable(args[0]):  # @njit or njit(func, **options)
+        return _decorate(args[0], (), options)
     return lambda func: _decorate(func, args, options)
 
 

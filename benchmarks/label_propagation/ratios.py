@@ -22,12 +22,12 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import cg, spsolve
+from sparseopt.solvers._forest import ForestPCG, forest_partition
 from threadpoolctl import threadpool_limits
 
 from sparseopt.datafits import GraphQuadratic
 from sparseopt.datasets._bcd_paper import lattice_affinity
 from sparseopt.solvers import BlockCoordinateDescent
-from sparseopt.solvers._forest import ForestPCG, forest_partition
 
 
 def lattice_system(n, n_labelled, seed=0):

@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
-from ..utils._progress import progress
+from ..utils import progress
 from ._estep import _kron_vectors as _kron_all
 from ._estep import kron_estep
 from ._sbl import check_complex_array

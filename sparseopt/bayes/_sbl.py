@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._progress import progress
+from ..utils import progress
 from ._estep import dense_estep
 
 

@@ -8,8 +8,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._parallel import run_trials
-from ..utils._validation import check_estimator_dict, check_positive_int, is_estimator
+from ..utils import check_estimator_dict, check_positive_int, is_estimator, run_trials
 
 
 @dataclass

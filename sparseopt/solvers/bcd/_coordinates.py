@@ -125,16 +125,22 @@ class Plan:
 def subproblem_gap(pb, features):
     """Duality gap of the problem restricted to ``features`` (``w`` is zero elsewhere): the
     dual point is the residual rescaled on those features only."""
-    pb.refresh_intercept()
-    df, dfp, lsq = pb.parts[:3]
-    gws = np.empty(len(features))
-    K.grad_subset(pb.design.kx, pb.y, pb.z, df, dfp, lsq, features, gws)
+    gws = restricted_gradient(pb, features)
     u = np.zeros(pb.w.shape[0])
     u[features] = -gws
     dn = pb.penalty.dual_norm(u)
     scale = 1.0 if dn <= pb.alpha else pb.alpha / dn
     theta = -scale * pb.datafit.raw_grad(pb.y, pb.z)
     return pb.objective() - pb.datafit.dual(pb.y_dual, theta)
+
+
+def restricted_gradient(pb, features):
+    """``X_j^T f'(z)`` for the ``features`` (after refreshing the intercept)."""
+    pb.refresh_intercept()
+    df, dfp, lsq = pb.parts[:3]
+    g = np.empty(len(features))
+    K.grad_subset(pb.design.kx, pb.y, pb.z, df, dfp, lsq, features, g)
+    return g
 
 
 class CoordinateSubproblem:
@@ -154,7 +160,10 @@ class CoordinateSubproblem:
         self.plan.run(self.family.pb, self.family.opts, self.family.Dg, n * self.n_blocks)
 
     def criterion(self):
-        return subproblem_gap(self.family.pb, self.ws)
+        pb = self.family.pb
+        if pb.has_gap:
+            return subproblem_gap(pb, self.ws)
+        return self.family.violation(restricted_gradient(pb, self.ws), self.ws)
 
     def pack(self):
         return self.family.pb.w[self.ws]
@@ -192,7 +201,14 @@ class Coordinates:
         self.prev_sign = None
         self.stable = 0
         self.monitor = None  # set by the loop (best dual point for screening)
+        self.all = np.arange(p, dtype=np.int64)
         result.active_set_iter = 0
+
+    def violation(self, grad, idx=None):
+        """Fixed-point residual over ``idx`` (all coordinates), ``grad`` aligned with it."""
+        _, _, _, pen, pp, _, _ = self.pb.parts
+        idx = self.all if idx is None else idx
+        return K.fixed_point_violation(pen, pp, self.pb.w, grad, self.pb.L, idx)
 
     def before_check(self, t):
         pb = self.pb
@@ -223,7 +239,7 @@ class Coordinates:
 
     def next_working_set(self, grad, gap):
         pb = self.pb
-        if self.opts.screening and pb.penalty.screening:
+        if self.opts.screening and pb.penalty.screening and pb.has_gap:
             self._screen(gap)
         _, _, _, pen, pp, _, _ = pb.parts
         score = np.empty(pb.w.shape[0])
@@ -266,28 +282,39 @@ def polish(pb):
     return True
 
 
+def _paper_criterion(pb, g0):
+    """``(criterion, objective, reference, is_gap)``: the duality gap against ``P0``, the
+    gradient norm against its first value ``g0`` (no penalty), or the fixed-point residual
+    against ``grad_ref`` (penalties without a gap)."""
+    if not pb.has_gap and not pb.smooth:
+        _, _, _, pen, pp, _, _ = pb.parts
+        crit = float(K.fixed_point_violation(pen, pp, pb.w, pb.gradient(), pb.L,
+                                             np.arange(pb.w.shape[0])))
+        return crit, pb.objective(), pb.grad_ref, False
+    gap, primal, _, xt = gap_from_predictor(pb.datafit, pb.penalty, pb.design.X, pb.y, pb.w,
+                                            pb.z, y_dual=pb.y_dual)
+    if pb.alpha == 0.0:
+        crit = float(np.linalg.norm(xt))
+        return crit, primal, max(crit, np.finfo(float).tiny) if g0 is None else g0, False
+    return max(gap, 0.0), primal, pb.P0, True
+
+
 def run_paper_mode(pb, opts, result, Dg, max_iter):
     """One iteration = one block update over all coordinates; check every ``gap_freq``."""
     ws = np.flatnonzero(pb.L > 0).astype(np.int64)
     freq = opts.gap_freq or max(1, math.ceil(len(ws) / pb.tau))
-    smooth = pb.alpha == 0.0
     g0 = None
     plan = Plan(pb, opts, ws)
     done = 0
     while True:
         pb.refresh_intercept()
-        gap, primal, _, xt = gap_from_predictor(pb.datafit, pb.penalty, pb.design.X, pb.y,
-                                                pb.w, pb.z, y_dual=pb.y_dual)
-        if smooth:
-            crit = float(np.linalg.norm(xt))
-            g0 = max(crit, np.finfo(float).tiny) if g0 is None else g0
-            ref = g0
-        else:
-            crit, ref = max(gap, 0.0), pb.P0
+        crit, primal, ref, is_gap = _paper_criterion(pb, g0)
+        if pb.alpha == 0.0:
+            g0 = ref
         pb.record(done, primal, crit, len(ws))
         result.rel_gap = crit / ref if ref > 0 else crit
         result.criterion = crit
-        result.dual_gap = np.inf if smooth else crit
+        result.dual_gap = crit if is_gap else np.inf
         if crit <= pb.tol * ref or crit == 0.0:
             result.converged = True
             break

@@ -9,7 +9,12 @@ multinomial solver always did) and the subproblem criterion.
 import numpy as np
 
 from . import _kernels_cd as K
-from ._coordinates import block_constants, subproblem_gap, try_coefficients
+from ._coordinates import (
+    block_constants,
+    restricted_gradient,
+    subproblem_gap,
+    try_coefficients,
+)
 from ._kernels_rows import row_epochs
 from ._working_set import build_working_set
 
@@ -33,7 +38,12 @@ class GroupSubproblem:
                           f.grp_ptr, f.grp_indices, self.ws_groups, f.Lg, f.gw, pb.parts, n)
 
     def criterion(self):
-        return subproblem_gap(self.family.pb, self.features)
+        pb = self.family.pb
+        if pb.has_gap:
+            return subproblem_gap(pb, self.features)
+        g = np.zeros(pb.w.shape[0])
+        g[self.features] = restricted_gradient(pb, self.features)
+        return self.family.violation(g, self.ws_groups)
 
     def pack(self):
         return self.family.pb.w[self.features]
@@ -55,6 +65,13 @@ class Groups:
 
     def before_check(self, t):
         self.pb.refresh_intercept()
+
+    def violation(self, grad, groups=None):
+        """Fixed-point residual over ``groups`` (all), ``grad`` indexed like ``w``."""
+        _, _, _, pen, pp, _, _ = self.pb.parts
+        groups = np.arange(len(self.Lg), dtype=np.int64) if groups is None else groups
+        return K.group_fixed_point_violation(pen, pp, self.pb.w, grad.ravel(), self.grp_ptr,
+                                             self.grp_indices, groups, self.Lg, self.gw)
 
     def next_working_set(self, grad, gap):
         pb = self.pb
@@ -90,6 +107,8 @@ class RowSubproblem:
         pb = self.family.pb
         G = np.zeros_like(pb.w)
         G[self.ws] = np.asarray(pb.design.X[:, self.ws].T @ pb.datafit.raw_grad(pb.y, pb.z))
+        if not pb.has_gap:
+            return self.family.violation(G, self.ws)
         return float(np.max(pb.penalty.subdiff_distance(pb.w.ravel(), G.ravel()), initial=0.0))
 
     def pack(self):
@@ -122,13 +141,21 @@ class Rows:
         self.use_working_sets = use_working_sets
         self.freq = freq
         p, n_classes = pb.w.shape
-        _, _, gw, _ = pb.penalty.encoding(p * n_classes)
+        self.grp_ptr, self.grp_indices, gw, _ = pb.penalty.encoding(p * n_classes)
         self.gw = np.ascontiguousarray(gw)
         self.R = np.empty(pb.z.shape)  # the row kernel's scratch
         self.prev_size = 0
 
     def before_check(self, t):
         pass  # the intercept takes its exact majoriser step in every epoch
+
+    def violation(self, grad, rows=None):
+        """Fixed-point residual over ``rows`` (all), ``grad`` shaped like ``W``."""
+        pb = self.pb
+        _, _, _, pen, pp, _, _ = pb.parts
+        rows = np.arange(pb.w.shape[0], dtype=np.int64) if rows is None else rows
+        return K.group_fixed_point_violation(pen, pp, pb.w.ravel(), grad.ravel(), self.grp_ptr,
+                                             self.grp_indices, rows, pb.L, self.gw)
 
     def next_working_set(self, grad, gap):
         pb = self.pb

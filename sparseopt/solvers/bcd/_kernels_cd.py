@@ -139,6 +139,50 @@ def gsq_scores(pen, pp, w, g, L, out):
 
 
 @njit(cache=True)
+def fixed_point_violation(pen, pp, w, g, L, idx):
+    """``max_k L_j |prox(w_j - g_k / L_j, 1 / L_j) - w_j|`` over ``j = idx[k]`` with
+    ``L_j > 0``: the stationarity measure of penalties without a duality gap (zero exactly at
+    the fixed points of coordinate descent), in the units of a gradient."""
+    worst = 0.0
+    for k in range(idx.shape[0]):
+        j = idx[k]
+        Lj = L[j]
+        if Lj <= 0.0:
+            continue
+        v = Lj * abs(P.prox_1d(pen, pp, w[j] - g[k] / Lj, 1.0 / Lj) - w[j])
+        if v > worst:
+            worst = v
+    return worst
+
+
+@njit(cache=True)
+def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg, gw):
+    """The block version: ``max L_G ||block_prox(w_G - g_G / L_G) - w_G||`` over ``groups``
+    (``g`` indexed like ``w``)."""
+    worst = 0.0
+    for t in range(groups.shape[0]):
+        k = groups[t]
+        L = Lg[k]
+        if L <= 0.0:
+            continue
+        norm2 = 0.0
+        for a in range(grp_ptr[k], grp_ptr[k + 1]):
+            j = grp_indices[a]
+            u = w[j] - g[j] / L
+            norm2 += u * u
+        scale = P.block_scale(pen, pp, np.sqrt(norm2), 1.0 / L, gw[k])
+        d2 = 0.0
+        for a in range(grp_ptr[k], grp_ptr[k + 1]):
+            j = grp_indices[a]
+            d = scale * (w[j] - g[j] / L) - w[j]
+            d2 += d * d
+        v = L * np.sqrt(d2)
+        if v > worst:
+            worst = v
+    return worst
+
+
+@njit(cache=True)
 def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
     """Primal value, dual value and dual scaling at the rescaled residual dual point.
 

@@ -4,6 +4,7 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
 (:mod:`._coordinates`, :mod:`._groups`) supplies
 
 - ``before_check(t)``: work before the gap (intercept refresh, sign tracking, polish);
+- ``violation(grad)``: the fixed-point residual, the criterion of penalties without a gap;
 - ``next_working_set(grad, gap) -> (ws, eps, cap)``: the blocks to optimise, the subproblem
   tolerance and an optional cap on its epochs;
 - ``subproblem(ws, eps)``: an object with ``epochs(n)``, ``criterion()``, ``pack()``,
@@ -11,6 +12,7 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
 """
 
 from ._anderson import Anderson
+from ._problem import GapMonitor
 
 
 def solve_subproblem(sub, pb, eps, freq, budget, anderson):
@@ -42,9 +44,10 @@ def solve_subproblem(sub, pb, eps, freq, budget, anderson):
     return done, done * sub.n_blocks
 
 
-def run_working_sets(family, monitor, result, *, max_iter, max_epochs, freq, anderson):
+def run_working_sets(family, result, *, max_iter, max_epochs, freq, anderson):
     """Outer iterations: check the gap, build a working set, solve the subproblem on it."""
-    pb = monitor.problem
+    pb = family.pb
+    monitor = GapMonitor(pb, family.violation)
     family.monitor = monitor
     epochs = updates = 0
     ws_size = 0

@@ -40,6 +40,9 @@ class Problem:
         Coordinate (or row) Lipschitz constants.
     P0, tol : float
         Objective at zero with the best intercept; the stopping tolerance (gap <= tol P0).
+    grad_ref : float
+        The largest gradient entry (row norm) at zero: the reference of the fixed-point
+        criterion of penalties without a duality gap.
     rng : numpy Generator
     report : Progress
     """
@@ -66,6 +69,12 @@ class Problem:
     n_extrapolations: int = 0
     newton_tol: float = 1e-10
     raw: np.ndarray = None
+    grad_ref: float = 1.0
+
+    @property
+    def has_gap(self):
+        """The penalty certifies by a duality gap (else: a fixed-point criterion)."""
+        return self.penalty.certificate == "dual_gap"
 
     @property
     def smooth(self):
@@ -106,6 +115,18 @@ class Problem:
         return (self.penalty.structure == "separable" and self.penalty.certificate == "dual_gap"
                 and self.alpha > 0.0 and self.datafit.code >= 0)
 
+    def gradient(self):
+        """``X^T f'(z)`` (shape of ``w``)."""
+        if self.datafit.code >= 0:
+            df, dfp = self.parts[:2]
+            if self.raw is None:
+                self.raw = np.empty(self.y.shape[0])
+            K.raw_grad_vec(df, dfp, self.y, self.z, self.raw)
+            raw = self.raw
+        else:
+            raw = self.datafit.raw_grad(self.y, self.z)
+        return np.asarray(self.design.X.T @ raw).reshape(self.w.shape)
+
     def gradient_and_gap(self):
         """``(grad, primal, dual, X^T theta)`` at the rescaled residual dual point."""
         X, y, z, w = self.design.X, self.y, self.z, self.w
@@ -128,26 +149,37 @@ class Problem:
 
 @dataclass
 class GapMonitor:
-    """The outer check: the duality gap at the best dual point so far, recorded per check."""
+    """The outer check: the duality gap at the best dual point so far, recorded per check.
+
+    For a penalty without a duality gap, ``violation(grad)`` (the fixed-point residual of the
+    block kind at hand) is the criterion, relative to ``grad_ref``.
+    """
 
     problem: Problem
+    violation: object = None
     best_dual: float = -np.inf
     best_xt: np.ndarray = None
 
     def check(self, result, t, ws_size):
-        """One full gradient and the gap; returns ``(grad, gap)`` and sets ``converged``."""
+        """One full gradient and the criterion; returns ``(grad, criterion)`` and sets
+        ``converged``."""
         pb = self.problem
-        grad, primal, dual, xt = pb.gradient_and_gap()
-        if dual > self.best_dual:
-            self.best_dual, self.best_xt = dual, xt
-        gap = max(primal - self.best_dual, 0.0)
+        if pb.has_gap:
+            grad, primal, dual, xt = pb.gradient_and_gap()
+            if dual > self.best_dual:
+                self.best_dual, self.best_xt = dual, xt
+            crit = max(primal - self.best_dual, 0.0)
+            ref = pb.P0
+            result.dual_gap = crit
+        else:
+            grad = pb.gradient()
+            primal, crit, ref = pb.objective(), float(self.violation(grad)), pb.grad_ref
         result.n_iter = t + 1
-        result.dual_gap = gap
-        result.criterion = gap
-        result.rel_gap = gap / pb.P0 if pb.P0 > 0 else gap
-        pb.record(t, primal, gap, ws_size)
-        pb.report.update(objective=primal, gap=gap, ws=ws_size,
+        result.criterion = crit
+        result.rel_gap = crit / ref if ref > 0 else crit
+        pb.record(t, primal, crit, ws_size)
+        pb.report.update(objective=primal, gap=crit, ws=ws_size,
                          support=int(np.count_nonzero(pb.w)))
-        if gap <= pb.tol * pb.P0 or gap == 0.0:
+        if crit <= pb.tol * ref or crit == 0.0:
             result.converged = True
-        return grad, gap
+        return grad, crit

@@ -24,7 +24,7 @@ from ._coordinates import Coordinates, abs_row_sum_bound, run_paper_mode
 from ._design import Design
 from ._groups import Groups, Rows
 from ._loop import run_working_sets
-from ._problem import GapMonitor, Problem
+from ._problem import Problem
 from ._rules import PARTITIONS, SELECTION_RULES, SELECTIONS, UPDATES
 
 _PARAMS = ("selection", "partition", "block_size", "update", "working_set", "p0", "anderson",
@@ -349,11 +349,11 @@ class BlockCoordinateDescent:
                   anderson=self.anderson)
         try:
             if penalty.structure == "block":
-                run_working_sets(Groups(pb, self, paper_mode), GapMonitor(pb), result, **kw)
+                run_working_sets(Groups(pb, self, paper_mode), result, **kw)
             elif paper_mode:
                 run_paper_mode(pb, self, result, Dg, max_iter)
             else:
-                run_working_sets(Coordinates(pb, self, result, Dg), GapMonitor(pb), result, **kw)
+                run_working_sets(Coordinates(pb, self, result, Dg), result, **kw)
         finally:
             pb.report.close()
         result.intercept = float(pb.intercept[0])
@@ -397,6 +397,9 @@ class BlockCoordinateDescent:
         if fit_intercept:
             z0 += datafit.best_intercept(y, z0)
         P0 = datafit.value(y, z0)
+        grad_ref = 1.0
+        if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
+            grad_ref = float(np.max(np.abs(design.X.T @ datafit.raw_grad(y, z0)), initial=0.0))
         y_dual = y
         if lsq:
             # Least squares runs on the residual: kernels see y = 0 and z = Xw + b - y, so each
@@ -407,7 +410,8 @@ class BlockCoordinateDescent:
         pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
                      parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
                      kernel_intercept=kernel_intercept, L=datafit.lipschitz(design.X), P0=P0,
-                     tol=tol, rng=np.random.default_rng(self.random_state), tau=tau)
+                     tol=tol, rng=np.random.default_rng(self.random_state), tau=tau,
+                     grad_ref=grad_ref)
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
@@ -434,7 +438,12 @@ class BlockCoordinateDescent:
             b = np.array(b0, dtype=np.float64, copy=True) * np.ones(n_classes)
         else:
             b = null.copy() if fit_intercept else np.zeros(n_classes)
-        P0 = datafit.value(Y, np.broadcast_to(null if fit_intercept else 0.0 * null, Y.shape))
+        Z0 = np.broadcast_to(null if fit_intercept else 0.0 * null, Y.shape)
+        P0 = datafit.value(Y, Z0)
+        grad_ref = 1.0
+        if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
+            grad_ref = float(np.max(np.linalg.norm(
+                np.asarray(design.X.T @ datafit.raw_grad(Y, Z0)), axis=1), initial=0.0))
         parts = (-1, np.zeros(0), False, int(penalty.code), penalty.kernel_params(),
                  bool(penalty.is_zero()), 0.5)
         pb = Problem(design=design, y=Y, y_dual=Y, datafit=datafit, penalty=penalty,
@@ -442,13 +451,13 @@ class BlockCoordinateDescent:
                      z=np.ascontiguousarray(np.asarray(design.X @ W) + b), intercept=b,
                      kernel_intercept=bool(fit_intercept),
                      L=datafit.row_lipschitz(design.X), P0=P0, tol=tol,
-                     rng=np.random.default_rng(self.random_state))
+                     rng=np.random.default_rng(self.random_state), grad_ref=grad_ref)
         max_iter = self.max_iter or 100
         pb.report = progress(total=max_iter, desc="Multinomial BCD", verbose=self.verbose)
         result = SolverResult(effective_selection="cyclic")
         rows = Rows(pb, self, self.working_set is not False, self.gap_freq or 10)
         try:
-            run_working_sets(rows, GapMonitor(pb), result, max_iter=max_iter,
+            run_working_sets(rows, result, max_iter=max_iter,
                              max_epochs=self.max_epochs, freq=self.gap_freq or 10,
                              anderson=self.anderson)
         finally:

@@ -148,7 +148,7 @@ class Multinomial(ParamsMixin):
 
 
 # ---------------------------------------------------------------- kernel (one sample)
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def softmax_row(Z, i, out):
     """``out = softmax(Z[i])`` (shifted by the row maximum: no overflow)."""
     K = Z.shape[1]

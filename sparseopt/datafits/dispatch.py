@@ -3,7 +3,7 @@
 Solvers' kernels never compute a loss themselves: they call these functions with the datafit's
 ``code`` and its float64 ``params`` array (``datafit.kernel_params()``), and each function
 forwards to the kernel that the datafit's own module defines next to its class. A new datafit
-adds one module and one line per function below; no solver signature changes.
+adds one module and one case per function below; no solver signature changes.
 
 Per-sample functions (``loss(y_i, z_i)`` with ``F(w) = (1/n) sum_i loss(y_i, (Xw)_i)``):
 
@@ -12,6 +12,10 @@ Per-sample functions (``loss(y_i, z_i)`` with ``F(w) = (1/n) sum_i loss(y_i, (Xw
   searches compare such differences);
 - ``loss_conjugate(..., y, u) = sup_z u z - loss(y, z)`` (``+inf`` outside its domain); the
   Fenchel dual at ``theta`` is ``-(1/n) sum_i loss^*(y_i, -n theta_i)``.
+
+The codes are checked in Python (``CODES``) before any kernel runs, so each switch ends on its
+first datafit. The switches are inlined into the solver loops that call them
+(``inline="always"``), which then call the datafit's kernel directly.
 
 The multinomial datafit (a row of scores per sample) has one kernel, ``softmax_row``.
 """
@@ -23,55 +27,46 @@ from ._multinomial import softmax_row
 
 QUADRATIC = quadratic.CODE
 LOGISTIC = logistic.CODE
+CODES = (QUADRATIC, LOGISTIC)  # checked in Python before any kernel runs
 
 __all__ = ["loss", "loss_conjugate", "loss_diff", "loss_grad", "loss_hess", "softmax_row"]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss(code, params, y, z):
     """``loss(y, z)`` of one sample."""
-    if code == QUADRATIC:
-        return quadratic.loss(params, y, z)
     if code == LOGISTIC:
         return logistic.loss(params, y, z)
-    raise ValueError("unknown datafit code")
+    return quadratic.loss(params, y, z)  # QUADRATIC
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_grad(code, params, y, z):
     """``d loss(y, z) / dz``."""
-    if code == QUADRATIC:
-        return quadratic.loss_grad(params, y, z)
     if code == LOGISTIC:
         return logistic.loss_grad(params, y, z)
-    raise ValueError("unknown datafit code")
+    return quadratic.loss_grad(params, y, z)  # QUADRATIC
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_hess(code, params, y, z):
     """``d^2 loss(y, z) / dz^2``."""
-    if code == QUADRATIC:
-        return quadratic.loss_hess(params, y, z)
     if code == LOGISTIC:
         return logistic.loss_hess(params, y, z)
-    raise ValueError("unknown datafit code")
+    return quadratic.loss_hess(params, y, z)  # QUADRATIC
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_diff(code, params, y, z, delta):
     """``loss(y, z + delta) - loss(y, z)`` without cancellation."""
-    if code == QUADRATIC:
-        return quadratic.loss_diff(params, y, z, delta)
     if code == LOGISTIC:
         return logistic.loss_diff(params, y, z, delta)
-    raise ValueError("unknown datafit code")
+    return quadratic.loss_diff(params, y, z, delta)  # QUADRATIC
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_conjugate(code, params, y, u):
     """``loss^*(y, u)``, ``+inf`` outside the conjugate's domain."""
-    if code == QUADRATIC:
-        return quadratic.loss_conjugate(params, y, u)
     if code == LOGISTIC:
         return logistic.loss_conjugate(params, y, u)
-    raise ValueError("unknown datafit code")
+    return quadratic.loss_conjugate(params, y, u)  # QUADRATIC

@@ -135,7 +135,7 @@ class GroupL2(GroupedPenalty, Penalty):
 
 # ---------------------------------------------------------------- kernels (one group)
 # params = (alpha,); weight is the group's norm weight w_j.
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def block_scale(params, norm, step, weight):
     """Factor of the group prox at a point of norm ``norm``: ``(1 - t / norm)_+``,
     ``t = step alpha weight``."""
@@ -145,7 +145,7 @@ def block_scale(params, norm, step, weight):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def block_value(params, norm, weight):
     """``alpha weight ||x_G||`` from the group's norm."""
     return params[0] * weight * norm

@@ -157,7 +157,7 @@ class L1(Penalty):
 
 # ---------------------------------------------------------------- kernels (one coordinate)
 # params = (alpha, positive): positive != 0 restricts to w >= 0.
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def prox_1d(params, x, step):
     """Soft threshold of ``x`` at ``step * alpha`` (one-sided when positive)."""
     t = step * params[0]
@@ -171,7 +171,7 @@ def prox_1d(params, x, step):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def value_1d(params, x):
     """``alpha |x|`` (``alpha x`` when positive; the caller keeps ``x >= 0``)."""
     if params[1] != 0.0:
@@ -179,7 +179,7 @@ def value_1d(params, x):
     return params[0] * abs(x)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def value_diff_1d(params, w, d):
     """``psi(w + d) - psi(w)``, exact (no cancellation) on one linear piece."""
     alpha = params[0]
@@ -193,7 +193,7 @@ def value_diff_1d(params, w, d):
     return alpha * (abs(x) - abs(w))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def subdiff_distance_1d(params, w, g):
     """Distance of ``-g`` to the subdifferential of the penalty at ``w`` (GS-s score)."""
     alpha = params[0]
@@ -210,7 +210,7 @@ def subdiff_distance_1d(params, w, g):
     return v if v > 0.0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def gsq_1d(params, w, g, L):
     """Decrease guaranteed by the 1-D prox-gradient step with constant ``L`` (GS-q score).
 
@@ -231,7 +231,7 @@ def gsq_1d(params, w, g, L):
     return -q if q < 0.0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def dual_norm_1d(params, u):
     """This coordinate's part of the dual norm, normalised: ``|u| / alpha`` (``u / alpha``
     when positive); a dual point is feasible when the largest part is at most 1."""

@@ -3,7 +3,7 @@
 Solvers' kernels never write a prox themselves: they call these functions with the penalty's
 ``code`` and its float64 ``params`` (``penalty.kernel_params()``), and each function forwards
 to the kernel the penalty's own module defines next to its class. A new penalty adds one
-module and one line per switch below; no solver signature changes (a penalty with two
+module and one case per switch below; no solver signature changes (a penalty with two
 parameters puts both in ``params``).
 
 Separable penalties (one coordinate ``w`` with gradient ``g`` and curvature ``L``):
@@ -20,6 +20,11 @@ Block penalties with a radial prox (one group ``x_G`` of norm ``r`` and weight `
 
 - ``block_scale(..., r, step, w_j)``: the prox maps ``x_G`` to ``block_scale * x_G``;
 - ``block_value(..., r, w_j)``: the penalty of the group.
+
+The codes are checked in Python (``SEPARABLE_CODES``, ``BLOCK_CODES``) before any kernel runs,
+so each switch ends on its first penalty; a new one adds ``if code == NEW: return ...`` above
+that line. The penalties' kernels are inlined into these switches (``inline="always"`` on
+the kernels), so a solver loop makes one call per operation.
 """
 
 from ..utils import njit
@@ -28,6 +33,8 @@ from . import _l1 as l1
 
 L1 = l1.CODE
 GROUP_L2 = group_l2.CODE
+SEPARABLE_CODES = (L1,)  # checked in Python before any kernel runs
+BLOCK_CODES = (GROUP_L2,)
 
 __all__ = ["block_scale", "block_value", "dual_norm_1d", "gsq_1d", "prox_1d",
            "subdiff_distance_1d", "value_1d", "value_diff_1d"]
@@ -36,62 +43,46 @@ __all__ = ["block_scale", "block_value", "dual_norm_1d", "gsq_1d", "prox_1d",
 @njit(cache=True)
 def prox_1d(code, params, x, step):
     """Proximal operator of ``step * psi`` at ``x``."""
-    if code == L1:
-        return l1.prox_1d(params, x, step)
-    raise ValueError("unknown separable penalty code")
+    return l1.prox_1d(params, x, step)  # L1
 
 
 @njit(cache=True)
 def value_1d(code, params, x):
     """``psi(x)``."""
-    if code == L1:
-        return l1.value_1d(params, x)
-    raise ValueError("unknown separable penalty code")
+    return l1.value_1d(params, x)  # L1
 
 
 @njit(cache=True)
 def value_diff_1d(code, params, w, d):
     """``psi(w + d) - psi(w)`` without cancellation."""
-    if code == L1:
-        return l1.value_diff_1d(params, w, d)
-    raise ValueError("unknown separable penalty code")
+    return l1.value_diff_1d(params, w, d)  # L1
 
 
 @njit(cache=True)
 def subdiff_distance_1d(code, params, w, g):
     """GS-s score ``dist(-g, d psi(w))``."""
-    if code == L1:
-        return l1.subdiff_distance_1d(params, w, g)
-    raise ValueError("unknown separable penalty code")
+    return l1.subdiff_distance_1d(params, w, g)  # L1
 
 
 @njit(cache=True)
 def gsq_1d(code, params, w, g, L):
     """GS-q score: decrease of the prox-gradient step with constant ``L``."""
-    if code == L1:
-        return l1.gsq_1d(params, w, g, L)
-    raise ValueError("unknown separable penalty code")
+    return l1.gsq_1d(params, w, g, L)  # L1
 
 
 @njit(cache=True)
 def dual_norm_1d(code, params, u):
     """Normalised dual-norm part of one coordinate (penalties with a duality gap)."""
-    if code == L1:
-        return l1.dual_norm_1d(params, u)
-    raise ValueError("unknown separable penalty code")
+    return l1.dual_norm_1d(params, u)  # L1
 
 
 @njit(cache=True)
 def block_scale(code, params, norm, step, weight):
     """Radial factor of the block prox: ``prox(x_G) = block_scale * x_G``."""
-    if code == GROUP_L2:
-        return group_l2.block_scale(params, norm, step, weight)
-    raise ValueError("unknown block penalty code")
+    return group_l2.block_scale(params, norm, step, weight)  # GROUP_L2
 
 
 @njit(cache=True)
 def block_value(code, params, norm, weight):
     """Penalty of one group from its norm."""
-    if code == GROUP_L2:
-        return group_l2.block_value(params, norm, weight)
-    raise ValueError("unknown block penalty code")
+    return group_l2.block_value(params, norm, weight)  # GROUP_L2

@@ -3,19 +3,20 @@
 Every kernel of sparseopt is a module-level function decorated with ``@njit(cache=True)``. This
 decorator records the function and returns a light stand-in, so that a module can keep its
 class (the Python reference) and its kernels side by side while ``import sparseopt.<package>``
-still does not import Numba. The first call of any kernel imports Numba once, turns every
-recorded kernel into a real Numba dispatcher and rebinds the module globals that held the
-stand-ins, so kernels calling kernels (also across modules) compile against dispatchers, and
-Python code calling ``module.kernel`` reaches the dispatcher directly from then on. Kernels
-defined after that point are decorated by Numba at once. The on-disk cache works as with
-``numba.njit(cache=True)``: the functions are the same plain module-level functions.
+still does not import Numba. The first call of a kernel imports Numba and turns that kernel,
+the other kernels of its module and every kernel they may call (found in their code's global
+and attribute names, transitively) into Numba dispatchers; the module globals that held the
+stand-ins are rebound to the dispatchers, so kernels calling kernels (also across modules)
+compile against dispatchers and Python code calling ``module.kernel`` reaches the dispatcher
+directly from then on. Kernels nobody calls are never handed to Numba. The on-disk cache works
+as with ``numba.njit(cache=True)``: the functions are the same plain module-level functions.
 
 Numba invalidates a cached kernel when its own file changes, not when a kernel it calls from
 another file does (numba issue #1833): a solver epoch compiled against an old penalty kernel
-would be loaded from the cache after the penalty changed. The kernels of a package call each
-other across files by design (one file per datafit and penalty, one dispatch switch per
-family, solver loops elsewhere), so their cache stamp also carries a fingerprint of every
-kernel-defining file of the package: changing any of them recompiles the package's kernels.
+would be loaded from the cache after the penalty changed. Kernels here call each other across
+files by design (one file per datafit and penalty, one dispatch switch per family, solver
+loops elsewhere), so the cache stamp of a kernel also carries the contents of every file its
+callees (transitively) come from: changing one recompiles exactly the kernels that use it.
 """
 
 import functools
@@ -23,15 +24,15 @@ import hashlib
 import os
 import sys
 import threading
+import types
 
 _LOCK = threading.RLock()
-_PENDING = []
-_STATE = {"live": False}
-_MARK = "_sparseopt_kernel_root"
+_PENDING = {}  # id -> LazyKernel not yet handed to Numba
+_DEPS = "_sparseopt_kernel_files"  # set on a kernel's function: the files it depends on
 
 
 class LazyKernel:
-    """Stand-in for a kernel until Numba is loaded; forwards calls to the dispatcher."""
+    """Stand-in for a kernel until it is first called; then forwards to the dispatcher."""
 
     def __init__(self, py_func, options):
         self.py_func = py_func
@@ -41,14 +42,14 @@ class LazyKernel:
 
     def __call__(self, *args, **kwargs):
         if self.dispatcher is None:
-            materialize()
+            materialize(self)
         return self.dispatcher(*args, **kwargs)
 
     def __getattr__(self, name):  # signatures, py_func of the dispatcher, ...
         if name in ("dispatcher", "py_func", "options") or name.startswith("__"):
             raise AttributeError(name)
         if self.dispatcher is None:
-            materialize()
+            materialize(self)
         return getattr(self.dispatcher, name)
 
     def __repr__(self):
@@ -65,35 +66,73 @@ def njit(*args, **options):
 
 
 def _decorate(func, options):
-    setattr(func, _MARK, _package_root(func))
+    kernel = LazyKernel(func, options)
     with _LOCK:
-        if _STATE["live"]:
-            import numba
-
-            return numba.njit(**options)(func)
-        kernel = LazyKernel(func, options)
-        _PENDING.append(kernel)
-        return kernel
+        _PENDING[id(kernel)] = kernel
+    return kernel
 
 
-def materialize():
-    """Import Numba and turn every recorded kernel into a dispatcher (idempotent)."""
+def _callees(func):
+    """Python functions of the kernels ``func`` may call: kernels (stand-ins or dispatchers)
+    among its code's global names, and among the attributes, named in its code, of the modules
+    it refers to."""
+    names = func.__code__.co_names
+    values = []
+    for name in names:
+        value = func.__globals__.get(name)
+        if isinstance(value, types.ModuleType):
+            values.extend(getattr(value, n, None) for n in names)
+        else:
+            values.append(value)
+    return [v.py_func for v in values
+            if isinstance(getattr(v, "py_func", None), types.FunctionType)]
+
+
+def _dependency_files(func):
+    """The source files of ``func`` and of every kernel it may call, transitively."""
+    files, seen, stack = set(), set(), [func]
+    while stack:
+        f = stack.pop()
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        files.add(os.path.abspath(f.__code__.co_filename))
+        stack.extend(_callees(f))
+    return tuple(sorted(files))
+
+
+def materialize(kernel=None):
+    """Hand ``kernel``, its module mates and every kernel they may call (all pending kernels
+    if None) to Numba, and rebind the module globals that held their stand-ins."""
     with _LOCK:
-        if _STATE["live"] and not _PENDING:
+        if kernel is None:
+            stack = list(_PENDING.values())
+        else:
+            module = kernel.py_func.__module__
+            stack = [k for k in _PENDING.values() if k.py_func.__module__ == module]
+            stack.append(kernel)
+        todo, seen = [], set()
+        while stack:
+            k = stack.pop()
+            if id(k) in seen or k.dispatcher is not None:
+                continue
+            seen.add(id(k))
+            todo.append(k)
+            stack.extend(_pending_callees(k.py_func))
+        if not todo:
             return
         import numba
 
         _install_locator()
-        pending = list(_PENDING)
-        for kernel in pending:
-            kernel.dispatcher = numba.njit(**kernel.options)(kernel.py_func)
-        _PENDING.clear()
-        _STATE["live"] = True
-        roots = {k.py_func.__module__.split(".")[0] for k in pending}
-        for name, module in list(sys.modules.items()):
-            if module is None or name.split(".")[0] not in roots:
+        for k in todo:
+            setattr(k.py_func, _DEPS, _dependency_files(k.py_func))
+            k.dispatcher = numba.njit(**k.options)(k.py_func)
+            _PENDING.pop(id(k), None)
+        roots = {k.py_func.__module__.split(".")[0] for k in todo}
+        for name, mod in list(sys.modules.items()):
+            if mod is None or name.split(".")[0] not in roots:
                 continue
-            namespace = getattr(module, "__dict__", None)
+            namespace = getattr(mod, "__dict__", None)
             if namespace is None:
                 continue
             for key, value in list(namespace.items()):
@@ -101,33 +140,38 @@ def materialize():
                     namespace[key] = value.dispatcher
 
 
-def _package_root(func):
-    """Directory of the top-level package that defines ``func`` (None if unknown)."""
-    top = sys.modules.get(func.__module__.split(".")[0])
-    path = getattr(top, "__file__", None)
-    return os.path.dirname(os.path.abspath(path)) if path else None
+def _pending_callees(func):
+    """Stand-ins (not yet dispatchers) among the kernels ``func`` may call."""
+    names = func.__code__.co_names
+    out = []
+    for name in names:
+        value = func.__globals__.get(name)
+        if isinstance(value, types.ModuleType):
+            out.extend(v for v in (getattr(value, n, None) for n in names)
+                       if isinstance(v, LazyKernel))
+        elif isinstance(value, LazyKernel):
+            out.append(value)
+    return out
 
 
 @functools.cache
-def package_fingerprint(root):
-    """SHA-256 over the kernel-defining source files (``@njit``) under ``root``."""
+def _file_digest(path, mtime_ns, size):
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def files_fingerprint(paths):
+    """SHA-256 over the contents of ``paths`` (each file hashed once per version)."""
     digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
-        for fname in sorted(files):
-            if not fname.endswith(".py"):
-                continue
-            path = os.path.join(folder, fname)
-            with open(path, "rb") as fh:
-                text = fh.read()
-            if b"@njit" in text:
-                digest.update(os.path.relpath(path, root).encode())
-                digest.update(text)
+    for path in paths:
+        st = os.stat(path)
+        digest.update(path.encode())
+        digest.update(_file_digest(path, st.st_mtime_ns, st.st_size).encode())
     return digest.hexdigest()
 
 
 def _install_locator():
-    """Put the package-fingerprint locator first in Numba's locator list (once)."""
+    """Put the dependency-stamp locator first in Numba's locator list (once)."""
     from numba.core import caching
 
     impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
@@ -138,14 +182,14 @@ def _install_locator():
     if any(getattr(c, "_sparseopt", False) for c in classes):
         return
 
-    class PackageStampLocator(base):
-        """Numba's own locator, with the package fingerprint added to the source stamp."""
+    class DependencyStampLocator(base):
+        """Numba's own locator, with the kernel's dependency files added to the stamp."""
 
         _sparseopt = True
 
-        def __init__(self, inner, root):
+        def __init__(self, inner, files):
             self._inner = inner
-            self._root = root
+            self._files = files
 
         def ensure_cache_path(self):
             self._inner.ensure_cache_path()
@@ -154,22 +198,22 @@ def _install_locator():
             return self._inner.get_cache_path()
 
         def get_source_stamp(self):
-            return (self._inner.get_source_stamp(), package_fingerprint(self._root))
+            return (self._inner.get_source_stamp(), files_fingerprint(self._files))
 
         def get_disambiguator(self):
             return self._inner.get_disambiguator()
 
         @classmethod
         def from_function(cls, py_func, py_file):
-            root = getattr(py_func, _MARK, None)
-            if root is None:
+            files = getattr(py_func, _DEPS, None)
+            if files is None:
                 return None
             for other in classes:
                 if other is cls:
                     continue
                 inner = other.from_function(py_func, py_file)
                 if inner is not None:
-                    return cls(inner, root)
+                    return cls(inner, files)
             return None
 
-    classes.insert(0, PackageStampLocator)
+    classes.insert(0, DependencyStampLocator)

@@ -101,6 +101,14 @@ def test_declarations():
     assert L1(0.0).is_zero() and not L1(0.0, positive=True).is_zero()
 
 
-def test_unknown_code_is_refused():
-    with pytest.raises(ValueError, match="unknown"):
-        P.prox_1d(99, np.zeros(2), 1.0, 1.0)
+def test_a_penalty_outside_the_switch_is_refused():
+    """Codes are checked before any kernel runs: the switches end on their first case."""
+    from sparseopt.datafits import Quadratic
+    from sparseopt.solvers import bcd_solve
+
+    class Unknown(L1):
+        code = 99
+
+    assert 99 not in P.SEPARABLE_CODES
+    with pytest.raises(TypeError, match="kernels"):
+        bcd_solve(Quadratic(), Unknown(0.1), np.eye(3), np.ones(3))

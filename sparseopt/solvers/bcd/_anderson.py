@@ -23,10 +23,11 @@ class Anderson:
         self._buffer = []
 
     def push(self, x):
-        """Record an iterate (copied); returns the extrapolated point or None."""
+        """Record an iterate (kept as given: pass a fresh array); returns the extrapolated
+        point or None."""
         if self.memory <= 0:
             return None
-        self._buffer.append(np.array(x, dtype=np.float64, copy=True))
+        self._buffer.append(x)
         if len(self._buffer) < self.memory + 1:
             return None
         W = np.array(self._buffer)  # (memory + 1, size)

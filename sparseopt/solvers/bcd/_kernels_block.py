@@ -205,7 +205,7 @@ def two_metric_direction(H, nb, ge, wb, d, eps=1e-4):
 
 
 # --------------------------------------------------------------------------- block updates
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def gradient_delta(nb, wb, gb, Lblk, pen, pp, delta):
     """The ``1/L_b`` proximal gradient step; False if ``L_b <= 0`` (no step)."""
     if Lblk <= 0.0:
@@ -215,7 +215,7 @@ def gradient_delta(nb, wb, gb, Lblk, pen, pp, delta):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _line_change(kx, js, nb, delta, xd):
     """``xd = X_b delta`` (the change of the predictor along the block step)."""
     for i in range(xd.shape[0]):
@@ -225,7 +225,7 @@ def _line_change(kx, js, nb, delta, xd):
             col_axpy(kx, js[a], delta[a], xd)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def two_metric_delta(kx, js, nb, wb, gb, H, Lblk, y, z, parts, work):
     """Two-metric projection step for ``w >= 0`` with a projected Armijo search; falls back to
     the projected ``1/L_b`` gradient step. ``work = (delta, ge, dirn, xd)``; False: no step."""
@@ -262,7 +262,7 @@ def two_metric_delta(kx, js, nb, wb, gb, H, Lblk, y, z, parts, work):
     return gradient_delta(nb, wb, gb, Lblk, pen, pp, delta)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def model_delta(kx, js, nb, wb, gb, H, Lblk, hessian, y, z, parts, work):
     """Minimise the block model with ``H`` (bound: 'matrix'; Hessian: 'newton', then an
     Armijo search on the true objective, falling back to the ``1/L_b`` step). False: no

@@ -25,7 +25,7 @@ from ...utils import njit
 
 
 # --------------------------------------------------------------------------- columns
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def col_grad(kx, j, y, z, df, dfp, lsq, inv_n):
     """``X_j^T f'(z)`` with ``f'(z)_i = loss'(y_i, z_i) / n``."""
     Xd, data, indices, indptr, is_sparse = kx
@@ -46,7 +46,7 @@ def col_grad(kx, j, y, z, df, dfp, lsq, inv_n):
     return s
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def col_axpy(kx, j, a, v):
     """``v += a X_j``."""
     Xd, data, indices, indptr, is_sparse = kx
@@ -60,7 +60,7 @@ def col_axpy(kx, j, a, v):
             v[i] += a * col[i]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def col_dot(kx, j, v):
     """``X_j^T v``."""
     Xd, data, indices, indptr, is_sparse = kx
@@ -282,7 +282,7 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
 
 
 # --------------------------------------------------------------------------- proximal Newton
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _newton_model(kx, y, z, ws, df, dfp):
     """Gradient and curvature of the datafit's quadratic model at ``z``, per coordinate of
     ``ws``, and per sample (``raw = f'(z)``, ``h = f''(z)``)."""
@@ -315,7 +315,7 @@ def _newton_model(kx, y, z, ws, df, dfp):
     return raw, h, g, curv
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv, max_sweeps,
                       sweep_tol, d, v):
     """Minimise the Newton model by cyclic coordinate descent on the model residual

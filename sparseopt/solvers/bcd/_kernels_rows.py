@@ -12,7 +12,7 @@ from ...penalties import dispatch as P
 from ...utils import njit
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _row_gradient(kx, j, R, G):
     """``G = X_j^T R`` (one row of the majoriser's gradient in W)."""
     Xd, data, indices, indptr, is_sparse = kx
@@ -32,7 +32,7 @@ def _row_gradient(kx, j, R, G):
                 G[c] += x * R[i, c]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _row_move(kx, j, U, Z, R, inv_2n):
     """``Z += X_j U^T`` and the majoriser's gradient ``R`` with it."""
     Xd, data, indices, indptr, is_sparse = kx

@@ -23,6 +23,7 @@ from ._rules import (
     SEL_GSD,
     SEL_GSL,
     SEL_GSQ,
+    SEL_LIPSCHITZ,
     SEL_RANDOM,
     UPD_GRADIENT,
     UPD_NEWTON,
@@ -30,7 +31,7 @@ from ._rules import (
 )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _is_lower(score, a, b):
     """Position ``a`` ranks below ``b``: a smaller score, or a tie at a larger position."""
     return score[a] < score[b] or (score[a] == score[b] and a > b)
@@ -144,7 +145,7 @@ def greedy_block(kx, ws, gvec, L, curv, inv_n, tau, score, bpos, w, pen, pp):
     return nb
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _greedy_scores(sel, variable, ws, w, gvec, L, Dg, pen, pp, score):
     """Per-coordinate greedy scores: GS-s ('gs'), GS-q with ``d_j`` ('gsd'), GS-q with
     ``L_j`` ('gsl' and the padding of 'gsq' with variable blocks)."""
@@ -158,7 +159,7 @@ def _greedy_scores(sel, variable, ws, w, gvec, L, Dg, pen, pp, score):
             score[k] = P.gsq_1d(pen, pp, w[j], gvec[k], L[j])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
     """The fixed block with the largest greedy score (sum of coordinate scores; 'gsl' with
     the block constant; 'gsq' the exact block model with the cached ``H_b``)."""
@@ -189,7 +190,7 @@ def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
     return blk
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _random_block(sel, variable, it, n_blocks, tau, plan, bpos, perm, weights, cum):
     """Non-greedy choice: returns ``(nb, blk)``; variable blocks fill ``bpos`` (blk = -1)."""
     ws, blk_ptr, blk_pos, Lb, L, Dg, Hcache = plan
@@ -200,7 +201,9 @@ def _random_block(sel, variable, it, n_blocks, tau, plan, bpos, perm, weights, c
         if sel == SEL_CYCLIC:
             pos = it % n_blocks
             if pos == 0:
-                perm[:] = np.random.permutation(m)
+                fresh = np.random.permutation(m)
+                for k in range(m):
+                    perm[k] = fresh[k]
             start = pos * tau
             nb = min(tau, m - start)
             for a in range(nb):
@@ -238,7 +241,7 @@ def _random_block(sel, variable, it, n_blocks, tau, plan, bpos, perm, weights, c
     return nb, blk
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _block_constant(kx, js, nb, blk, plan, upd, hessian, y, z, parts, H, scratch):
     """``L_b`` of the chosen block: cached (fixed blocks), ``L_j`` (one coordinate), or the
     largest eigenvalue of the bound (variable blocks; ``H`` is left holding what the update
@@ -297,7 +300,12 @@ def bcd_updates(kx, model, parts, plan, rule, gram, upd, fit_intercept, n_update
     perm = np.arange(m)
     score = np.zeros(m)
     weights = np.empty(m)
-    cum = np.cumsum(Lb[:n_blocks]) if (not variable and n_blocks > 0) else np.zeros(1)
+    cum = np.empty(max(n_blocks, 1))
+    if not variable and sel == SEL_LIPSCHITZ:
+        acc = 0.0
+        for b in range(n_blocks):
+            acc += Lb[b]
+            cum[b] = acc
     if use_gram:
         grad_subset(kx, y, z, df, dfp, lsq, ws, gvec)
     have_g = use_gram

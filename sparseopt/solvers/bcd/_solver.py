@@ -15,7 +15,9 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ...datafits import GraphQuadratic, Multinomial
+from ...datafits import dispatch as D
 from ...penalties import L1
+from ...penalties import dispatch as P
 from ...utils import check_choice, check_nonnegative, check_positive_int, progress
 from .._result import SolverResult
 from ..forest import ForestSolver
@@ -231,7 +233,9 @@ class BlockCoordinateDescent:
                 f"penalty: {type(penalty).__name__} has a whole-vector prox (it couples all "
                 "coordinates/groups), so block coordinate descent cannot use it block-wise; "
                 "use sparseopt.solvers.ProximalGradient.")
-        if getattr(penalty, "code", -1) < 0 or not hasattr(penalty, "kernel_params"):
+        known = (P.BLOCK_CODES if getattr(penalty, "structure", None) == "block"
+                 else P.SEPARABLE_CODES)
+        if getattr(penalty, "code", -1) not in known or not hasattr(penalty, "kernel_params"):
             raise TypeError(
                 f"penalty must be a penalty with block coordinate descent kernels (L1, GroupL2) "
                 f"or None, got {type(penalty).__name__}; other penalties are solved by "
@@ -325,7 +329,7 @@ class BlockCoordinateDescent:
         if isinstance(datafit, Multinomial):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)
-        if getattr(datafit, "code", -1) < 0:
+        if getattr(datafit, "code", -1) not in D.CODES:
             raise TypeError(f"datafit must be Quadratic, Logistic, Multinomial or GraphQuadratic, "
                             f"got {type(datafit).__name__}.")
         y = np.ascontiguousarray(y, dtype=np.float64)

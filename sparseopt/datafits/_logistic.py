@@ -83,7 +83,7 @@ class Logistic(GLMDatafit):
 
 
 # ---------------------------------------------------------------- kernels (one sample)
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def sigmoid(t):
     """``1 / (1 + exp(-t))`` without overflow."""
     if t >= 0.0:
@@ -92,7 +92,7 @@ def sigmoid(t):
     return e / (1.0 + e)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def log1pexp(t):
     """``log(1 + exp(t))`` without overflow."""
     if t > 0.0:
@@ -100,26 +100,26 @@ def log1pexp(t):
     return np.log1p(np.exp(t))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss(params, y, z):
     """``log(1 + exp(-y z))``."""
     return log1pexp(-y * z)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_grad(params, y, z):
     """``d loss / dz = -y sigma(-y z)``."""
     return -y * sigmoid(-y * z)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_hess(params, y, z):
     """``d^2 loss / dz^2 = sigma(z) (1 - sigma(z))``."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_diff(params, y, z, delta):
     """``loss(y, z + delta) - loss(y, z)`` without cancellation for small steps.
 
@@ -137,7 +137,7 @@ def loss_diff(params, y, z, delta):
     return log1pexp(u + e) - log1pexp(u)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_conjugate(params, y, u):
     """``loss^*(u) = h(-u y)`` with ``h(q) = q log q + (1 - q) log(1 - q)`` on [0, 1].
 

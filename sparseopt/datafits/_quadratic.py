@@ -65,33 +65,33 @@ class Quadratic(GLMDatafit):
 
 
 # ---------------------------------------------------------------- kernels (one sample)
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss(params, y, z):
     """``(y - z)^2 / 2``."""
     r = y - z
     return 0.5 * r * r
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_grad(params, y, z):
     """``d loss / dz = z - y``."""
     return z - y
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_hess(params, y, z):
     """``d^2 loss / dz^2 = 1``."""
     return 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_diff(params, y, z, delta):
     """``loss(y, z + delta) - loss(y, z) = delta (delta / 2 - (y - z))``, exactly."""
     r = y - z
     return delta * (0.5 * delta - r)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_conjugate(params, y, u):
     """``loss^*(u) = sup_z u z - loss(y, z) = u y + u^2 / 2``."""
     return u * y + 0.5 * u * u

@@ -14,8 +14,8 @@ Per-sample functions (``loss(y_i, z_i)`` with ``F(w) = (1/n) sum_i loss(y_i, (Xw
   Fenchel dual at ``theta`` is ``-(1/n) sum_i loss^*(y_i, -n theta_i)``.
 
 The codes are checked in Python (``CODES``) before any kernel runs, so each switch ends on its
-first datafit. The switches are inlined into the solver loops that call them
-(``inline="always"``), which then call the datafit's kernel directly.
+first datafit. The switches and the datafits' kernels are inlined into the solver
+loops that call them (``inline="always"``): per-sample loops make no function calls.
 
 The multinomial datafit (a row of scores per sample) has one kernel, ``softmax_row``.
 """

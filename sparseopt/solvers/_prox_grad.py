@@ -8,7 +8,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils import check_nonnegative, check_positive_int, gap_from_predictor, progress
+from ..utils import (
+    ParamsMixin,
+    check_nonnegative,
+    check_positive_int,
+    gap_from_predictor,
+    progress,
+)
 from ._result import SolverResult
 
 
@@ -23,7 +29,7 @@ def _criterion_kind(penalty):
     return "fixed_point" if not hasattr(penalty, "conjugate") else "fenchel_young"
 
 
-class ProximalGradient:
+class ProximalGradient(ParamsMixin):
     r"""Proximal gradient descent, accelerated (FISTA) with adaptive restart by default.
 
     Parameters
@@ -77,20 +83,6 @@ class ProximalGradient:
         self.tol = tol
         self.gap_freq = gap_freq
         self.verbose = verbose
-
-    def get_params(self, deep=True):
-        """Constructor parameters."""
-        return {k: getattr(self, k) for k in ("accelerated", "restart", "step", "max_iter",
-                                              "tol", "gap_freq", "verbose")}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns self."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for ProximalGradient.")
-            setattr(self, key, value)
-        return self
 
     def __repr__(self):
         return (f"ProximalGradient(accelerated={self.accelerated!r}, restart={self.restart!r}, "

@@ -5,6 +5,7 @@ Datafits and penalties are small parameter objects, like scikit-learn estimators
 and a grid search can set ``penalty__alpha`` on an estimator that holds one.
 """
 
+import functools
 import inspect
 
 
@@ -13,18 +14,7 @@ class ParamsMixin:
 
     @classmethod
     def _get_param_names(cls):
-        init = cls.__init__
-        if init is object.__init__:
-            return []
-        names = []
-        for p in inspect.signature(init).parameters.values():
-            if p.name == "self":
-                continue
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise TypeError(f"{cls.__name__}.__init__ must list its parameters explicitly "
-                                "(no *args / **kwargs).")
-            names.append(p.name)
-        return names
+        return list(_param_names(cls))
 
     def get_params(self, deep=True):
         """Constructor parameters as a dict (nested ``name__param`` entries with ``deep``)."""
@@ -56,3 +46,20 @@ class ParamsMixin:
     def __repr__(self):
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._get_param_names())
         return f"{type(self).__name__}({args})"
+
+
+@functools.cache
+def _param_names(cls):
+    """The constructor's parameter names of ``cls``, in signature order (cached per class)."""
+    init = cls.__init__
+    if init is object.__init__:
+        return ()
+    names = []
+    for p in inspect.signature(init).parameters.values():
+        if p.name == "self":
+            continue
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise TypeError(f"{cls.__name__}.__init__ must list its parameters explicitly "
+                            "(no *args / **kwargs).")
+        names.append(p.name)
+    return tuple(names)

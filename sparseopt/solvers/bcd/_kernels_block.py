@@ -9,7 +9,7 @@ import numpy as np
 from ...datafits import dispatch as D
 from ...penalties import dispatch as P
 from ...utils import njit
-from ._kernels_cd import col_axpy
+from ._kernels_cd import column_axpy
 
 
 # --------------------------------------------------------------------------- block matrices
@@ -222,7 +222,7 @@ def _line_change(kx, js, nb, delta, xd):
         xd[i] = 0.0
     for a in range(nb):
         if delta[a] != 0.0:
-            col_axpy(kx, js[a], delta[a], xd)
+            column_axpy(kx, js[a], delta[a], xd)
 
 
 @njit(cache=True, inline="always")

@@ -74,6 +74,27 @@ def col_dot(kx, j, v):
     return s
 
 
+# the same three operations as compiled functions, for the block kernels: they use them at many
+# call sites where a call costs little next to the block work (and inlining would cost compile
+# time at each site)
+@njit(cache=True)
+def column_grad(kx, j, y, z, df, dfp, lsq, inv_n):
+    """:func:`col_grad`, not inlined."""
+    return col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+
+
+@njit(cache=True)
+def column_axpy(kx, j, a, v):
+    """:func:`col_axpy`, not inlined."""
+    col_axpy(kx, j, a, v)
+
+
+@njit(cache=True)
+def column_dot(kx, j, v):
+    """:func:`col_dot`, not inlined."""
+    return col_dot(kx, j, v)
+
+
 @njit(cache=True)
 def grad_subset(kx, y, z, df, dfp, lsq, ws, out):
     """``out[k] = X_{ws[k]}^T f'(z)`` for every position ``k`` of ``ws``."""

@@ -16,7 +16,7 @@ from ._kernels_block import (
     model_delta,
     two_metric_delta,
 )
-from ._kernels_cd import col_axpy, col_dot, col_grad, grad_subset, intercept_step
+from ._kernels_cd import column_axpy, column_dot, column_grad, grad_subset, intercept_step
 from ._rules import (
     SEL_CYCLIC,
     SEL_GS,
@@ -112,9 +112,9 @@ def greedy_block(kx, ws, gvec, L, curv, inv_n, tau, score, bpos, w, pen, pp):
         # column of H for the new coordinate, over the working set
         for i in range(t.shape[0]):
             t[i] = 0.0
-        col_axpy(kx, ws[best], 1.0, t)
+        column_axpy(kx, ws[best], 1.0, t)
         for k in range(m):
-            Hc[nb, k] = curv * inv_n * col_dot(kx, ws[k], t)
+            Hc[nb, k] = curv * inv_n * column_dot(kx, ws[k], t)
         nb += 1
         for _ in range(50):  # re-minimise the model over the chosen coordinates
             moved = 0.0
@@ -336,7 +336,7 @@ def bcd_updates(kx, model, parts, plan, rule, gram, upd, fit_intercept, n_update
         for a in range(nb):
             js[a] = ws[bpos[a]]
             wb[a] = w[js[a]]
-            gb[a] = gvec[bpos[a]] if have_g else col_grad(kx, js[a], y, z, df, dfp, lsq, inv_n)
+            gb[a] = gvec[bpos[a]] if have_g else column_grad(kx, js[a], y, z, df, dfp, lsq, inv_n)
         if upd != UPD_GRADIENT or (blk < 0 and nb > 1):
             if use_gram and not hessian:
                 for a in range(nb):
@@ -356,7 +356,7 @@ def bcd_updates(kx, model, parts, plan, rule, gram, upd, fit_intercept, n_update
         for a in range(nb):
             if delta[a] != 0.0:
                 w[js[a]] = wb[a] + delta[a]
-                col_axpy(kx, js[a], delta[a], z)
+                column_axpy(kx, js[a], delta[a], z)
                 if use_gram:
                     pa = bpos[a]
                     for k in range(m):

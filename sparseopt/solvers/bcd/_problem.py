@@ -92,10 +92,12 @@ class Problem:
         return self.datafit.value(self.y, z) + self.penalty.value(w.ravel())
 
     def record(self, it, objective, criterion, ws_size):
+        w = self.w
+        support = (np.count_nonzero(w) if w.ndim == 1
+                   else np.count_nonzero(np.any(w != 0, axis=1)))
         self.history.record(iter=it, time=time.perf_counter() - self.t_start,
                             objective=objective, criterion=criterion, ws_size=ws_size,
-                            support_size=int(np.count_nonzero(np.any(
-                                self.w.reshape(self.w.shape[0], -1) != 0, axis=1))))
+                            support_size=int(support))
 
     def refresh_intercept(self):
         """Make the intercept optimal for the current ``w`` before a gap check."""

@@ -18,7 +18,7 @@ from ...datafits import GraphQuadratic, Multinomial
 from ...datafits import dispatch as D
 from ...penalties import L1
 from ...penalties import dispatch as P
-from ...utils import check_choice, check_nonnegative, check_positive_int, progress
+from ...utils import ParamsMixin, check_choice, check_nonnegative, check_positive_int, progress
 from .._result import SolverResult
 from ..forest import ForestSolver
 from . import _kernels_cd as K
@@ -29,12 +29,8 @@ from ._loop import run_working_sets
 from ._problem import Problem
 from ._rules import PARTITIONS, SELECTION_RULES, SELECTIONS, UPDATES
 
-_PARAMS = ("selection", "partition", "block_size", "update", "working_set", "p0", "anderson",
-           "screening", "polish", "krylov", "max_iter", "max_epochs", "tol", "gap_freq",
-           "random_state", "verbose")
 
-
-class BlockCoordinateDescent:
+class BlockCoordinateDescent(ParamsMixin):
     r"""Block coordinate descent for ``min_w F(Xw) + Psi(w)`` with smooth ``F``, separable ``Psi``.
 
     Parameters
@@ -192,18 +188,6 @@ class BlockCoordinateDescent:
         return (f"BlockCoordinateDescent(selection={self.selection!r}, "
                 f"partition={self.partition!r}, block_size={self.block_size!r}, "
                 f"update={self.update!r})")
-
-    def get_params(self, deep=True):
-        """Constructor parameters (so estimators holding a solver can be cloned)."""
-        return {name: getattr(self, name) for name in _PARAMS}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns self."""
-        for key, value in params.items():
-            if key not in _PARAMS:
-                raise ValueError(f"Invalid parameter {key!r} for BlockCoordinateDescent.")
-            setattr(self, key, value)
-        return self
 
     # ------------------------------------------------------------------ validation
     def _validated(self, n_features):

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ...datafits import check_graph_matrix
-from ...utils import check_choice, check_nonnegative, check_positive_int
+from ...utils import ParamsMixin, check_choice, check_nonnegative, check_positive_int
 from .._result import SolverResult
 from ._partition import color_partition, forest_partition
 from ._pcg import ForestPCG
@@ -17,7 +17,7 @@ SELECTIONS = ("cyclic", "random", "gs", "gsl")
 PARTITIONS = ("tree", "color")
 
 
-class ForestSolver:
+class ForestSolver(ParamsMixin):
     r"""Solve ``A x = b`` (``A`` sparse symmetric positive definite) with forest blocks.
 
     Minimises ``F(x) = x^T A x / 2 - b^T x`` (:class:`~sparseopt.datafits.GraphQuadratic`)
@@ -79,21 +79,6 @@ class ForestSolver:
         self.tol = tol
         self.check_every_update = check_every_update
         self.random_state = random_state
-
-    def get_params(self, deep=True):
-        """Constructor parameters."""
-        return {name: getattr(self, name) for name in (
-            "selection", "partition", "block_size", "krylov", "max_iter", "tol",
-            "check_every_update", "random_state")}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns self."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for ForestSolver.")
-            setattr(self, key, value)
-        return self
 
     def __repr__(self):
         return (f"ForestSolver(selection={self.selection!r}, partition={self.partition!r}, "

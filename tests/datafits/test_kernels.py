@@ -51,3 +51,25 @@ def test_codes_are_distinct_and_declared():
     assert Quadratic.code != Logistic.code
     assert Quadratic.is_least_squares and not Logistic.is_least_squares
     assert Quadratic().get_params() == {} and repr(Logistic()) == "Logistic()"
+
+
+@pytest.mark.parametrize("df", [Quadratic(), Logistic()], ids=repr)
+def test_block_bound_kernel_matches_the_reference(df):
+    """The compiled block bounds of BCD are the datafit's ``block_bound`` (dense and CSC)."""
+    import scipy.sparse as sp
+
+    from sparseopt.solvers.bcd._design import prepare_design
+    from sparseopt.solvers.bcd._kernels_block import block_bounds
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 9)) * (rng.random((40, 9)) < 0.6)
+    ws = np.arange(9, dtype=np.int64)
+    ptr, pos = np.array([0, 3, 6, 9]), np.array([4, 0, 8, 1, 2, 7, 3, 5, 6])
+    for design in (X, sp.csc_matrix(X)):
+        _, kx = prepare_design(design)
+        H = np.zeros((3, 3, 3))
+        block_bounds(kx, np.zeros(40), np.zeros(40), ws, ptr, pos, df.code, df.kernel_params(),
+                     df.curvature, H)
+        for b in range(3):
+            np.testing.assert_allclose(H[b], df.block_bound(X, pos[ptr[b]:ptr[b + 1]]),
+                                       rtol=1e-13, atol=1e-15)

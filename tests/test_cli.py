@@ -235,7 +235,7 @@ def _kernel_stats_script():
     return (
         "import numpy as np\n"
         "from sparseopt.linear_model import Lasso\n"
-        "from sparseopt.utils._numba import kernel_dispatchers\n"
+        "from sparseopt.utils import kernel_dispatchers\n"
         "rng = np.random.default_rng(5)\n"
         "X = rng.standard_normal((50, 20)); y = X[:, 0] - X[:, 1]\n"
         "Lasso(alpha=0.05).fit(X, y)\n"

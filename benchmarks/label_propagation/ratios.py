@@ -26,8 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from sparseopt.datafits import GraphQuadratic
 from sparseopt.datasets._bcd_paper import lattice_affinity
-from sparseopt.solvers import BlockCoordinateDescent
-from sparseopt.solvers._forest import ForestPCG, forest_partition
+from sparseopt.solvers import BlockCoordinateDescent, ForestSolver
 
 
 def lattice_system(n, n_labelled, seed=0):
@@ -61,7 +60,7 @@ def main():
         A0, b0 = lattice_system(10, 5)
         BlockCoordinateDescent(partition="tree", update="message_passing", block_size=None,
                                selection="cyclic").solve(GraphQuadratic(), None, A0, b0)
-        ForestPCG(A0, *forest_partition(A0)).solve(b0)
+        ForestSolver().prepare(A0).solve(b0)
         for n in args.sizes:
             A, b = lattice_system(n, max(4, n * n // 25))
             bn = np.linalg.norm(b)
@@ -69,9 +68,9 @@ def main():
                 partition="tree", update="message_passing", block_size=None,
                 selection="cyclic", tol=1e-8, max_iter=10**7).solve(GraphQuadratic(), None, A, b))
             r_mp = np.linalg.norm(A @ x - b) / bn
-            (pre, t_setup) = timed(lambda A=A: ForestPCG(A, *forest_partition(A)))
-            (xk, it_k, _, _), t_k = timed(lambda b=b, pre=pre: pre.solve(b, tol=1e-8,
-                                                                         max_iter=10**5))
+            (pre, t_setup) = timed(lambda A=A: ForestSolver().prepare(A))
+            (xk, res_k), t_k = timed(lambda b=b, pre=pre: pre.solve(b, tol=1e-8, max_iter=10**5))
+            it_k = res_k.n_iter
             r_k = np.linalg.norm(A @ xk - b) / bn
             its = []
             (xc, _), t_cg = timed(lambda A=A, b=b: cg(A, b, rtol=1e-8, maxiter=10**6,
@@ -83,7 +82,8 @@ def main():
             else:
                 sp_txt = "skipped"
             print(f"  n = {n}^2: forest sweeps {t_mp:.3f} s ({res.n_iter} forest updates, "
-                  f"residual {r_mp:.1e}); forest-PCG [{pre.method}] {t_setup + t_k:.3f} s (set-up "
+                  f"residual {r_mp:.1e}); forest-PCG ({pre.n_blocks} forests) "
+                  f"{t_setup + t_k:.3f} s (set-up "
                   f"{t_setup:.3f} + solve {t_k:.3f}, {it_k} its, residual {r_k:.1e}); "
                   f"CG {t_cg:.3f} s ({len(its)} its, residual {r_cg:.1e}); spsolve {sp_txt} s"
                   f"\n      ratios to CG: sweeps {t_mp / t_cg:.2f}, forest-PCG "
@@ -128,13 +128,14 @@ def knn_graphs(sizes=(20_000, 200_000), k=7):
         labelled[np.random.default_rng(0).choice(N, N // 100, replace=False)] = True
         A, B = harmonic_system(W, labelled, np.eye(2)[y[labelled]])
         b = B[:, 0]
-        (pre, t_setup) = timed(lambda A=A: ForestPCG(A, *forest_partition(A)))
-        (x, it, _, _), t_k = timed(lambda b=b, pre=pre: pre.solve(b, tol=1e-8, max_iter=10**5))
+        (pre, t_setup) = timed(lambda A=A: ForestSolver().prepare(A))
+        (x, res_k), t_k = timed(lambda b=b, pre=pre: pre.solve(b, tol=1e-8, max_iter=10**5))
+        it = res_k.n_iter
         its = []
         (xc, _), t_cg = timed(lambda A=A, b=b: cg(A, b, rtol=1e-8, maxiter=10**6,
                                                   callback=lambda _: its.append(1)))
         res = np.linalg.norm(A @ x - b) / np.linalg.norm(b)
-        print(f"  N = {N}: {pre.n_blocks} forests; forest-PCG [{pre.method}] "
+        print(f"  N = {N}: {pre.n_blocks} forests; forest-PCG "
               f"{t_setup + t_k:.3f} s (set-up {t_setup:.3f}, {it} its, residual {res:.1e}); "
               f"CG {t_cg:.3f} s ({len(its)} its); ratio {(t_setup + t_k) / t_cg:.2f}")
 

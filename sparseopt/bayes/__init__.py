@@ -1,6 +1,6 @@
 """Sparse Bayesian learning: classical EM-SBL and Kronecker-structured SBL."""
 
-from ..utils._complex import check_complex_array
+from ..utils import check_complex_array
 from ._engine import NoSignalWarning
 from ._estep import dense_estep, kron_estep
 from ._komp import kronecker_omp

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._progress import progress
+from ..utils import progress
 
 HISTORY_KEYS = ("cost", "gamma_change", "noise_variance", "n_active")
 TINY = np.finfo(float).tiny

@@ -8,7 +8,7 @@ step; :func:`kron_change` is the relative change of the Kronecker prior used by 
 
 import numpy as np
 
-from ..utils._numba import njit
+from ..utils import njit
 
 _TINY = np.finfo(np.float64).tiny
 

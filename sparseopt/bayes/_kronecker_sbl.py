@@ -8,8 +8,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
-from ..utils._complex import check_complex_array
-from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
+from ..utils import check_bool, check_choice, check_complex_array, check_positive_int, check_real
 from ._engine import (
     no_signal_margin,
     power_of_two_scale,

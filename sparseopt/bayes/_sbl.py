@@ -4,8 +4,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._complex import check_complex_array, is_complex
-from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
+from ..utils import (
+    check_bool,
+    check_choice,
+    check_complex_array,
+    check_positive_int,
+    check_real,
+    is_complex,
+)
 from ._engine import (
     TINY,
     Posterior,

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._parallel import run_trials
-from ..utils._validation import (
+from ..utils import (
     check_bool,
     check_estimator_dict,
     check_positive_int,
     is_estimator,
     reemit_warnings,
+    run_trials,
 )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..operators import KroneckerOperator
-from ..utils._validation import check_positive_int, check_real, check_seed
+from ..utils import check_positive_int, check_real, check_seed
 
 _MAX_REDRAWS = 1000
 

@@ -30,8 +30,7 @@ def run(args):
     """Run the warm-up fits; returns the exit status (1 if a task failed)."""
     from sklearn.exceptions import ConvergenceWarning
 
-    from ..utils import progress
-    from ..utils._numba import cache_report, kernel_dispatchers
+    from ..utils import cache_report, kernel_dispatchers, progress
     from ._warmup import WARMUP_TASKS
 
     unknown = [t for t in args.tasks if t not in WARMUP_TASKS]

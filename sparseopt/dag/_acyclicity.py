@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils._validation import check_real, check_real_array
+from ..utils import check_real, check_real_array
 
 
 def acyclicity(W, s=1.0):

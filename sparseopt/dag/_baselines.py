@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.linear_model import LassoLarsIC, LinearRegression
 
-from ..utils._validation import check_choice, check_real_array
+from ..utils import check_choice, check_real_array
 
 
 def sort_n_regress(X, *, criterion="var"):

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
-from ..utils import run_trials
-from ..utils._validation import (
+from ..utils import (
     check_estimator_dict,
     check_positive_int,
     is_estimator,
     reemit_warnings,
+    run_trials,
 )
 from ._colide import CoLiDE
 from ._metrics import count_accuracy

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._validation import check_bool, check_choice, check_real
+from ..utils import check_bool, check_choice, check_real
 from ._acyclicity import threshold_to_dag, topological_order
 from ._params import MODES, check_path_params
 from ._path import colide_solve

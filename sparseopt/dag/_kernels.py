@@ -9,7 +9,7 @@ is the one place that switches on the score's kernel code. Imported lazily by
 
 import numpy as np
 
-from ..utils._numba import njit
+from ..utils import njit
 from ._scores import EQUAL, FIXED, NONEQUAL
 
 

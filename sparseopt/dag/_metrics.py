@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils._validation import check_bool, check_real, check_real_array
+from ..utils import check_bool, check_real, check_real_array
 from ._acyclicity import _kahn
 
 

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ..utils._validation import check_choice, check_positive_int, check_real, check_real_array
+from ..utils import check_choice, check_positive_int, check_real, check_real_array
 from ._scores import SCORES
 
 MODES = tuple(SCORES)  # 'equal', 'nonequal', 'fixed'

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils._validation import (
+from ..utils import (
     check_choice,
     check_positive_int,
     check_real_array,

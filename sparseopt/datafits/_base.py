@@ -1,7 +1,9 @@
-"""Shared pieces of the GLM datafits (column norms, block bounds)."""
+"""Shared pieces of the GLM datafits (column norms, block bounds, the engine's declarations)."""
 
 import numpy as np
 import scipy.sparse as sp
+
+from ..utils import ParamsMixin
 
 
 def column_sq_norms(X):
@@ -19,19 +21,31 @@ def block_gram(X, block):
     return Xb.T @ Xb
 
 
-class GLMDatafit:
+class GLMDatafit(ParamsMixin):
     """Base class for datafits of the form ``F(w) = f(Xw)`` with ``f`` separable over samples.
 
-    Subclasses set ``code`` (the integer the Numba kernels dispatch on) and ``curvature``, the
-    constant ``c`` with ``f''(z_i) <= c / n``; then ``H_b = c X_b^T X_b / n`` majorises the block
-    Hessian everywhere.
+    ``f(z) = (1/n) sum_i loss(y_i, z_i)``. A subclass writes the Python reference methods
+    (``value``, ``raw_grad``, ``raw_hessian``, ``dual``, ...) and, in the same module, the
+    scalar Numba kernels of ``loss`` (value, derivatives, exact differences, conjugate) that
+    the solvers reach through :mod:`sparseopt.datafits.dispatch`. It declares what the engine
+    needs:
+
+    - ``code``: the datafit's case in the dispatch switch (-1: no kernels);
+    - ``curvature``: ``c`` with ``loss'' <= c``, so ``H_b = c X_b^T X_b / n`` majorises the
+      block Hessian everywhere;
+    - ``is_least_squares``: ``loss(y, z) = (y - z)^2 / 2``. The engine then runs on the
+      residual ``z - y`` (a coordinate gradient is one dot product), centres dense data
+      instead of fitting an intercept, keeps greedy gradients current through a Gram matrix
+      and may polish with an exact Newton step on the support.
     """
 
     code = -1
     curvature = 1.0
+    is_least_squares = False
 
-    def __repr__(self):
-        return f"{type(self).__name__}()"
+    def kernel_params(self):
+        """The float64 parameter array the kernels receive (empty: no parameter)."""
+        return np.zeros(0)
 
     def gradient(self, X, y, Xw):
         """Gradient ``X^T f'(Xw)`` with respect to ``w``."""

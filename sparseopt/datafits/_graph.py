@@ -3,12 +3,16 @@
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils import ParamsMixin, njit
 
-class GraphQuadratic:
+
+class GraphQuadratic(ParamsMixin):
     r"""``F(x) = 1/2 x^T A x - b^T x`` with ``A`` sparse symmetric positive definite.
 
-    Used as ``BlockCoordinateDescent().solve(GraphQuadratic(), None, A, b)``; the blocks are
-    forests of the graph of ``A`` and each block is minimised exactly by message passing.
+    Solved by :class:`~sparseopt.solvers.ForestSolver` (or
+    ``BlockCoordinateDescent(partition='tree', update='message_passing').solve(GraphQuadratic(),
+    None, A, b)``, which hands it over): the blocks are forests of the graph of ``A`` and each
+    block is minimised exactly by message passing.
 
     Examples
     --------
@@ -20,9 +24,6 @@ class GraphQuadratic:
     """
 
     code = 2
-
-    def __repr__(self):
-        return "GraphQuadratic()"
 
     def value(self, A, b, x):
         """``1/2 x^T A x - b^T x``."""
@@ -40,11 +41,11 @@ class GraphQuadratic:
 def check_graph_matrix(A):
     """A symmetric CSR matrix with finite entries and a positive diagonal (ValueError otherwise).
 
+    The graph datafit's input check (symmetry is tested in one compiled pass, no ``A - A^T``).
+
     The result is canonical (sorted indices, no duplicates) without stored zeros, so its
     structure is the graph; the caller's matrix is never modified (copied only if needed).
     """
-    from ..solvers._kernels_forest import csr_max_asymmetry
-
     if not sp.issparse(A):
         A = sp.csr_matrix(np.asarray(A, dtype=np.float64))
     A = sp.csr_matrix(A, dtype=np.float64)
@@ -63,3 +64,26 @@ def check_graph_matrix(A):
     if np.any(A.diagonal() <= 0):
         raise ValueError("A must have a positive diagonal (it must be positive definite).")
     return A
+
+
+@njit(cache=True)
+def csr_max_asymmetry(indptr, indices, data):
+    """``max |A_ij - A_ji|`` of a CSR matrix with sorted indices (a missing entry is 0)."""
+    n = indptr.shape[0] - 1
+    worst = 0.0
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            j = indices[p]
+            lo = indptr[j]
+            hi = indptr[j + 1]
+            while lo < hi:  # binary search for column i in row j
+                mid = (lo + hi) // 2
+                if indices[mid] < i:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            other = data[lo] if lo < indptr[j + 1] and indices[lo] == i else 0.0
+            d = abs(data[p] - other)
+            if d > worst:
+                worst = d
+    return worst

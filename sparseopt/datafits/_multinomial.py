@@ -1,8 +1,9 @@
-"""Multinomial (softmax) logistic loss with one-hot targets and 1/n scaling."""
+"""Multinomial (softmax) logistic loss with one-hot targets and 1/n scaling: class and kernel."""
 
 import numpy as np
 from scipy.special import logsumexp, softmax
 
+from ..utils import ParamsMixin, njit
 from ._base import block_gram, column_sq_norms
 
 
@@ -27,7 +28,7 @@ def bohning_matrix(n_classes_block, n_classes):
     return 0.5 * (np.eye(m) - np.ones((m, m)) / k)
 
 
-class Multinomial:
+class Multinomial(ParamsMixin):
     r"""Softmax cross-entropy, ``F(W) = (1/n) sum_i [lse(z_i) - z_{i, y_i}]`` with ``Z = X W``.
 
     The targets are one-hot rows ``Y`` of shape ``(n_samples, n_classes)`` and the coefficients a
@@ -48,6 +49,7 @@ class Multinomial:
         D(\Theta) = -\frac{1}{n}\sum_i \sum_c q_{ic}\log q_{ic}, \qquad q_i = y_i - n\theta_i,
 
     defined when every ``q_i`` lies in the probability simplex; it is ``n``-strongly concave.
+    The kernel :func:`softmax_row` gives one sample's probabilities ``p_i = softmax(z_i)``.
 
     Examples
     --------
@@ -60,8 +62,7 @@ class Multinomial:
     True
     """
 
-    def __repr__(self):
-        return "Multinomial()"
+    code = -1  # no scalar kernels: the row solver uses ``softmax_row``
 
     def value(self, Y, Z):
         """Mean cross-entropy of ``softmax(Z)`` against the one-hot ``Y``."""
@@ -139,3 +140,25 @@ class Multinomial:
     def dual_modulus(self, n_samples):
         """Strong-concavity modulus of the dual, ``n``."""
         return float(n_samples)
+
+    def null_intercept(self, Y):
+        """The optimal intercept at ``W = 0``: the log class frequencies (centred)."""
+        prior = np.clip(np.asarray(Y, dtype=np.float64).mean(axis=0), 1e-12, None)
+        return np.log(prior) - np.log(prior).mean()
+
+
+# ---------------------------------------------------------------- kernel (one sample)
+@njit(cache=True, inline="always")
+def softmax_row(Z, i, out):
+    """``out = softmax(Z[i])`` (shifted by the row maximum: no overflow)."""
+    K = Z.shape[1]
+    m = Z[i, 0]
+    for c in range(1, K):
+        if Z[i, c] > m:
+            m = Z[i, c]
+    s = 0.0
+    for c in range(K):
+        out[c] = np.exp(Z[i, c] - m)
+        s += out[c]
+    for c in range(K):
+        out[c] /= s

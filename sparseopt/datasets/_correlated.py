@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._validation import check_positive_int
+from ..utils import check_positive_int
 
 
 def make_correlated_data(n_samples=100, n_features=50, rho=0.6, snr=3, density=0.2,

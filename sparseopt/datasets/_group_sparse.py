@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.linalg import toeplitz
 
-from ..utils._validation import check_positive_int
+from ..utils import check_positive_int
 
 
 def make_group_sparse_regression(n_samples=100, n_groups=50, group_size=5, n_groups_active=5,

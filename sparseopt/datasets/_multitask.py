@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..utils._validation import check_positive_int, check_real, check_seed
+from ..utils import check_positive_int, check_real, check_seed
 
 _MAX_REDRAWS = 10_000
 

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..solvers import BlockCoordinateDescent
-from ..utils._validation import check_nonnegative, check_positive_int
+from ..utils import check_nonnegative, check_positive_int
 
 
 def resolve_solver(solver, default, *, tol, max_iter, verbose):

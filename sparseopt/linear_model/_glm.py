@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..datafits import Logistic, Quadratic
-from ..penalties import L1, GroupL2
+from ..penalties import L1
 from ..solvers import BlockCoordinateDescent, ProximalGradient
 from ._base import linear_predict
 
@@ -23,8 +23,9 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
     penalty : penalty object or None, default=None
         Any penalty of :mod:`sparseopt.penalties` (None means ``L1(1.0)``).
     solver : BlockCoordinateDescent, ProximalGradient or None, default=None
-        None picks block coordinate descent for separable penalties (L1, GroupL2) and proximal
-        gradient otherwise (the envelopes couple all coordinates).
+        None picks block coordinate descent for penalties it can split into coordinates or
+        groups (those with kernels: L1, GroupL2) and proximal gradient otherwise (the envelopes
+        couple all coordinates).
     fit_intercept : bool, default=False
         Unpenalised intercept (with proximal gradient: least squares only, by centring).
 
@@ -76,7 +77,8 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
                             f"{type(datafit).__name__}.")
         if isinstance(datafit, Logistic) and not np.all(np.isin(y, (-1.0, 1.0))):
             raise ValueError("y must hold -1 and 1 with the Logistic datafit.")
-        separable = isinstance(penalty, L1 | GroupL2)
+        separable = (getattr(penalty, "structure", "vector") != "vector"
+                     and getattr(penalty, "code", -1) >= 0)
         solver = self.solver
         if solver is None:
             solver = BlockCoordinateDescent(selection="cyclic") if separable else \

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..datafits import Quadratic
 from ..penalties import GroupTopK, WeightedGroupSparseEnvelope
 from ..solvers import BlockCoordinateDescent, ProximalGradient
-from ..utils._validation import check_nonnegative, check_positive_int
+from ..utils import check_nonnegative, check_positive_int
 from ..utils.groups import check_groups, group_labels
 
 

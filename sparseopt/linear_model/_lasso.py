@@ -8,8 +8,7 @@ from sklearn.utils.validation import check_array, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
-from ..utils._parallel import parallel_map
-from ..utils._validation import check_nonnegative, check_positive_int
+from ..utils import check_nonnegative, check_positive_int, parallel_map
 from ._base import check_common, linear_predict, resolve_solver
 
 

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from ..utils._parallel import parallel_map
+from ..utils import parallel_map
 from ._base import linear_predict, resolve_solver
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
 

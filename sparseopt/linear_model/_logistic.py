@@ -6,8 +6,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..datafits import Logistic
-from ..penalties import L1
+from ..datafits import Logistic, Multinomial
+from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
 from ._base import check_common, resolve_solver
 
@@ -139,23 +139,22 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _fit_multinomial(self, X, y, alpha):
         """Row-group L1 multinomial fit (blocks = rows of W, Bohning bounds)."""
-        from ..solvers._multinomial import multinomial_bcd
-
         K = len(self.classes_)
         Y = (y[:, None] == self.classes_[None, :]).astype(np.float64)
         W0 = b0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (K, X.shape[1]):
             W0, b0 = self.coef_.T, self.intercept_
-        W, b, info = multinomial_bcd(X, Y, alpha, fit_intercept=self.fit_intercept, W0=W0,
-                                     b0=b0, max_iter=self.max_iter or 100, tol=self.tol,
-                                     verbose=self.verbose)
+        solver = BlockCoordinateDescent("cyclic", max_iter=self.max_iter or 100, tol=self.tol,
+                                        verbose=self.verbose)
+        W, res = solver.solve(Multinomial(), GroupL2(alpha, groups=K), X, Y, W0,
+                              fit_intercept=self.fit_intercept, intercept0=b0)
         self.coef_ = W.T.copy()
-        self.intercept_ = b if self.fit_intercept else np.zeros(K)
-        self.dual_gap_ = info["dual_gap"]
-        self.n_iter_ = max(info["n_iter"], 1)
-        self.history_ = info["history"]
-        self.solver_result_ = info
+        self.intercept_ = res.intercept if self.fit_intercept else np.zeros(K)
+        self.dual_gap_ = float(res.dual_gap)
+        self.n_iter_ = max(int(res.n_iter), 1)
+        self.history_ = res.history
+        self.solver_result_ = res
         return self
 
     def decision_function(self, X):

@@ -9,8 +9,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..datasets import make_active_multitask
-from ..utils import run_trials
-from ..utils._validation import check_positive_int, reemit_warnings
+from ..utils import check_positive_int, reemit_warnings, run_trials
 from ._relevance import LassoTaskRelevance
 from ._selector import ActiveTaskSelector
 

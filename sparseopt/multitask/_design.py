@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.optimize import linprog
 
-from ..utils._validation import check_bool, check_positive_int, check_real, check_real_array
+from ..utils import check_bool, check_positive_int, check_real, check_real_array
 
 
 def _check_heads(W, w0):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._validation import (
+from ..utils import (
     check_choice,
     check_positive_int,
     check_real,

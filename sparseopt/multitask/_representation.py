@@ -8,13 +8,13 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils import progress
-from ..utils._validation import (
+from ..utils import (
     check_bool,
     check_choice,
     check_positive_int,
     check_real,
     check_real_array,
+    progress,
 )
 
 

@@ -8,12 +8,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils import progress
-from ..utils._validation import (
+from ..utils import (
     check_bool,
     check_positive_int,
     check_real_array,
     check_seed,
+    progress,
     reemit_warnings,
 )
 from ._design import apportion

@@ -8,7 +8,8 @@ checked numerically by the tests (Fenchel-Young certificates, closed forms, cvxp
 
 import numpy as np
 
-from ..utils._validation import check_nonnegative
+from ..utils import check_nonnegative
+from ._base import Penalty
 from ._groups_base import GroupedPenalty, check_k, check_step, check_vector
 
 
@@ -66,7 +67,7 @@ def radii_prox(v, k, lam, w=None):
     return out
 
 
-class SparseEnvelope:
+class SparseEnvelope(Penalty):
     r"""Sparse envelope function ``alpha * s_k(x)``: the convex envelope of
     ``1/2 ||x||^2 + indicator(||x||_0 <= k)``.
 
@@ -105,12 +106,12 @@ class SparseEnvelope:
     array([1.5 , 0.25, 0.25, 0.25])
     """
 
+    structure = "vector"
+    certificate = "fenchel_young"
+
     def __init__(self, k, *, alpha=1.0):
         self.k = k
         self.alpha = alpha
-
-    def __repr__(self):
-        return f"SparseEnvelope(k={self.k!r}, alpha={self.alpha!r})"
 
     def _params(self):
         return check_k(self.k), check_nonnegative("alpha", self.alpha, allow_zero=False)
@@ -136,7 +137,7 @@ class SparseEnvelope:
         return float(top.sum()) / (2.0 * a)
 
 
-class WeightedGroupSparseEnvelope(GroupedPenalty):
+class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
     r"""Weighted group sparse envelope ``alpha * WGSEF_k(x)``: asks for ``k`` active groups.
 
     Parameters
@@ -174,15 +175,14 @@ class WeightedGroupSparseEnvelope(GroupedPenalty):
     """
 
     _allow_zero_weight = False
+    structure = "vector"
+    certificate = "fenchel_young"
 
     def __init__(self, k, groups, weights=None, *, alpha=1.0):
         self.k = k
         self.groups = groups
         self.weights = weights
         self.alpha = alpha
-
-    def __repr__(self):
-        return f"WeightedGroupSparseEnvelope(k={self.k!r}, groups={self.groups!r})"
 
     def _params(self):
         return check_k(self.k), check_nonnegative("alpha", self.alpha, allow_zero=False)
@@ -217,7 +217,7 @@ class WeightedGroupSparseEnvelope(GroupedPenalty):
         return float(top.sum()) / (2.0 * a)
 
 
-class GroupTopK(GroupedPenalty):
+class GroupTopK(GroupedPenalty, Penalty):
     r"""Nonconvex exact-k group penalty ``alpha * (WGSEF_k(x) - ||x||^2 / 2)`` (unit weights).
 
     Zero exactly when at most ``k`` groups are nonzero, positive otherwise. For
@@ -239,13 +239,14 @@ class GroupTopK(GroupedPenalty):
     array([3., 4., 0., 0.])
     """
 
+    structure = "vector"
+    convex = False
+    certificate = "fixed_point"
+
     def __init__(self, k, groups, *, alpha=1.0):
         self.k = k
         self.groups = groups
         self.alpha = alpha
-
-    def __repr__(self):
-        return f"GroupTopK(k={self.k!r}, groups={self.groups!r}, alpha={self.alpha!r})"
 
     def _params(self):
         return check_k(self.k), check_nonnegative("alpha", self.alpha, allow_zero=False)

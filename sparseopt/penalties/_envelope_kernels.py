@@ -5,7 +5,8 @@ breakpoints in O(m) and apply closed forms, so the prox is exact (no iterative t
 """
 
 import numpy as np
-from numba import njit
+
+from ..utils import njit
 
 
 @njit(cache=True)

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..utils._validation import check_nonnegative
+from ..utils import check_nonnegative
 from ..utils.groups import check_groups, check_weights, group_labels
 
 
@@ -47,6 +47,12 @@ class GroupedPenalty:
         enc = (grp_ptr, grp_indices, weights, group_labels(grp_ptr, grp_indices))
         self._enc_cache = (key, enc)
         return enc
+
+    def encoding(self, n_features):
+        """``(grp_ptr, grp_indices, weights, labels)`` for ``n_features`` coordinates: the
+        groups as int64 pointer/index arrays, one weight per group, a group label per
+        coordinate (cached per feature count)."""
+        return self._encoding(n_features)
 
     def group_norms(self, x):
         """Euclidean norm of every group of ``x``."""

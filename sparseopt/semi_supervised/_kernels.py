@@ -1,7 +1,8 @@
 """Numba kernel: label propagation's harmonic system in one pass over the affinity."""
 
 import numpy as np
-from numba import njit
+
+from ..utils import njit
 
 
 @njit(cache=True)

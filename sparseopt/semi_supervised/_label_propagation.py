@@ -1,18 +1,17 @@
 """Label propagation (harmonic functions) solved by forest-block coordinate descent."""
 
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import kneighbors_graph
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ..datafits import GraphQuadratic
-from ..solvers import BlockCoordinateDescent
-from ..utils._progress import progress
+from ..solvers import BlockCoordinateDescent, ForestSolver
+from ..utils import progress
 
 
 def harmonic_system(W, labelled, Y_l):
@@ -70,11 +69,12 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         'precomputed': ``X`` is the (N, N) affinity.
     n_neighbors : int, default=5
     gamma : float, default=20.0
-    solver : BlockCoordinateDescent or None, default=None
-        None: ``BlockCoordinateDescent(selection='cyclic', partition='tree', block_size=None,
-        update='message_passing', krylov=True)``. The paper's greedy tree is
-        ``BlockCoordinateDescent(selection='gsl', partition='tree', block_size=None,
-        update='message_passing')``.
+    solver : ForestSolver, BlockCoordinateDescent or None, default=None
+        None: ``ForestSolver()`` (cyclic forests preconditioning conjugate gradients). The
+        paper's greedy tree is ``ForestSolver(selection='gsl', krylov=False)``. A forest
+        configuration of :class:`~sparseopt.solvers.BlockCoordinateDescent` (e.g.
+        ``selection='cyclic', partition='tree', block_size=None, update='message_passing'``)
+        runs as its :meth:`~sparseopt.solvers.BlockCoordinateDescent.to_forest_solver`.
     max_iter : int, default=10_000
         Budget per class in sweeps: conjugate-gradient iterations with ``krylov=True``
         (one preconditioning pass over the forests each), else ``max_iter`` times the number
@@ -121,6 +121,17 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.verbose = verbose
+
+    def _forest_solver(self):
+        """The graph solver to run (a fresh one; the user's instance is never modified)."""
+        if self.solver is None:
+            return ForestSolver()
+        if isinstance(self.solver, ForestSolver):
+            return ForestSolver(**self.solver.get_params())
+        if isinstance(self.solver, BlockCoordinateDescent):
+            return self.solver.to_forest_solver()
+        raise TypeError("solver must be None, a ForestSolver or a forest BlockCoordinateDescent, "
+                        f"got {type(self.solver).__name__}.")
 
     def _affinity(self, X, Y=None):
         if self.kernel == "knn":
@@ -223,9 +234,7 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                 warnings.warn(f"{int((~reach).sum())} unlabelled samples are in graph components "
                               "without any labelled sample: they get uniform distributions.",
                               UserWarning, stacklevel=2)
-            solver = self.solver if self.solver is not None else BlockCoordinateDescent(
-                selection="cyclic", partition="tree", block_size=None,
-                update="message_passing", krylov=True)
+            forest = self._forest_solver()
             idx = np.flatnonzero(reach)
             A_r = A[idx][:, idx].tocsr() if not reach.all() else A
             B_r = B[idx]
@@ -238,35 +247,14 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
             solved = [c for c in range(K) if c != derived]
             rest = float(norms[solved].sum())
             tol_c = self.tol * min(1.0, norms[derived] / rest) if rest > 0 else self.tol
-            from ..datafits._graph import check_graph_matrix
-            from ..solvers._forest import forest_partition
-
-            params = solver.get_params()
-            size = params["block_size"]
-            A_r = check_graph_matrix(A_r)
-            partition = forest_partition(A_r, max_size=size)
-            n_forests = len(partition[0]) - 1
-            per_class = int(self.max_iter) * (1 if params["krylov"] else max(n_forests, 1))
-            params.update(tol=tol_c, max_iter=per_class)
-            bcd = BlockCoordinateDescent(**params)
-            pcg = None
-            if params["krylov"] and params["partition"] == "tree" \
-                    and params["selection"] == "cyclic":
-                from ..solvers._forest import ForestPCG
-
-                pcg = ForestPCG(A_r, *partition)  # set up once, shared by the classes
+            system = forest.prepare(A_r)  # partition (and preconditioner) shared by the classes
+            per_class = int(self.max_iter) * (1 if forest.krylov else max(system.n_blocks, 1))
             report = progress(total=K, desc="LabelPropagation", verbose=self.verbose)
             for c in solved:
-                if pcg is not None:
-                    f, it, converged, _ = pcg.solve(B_r[:, c], tol=tol_c, max_iter=per_class)
-                    res = SimpleNamespace(converged=converged, n_iter=it)
-                else:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        f, res = bcd.solve(GraphQuadratic(), None, A_r, B_r[:, c])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    f, res = system.solve(B_r[:, c], tol=tol_c, max_iter=per_class)
                 if not res.converged:
-                    from sklearn.exceptions import ConvergenceWarning
-
                     warnings.warn(f"LabelPropagation: class {classes[c].item()!r} did not converge "
                                   f"within max_iter={self.max_iter} to tol={self.tol}.",
                                   ConvergenceWarning, stacklevel=2)

@@ -3,55 +3,33 @@
 import math
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._convergence import gap_from_predictor
-from ..utils._progress import progress
-from ..utils._validation import check_nonnegative, check_positive_int
-
-
-@dataclass
-class ProxGradResult:
-    """What a proximal-gradient run reports besides the solution.
-
-    Attributes
-    ----------
-    n_iter : int
-    converged : bool
-    criterion : float
-        Last stopping criterion (duality gap, Fenchel-Young gap, or relative step).
-    step : float
-        Last step size used.
-    history : dict of ndarray
-        ``iter``, ``time``, ``objective``, ``criterion``, ``n_restarts``.
-    """
-
-    n_iter: int = 0
-    converged: bool = False
-    criterion: float = np.inf
-    step: float = np.nan
-    history: dict = field(default_factory=dict)
+from ..utils import (
+    ParamsMixin,
+    check_nonnegative,
+    check_positive_int,
+    gap_from_predictor,
+    progress,
+)
+from ._result import SolverResult
 
 
 def _criterion_kind(penalty):
-    from ..penalties import L1, GroupL2, GroupTopK, SparseEnvelope, WeightedGroupSparseEnvelope
-
+    """The stopping criterion a penalty declares (its ``certificate``); for an object without
+    the declaration, the Fenchel-Young gap if it has a conjugate, else the fixed point."""
     if penalty is None:
         return "gradient"
-    if isinstance(penalty, SparseEnvelope | WeightedGroupSparseEnvelope):
-        return "fenchel_young"
-    if isinstance(penalty, L1 | GroupL2):
-        return "dual_gap"
-    if isinstance(penalty, GroupTopK):
-        return "fixed_point"
+    kind = getattr(penalty, "certificate", None)
+    if kind in ("dual_gap", "fenchel_young", "fixed_point"):
+        return kind
     return "fixed_point" if not hasattr(penalty, "conjugate") else "fenchel_young"
 
 
-class ProximalGradient:
+class ProximalGradient(ParamsMixin):
     r"""Proximal gradient descent, accelerated (FISTA) with adaptive restart by default.
 
     Parameters
@@ -106,20 +84,6 @@ class ProximalGradient:
         self.gap_freq = gap_freq
         self.verbose = verbose
 
-    def get_params(self, deep=True):
-        """Constructor parameters."""
-        return {k: getattr(self, k) for k in ("accelerated", "restart", "step", "max_iter",
-                                              "tol", "gap_freq", "verbose")}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns self."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for ProximalGradient.")
-            setattr(self, key, value)
-        return self
-
     def __repr__(self):
         return (f"ProximalGradient(accelerated={self.accelerated!r}, restart={self.restart!r}, "
                 f"step={self.step!r})")
@@ -138,7 +102,7 @@ class ProximalGradient:
         Returns
         -------
         w : ndarray of shape (n_features,)
-        result : ProxGradResult
+        result : SolverResult
         """
         max_iter = check_positive_int("max_iter", self.max_iter)
         tol = check_nonnegative("tol", self.tol)
@@ -177,7 +141,7 @@ class ProximalGradient:
         scale = datafit.value(y, np.zeros(n)) + (0.0 if penalty is None else
                                                  pen_value(np.zeros(p)))
         hist = {k: [] for k in ("iter", "time", "objective", "criterion", "n_restarts")}
-        result = ProxGradResult()
+        result = SolverResult()
         t_mom = 1.0
         n_restarts = 0
         t0 = time.perf_counter()
@@ -232,6 +196,9 @@ class ProximalGradient:
                 ref = scale if kind in ("dual_gap", "fenchel_young") else 1.0
                 if kind == "gradient":
                     ref = np.linalg.norm(np.asarray(X.T @ datafit.raw_grad(y, np.zeros(n))))
+                result.rel_gap = crit / ref if ref > 0 else crit
+                if kind in ("dual_gap", "fenchel_young"):
+                    result.dual_gap = crit
                 done = crit <= tol * ref or crit == 0.0
                 if kind == "fixed_point":
                     done = done and stable_support >= gap_freq - 1
@@ -278,7 +245,7 @@ def prox_grad_solve(datafit, penalty, X, y, *, w0=None, **params):
     Returns
     -------
     w : ndarray of shape (n_features,)
-    result : ProxGradResult
+    result : SolverResult
 
     Examples
     --------

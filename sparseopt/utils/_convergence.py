@@ -15,14 +15,16 @@ def primal_objective(datafit, penalty, X, y, w, intercept=0.0):
     return datafit.value(y, z) + pen
 
 
-def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None, y_dual=None):
+def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None, y_dual=None, raw=None):
     """Duality gap at ``w`` with linear predictor ``z``; returns ``(gap, primal, dual, Xt_theta)``.
 
-    ``grad = X^T f'(z)`` may be passed when already known. ``y_dual`` (default ``y``) is the
-    target used in the dual objective: the solvers run least squares on the residual
-    (``y = 0``, ``z = Xw - y``) and pass the true targets here.
+    ``raw = f'(z)`` and ``grad = X^T f'(z)`` may be passed when already known (``grad`` as a
+    vector, raveled like ``w``). ``y_dual`` (default ``y``) is the target used in the dual
+    objective: the solvers run least squares on the residual (``y = 0``, ``z = Xw - y``) and
+    pass the true targets here.
     """
-    raw = datafit.raw_grad(y, z)
+    if raw is None:
+        raw = datafit.raw_grad(y, z)
     if grad is None:
         grad = X.T @ raw
     alpha = 0.0 if penalty is None else float(penalty.alpha)

@@ -1,16 +1,16 @@
-"""Numba decoration for sparseopt's kernels: disk caching with a fallback, and a one-time notice.
+"""How sparseopt hands its kernels to Numba: disk caching with a fallback, a one-time notice.
 
-``njit`` is a drop-in for ``numba.njit`` (``@njit(cache=True)``) that
+:func:`compile_kernel` (called by :func:`sparseopt.utils.njit` when a kernel is first used)
 
 - falls back to compiling without the disk cache, with one warning per process naming the
   cause and the fix, when Numba finds no writable cache location (read-only site-packages and
   home directory, as in many containers), where ``numba.njit(cache=True)`` raises
   ``RuntimeError: cannot cache function ...: no locator available``;
-- logs, once per process, a notice when one of the kernels it decorated really compiles (a
+- logs, once per process, a notice when one of the kernels it compiled really compiles (a
   cache miss: a new environment, or a changed source file), so that the pause of a first fit
   is explained. Loading from a warm cache compiles nothing and says nothing.
 
-Nothing here imports Numba or registers anything until a kernel module is imported.
+Nothing here imports Numba or registers anything until a kernel is first called.
 
 The cache location follows Numba's own rules: ``NUMBA_CACHE_DIR`` if set, else a
 ``__pycache__`` folder beside each kernel module if writable, else the user's cache folder.
@@ -22,7 +22,7 @@ import sys
 import threading
 import warnings
 
-__all__ = ["NumbaCacheWarning", "cache_report", "kernel_dispatchers", "njit"]
+__all__ = ["NumbaCacheWarning", "cache_report", "compile_kernel", "kernel_dispatchers"]
 
 COMPILE_NOTICE = ("sparseopt: compiling numerical kernels (first use only, a few seconds per "
                   "estimator; run `sparseopt compile` once to do it ahead)")
@@ -80,59 +80,25 @@ def _install_listener():
             event.register("numba:compile", _STATE["listener"])
 
 
-def _decorate(func, sig_args, options):
+def compile_kernel(func, options):
+    """``numba.njit(**options)(func)``, without the disk cache if Numba finds no place for it.
+
+    Registers ``func`` for the compile notice. With ``cache=True`` and no writable cache
+    location, Numba raises ``RuntimeError: cannot cache function ...: no locator available``;
+    the kernel is then compiled without the disk cache and a :class:`NumbaCacheWarning` (once
+    per process) says to set ``NUMBA_CACHE_DIR`` to a writable directory.
+    """
     import numba
 
     _install_listener()
     _OWN_FUNCS.add(func)
     try:
-        return numba.njit(*sig_args, **options)(func)
+        return numba.njit(**options)(func)
     except RuntimeError as err:
         if not options.get("cache") or "no locator available" not in str(err):
             raise
         _warn_no_cache(err)
-        return numba.njit(*sig_args, **{**options, "cache": False})(func)
-
-
-def njit(*args, **options):
-    """``numba.njit`` with a fallback when the disk cache is unavailable, and a compile notice.
-
-    Use exactly as ``numba.njit``: ``@njit``, ``@njit(cache=True)`` or
-    ``@njit("float64(float64)", cache=True)``.
-
-    Parameters
-    ----------
-    *args : function or signature
-        The function (bare ``@njit``) or Numba signatures.
-    **options
-        Options of ``numba.njit`` (``cache``, ``fastmath``, ...).
-
-    Returns
-    -------
-    numba dispatcher or decorator
-        The dispatcher (bare use) or a decorator that returns it.
-
-    Notes
-    -----
-    With ``cache=True`` and no writable cache location, Numba raises ``RuntimeError: cannot
-    cache function ...: no locator available``; here the function is compiled without the disk
-    cache instead and a :class:`NumbaCacheWarning` (once per process) says to set
-    ``NUMBA_CACHE_DIR`` to a writable directory. The first real compilation of a kernel
-    decorated here logs a notice on the ``sparseopt`` logger (once per process; shown on
-    stderr unless logging is configured otherwise).
-
-    Examples
-    --------
-    >>> from sparseopt.utils._numba import njit
-    >>> @njit  # kernels in modules use @njit(cache=True); a doctest has no file to cache beside
-    ... def _twice(x):
-    ...     return 2.0 * x
-    >>> _twice(1.5)
-    3.0
-    """
-    if len(args) == 1 and callable(args[0]):  # @njit or njit(func, **options)
-        return _decorate(args[0], (), options)
-    return lambda func: _decorate(func, args, options)
+        return numba.njit(**{**options, "cache": False})(func)
 
 
 def kernel_dispatchers(prefix="sparseopt"):

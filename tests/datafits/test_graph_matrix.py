@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sparseopt.datafits._graph import check_graph_matrix
-from sparseopt.solvers._kernels_forest import csr_max_asymmetry
+from sparseopt.datafits._graph import check_graph_matrix, csr_max_asymmetry
 
 
 def _spd(n, rng):

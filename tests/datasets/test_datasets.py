@@ -50,7 +50,7 @@ def test_make_kronecker_sparse():
 
 def test_paper_graph_problems_match_the_paper():
     """Problem D: f* ~ -1.062e9 with a 2-forest partition of sizes 1654 + 746; E has 3."""
-    from sparseopt.solvers._forest import forest_partition
+    from sparseopt.solvers.forest._partition import forest_partition
 
     D = make_bcd_paper_problem("D")
     assert D.X.shape == (2400, 2400)

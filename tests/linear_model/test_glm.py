@@ -52,3 +52,36 @@ def test_envelope_and_group_penalties_and_logistic(data):
         GeneralizedLinearEstimator(datafit=Logistic()).fit(X, y)
     with pytest.raises(TypeError, match="solver"):
         GeneralizedLinearEstimator(solver="cd").fit(X, y)
+
+
+def test_penalties_and_datafits_are_parameter_objects():
+    """clone deep-copies them and a grid search reaches penalty__alpha (sklearn convention)."""
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    from sparseopt.penalties import GroupL2
+
+    pen = L1(0.5)
+    est = GeneralizedLinearEstimator(penalty=pen)
+    assert est.get_params()["penalty__alpha"] == 0.5
+    twin = clone(est)
+    assert twin.penalty is not pen and twin.penalty.get_params() == pen.get_params()
+    est.set_params(penalty__alpha=0.2)
+    assert pen.alpha == 0.2 and twin.penalty.alpha == 0.5
+    g = clone(GroupL2(0.1, [0, 0, 1], weights="sqrt_size"))
+    assert g.get_params() == {"alpha": 0.1, "groups": [0, 0, 1], "weights": "sqrt_size"}
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        L1().set_params(beta=1.0)
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((120, 30))
+    y = X[:, :3] @ np.array([2.0, -1.5, 1.0]) + 0.5 * rng.standard_normal(120)
+    alphas = [1e-3, 0.05, 5.0]
+    search = GridSearchCV(GeneralizedLinearEstimator(penalty=L1(1.0)),
+                          {"penalty__alpha": alphas}, cv=3).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert search.best_params_["penalty__alpha"] == alphas[int(np.argmax(scores))]
+    assert search.best_params_["penalty__alpha"] != 5.0  # alpha = 5 zeroes every coefficient
+    assert search.best_estimator_.penalty.alpha == search.best_params_["penalty__alpha"]
+    # each candidate was fitted on its own copy: the template's penalty is untouched
+    assert search.estimator.penalty.alpha == 1.0

@@ -127,7 +127,8 @@ def test_one_class_fewer_is_solved_and_every_class_meets_tol(krylov, p):
         np.testing.assert_allclose(F_u[:, c], spsolve(A.tocsc(), B[:, c]), atol=1e-6)
     # one class is derived: fewer iterations than solving every class to tol
     if krylov:
-        from sparseopt.solvers._forest import ForestPCG, forest_partition
+        from sparseopt.solvers.forest._partition import forest_partition
+        from sparseopt.solvers.forest._pcg import ForestPCG
 
         pcg = ForestPCG(A, *forest_partition(A))
         its = [pcg.solve(B[:, c], tol=tol)[1] for c in range(K)]

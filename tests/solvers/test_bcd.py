@@ -309,8 +309,8 @@ def test_group_l2_unsupported_options(quad_problem, kwargs, name):
 
 def test_gsq_fixed_blocks_pick_the_brute_force_best_block():
     """GSQ-FB maximises g_b^T H_b^-1 g_b / 2 (Psi = 0): compare with a dense computation."""
-    from sparseopt.solvers import _kernels_cd as K
-    from sparseopt.solvers._bcd import _prepare_design
+    from sparseopt.solvers.bcd import _kernels_block as K
+    from sparseopt.solvers.bcd._design import prepare_design as _prepare_design
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((30, 12))
@@ -322,12 +322,15 @@ def test_gsq_fixed_blocks_pick_the_brute_force_best_block():
     _, kx = _prepare_design(X)
     Hc = np.zeros((3, 4, 4))
     ws = np.arange(12, dtype=np.int64)
-    K.block_bounds(*kx, np.zeros(30), X @ w - y, ws, np.array([0, 4, 8, 12]), ws, 1.0, Hc)
-    ours = [K._gsq_block(Hc[i], 4, g[b], w[b], 0, 0.0) for i, b in enumerate(blocks)]
+    K.block_bounds(kx, np.zeros(30), X @ w - y, ws, np.array([0, 4, 8, 12]), ws, 0, np.zeros(0),
+                   1.0, Hc)
+    pp = L1(0.0).kernel_params()
+    ours = [K.gsq_block(Hc[i], 4, g[b], w[b], L1.code, pp, True) for i, b in enumerate(blocks)]
     np.testing.assert_allclose(ours, dense, rtol=1e-10)
     # with tau = 1 the GSL, GSD(d=L) and GSQ scores rank coordinates identically
     L = np.sum(X**2, axis=0) / 30
-    gsq1 = [K._gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], 0, 0.0) for j in range(12)]
+    gsq1 = [K.gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], L1.code, pp, True)
+            for j in range(12)]
     np.testing.assert_allclose(gsq1, g**2 / (2 * L), rtol=1e-12)
 
 

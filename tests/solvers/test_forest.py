@@ -9,7 +9,8 @@ from scipy.sparse.linalg import spsolve
 
 from sparseopt.datafits import GraphQuadratic, Quadratic
 from sparseopt.solvers import BlockCoordinateDescent
-from sparseopt.solvers._forest import forest_bcd, forest_partition, prepare_blocks
+from sparseopt.solvers.forest._partition import forest_partition, prepare_blocks
+from sparseopt.solvers.forest._sweeps import forest_bcd
 
 
 def _tree_matrix(edges, n, rng):
@@ -118,7 +119,7 @@ def test_invalid_graph_combinations():
 
 
 def test_color_partition_is_a_proper_coloring_and_solves():
-    from sparseopt.solvers._forest import color_partition
+    from sparseopt.solvers.forest._partition import color_partition
 
     A = _lattice(12)
     ptr, nodes = color_partition(A)

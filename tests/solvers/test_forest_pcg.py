@@ -7,7 +7,9 @@ from scipy.sparse.linalg import cg, spsolve
 
 from sparseopt.datafits import GraphQuadratic
 from sparseopt.solvers import BlockCoordinateDescent
-from sparseopt.solvers._forest import ForestPCG, forest_bcd, forest_partition
+from sparseopt.solvers.forest._partition import forest_partition
+from sparseopt.solvers.forest._pcg import ForestPCG
+from sparseopt.solvers.forest._sweeps import forest_bcd
 
 from .test_forest import _lattice
 
@@ -48,8 +50,8 @@ def test_preconditioner_is_symmetric_positive_definite_and_cuts_iterations():
     # M^{-1} r by running one PCG "sweep" through the kernel's building blocks: apply the
     # preconditioner to the unit vectors via single iterations from x0 = 0 is awkward, so
     # build M^{-1} from the sweep directly (block Gauss-Seidel forward and backward).
-    from sparseopt.solvers._forest import prepare_blocks
-    from sparseopt.solvers._kernels_forest import forest_update
+    from sparseopt.solvers.forest._kernels_tree import forest_update
+    from sparseopt.solvers.forest._partition import prepare_blocks
 
     orders, parents, couplings = prepare_blocks(A, ptr, nodes)
     nb = len(ptr) - 1
@@ -229,7 +231,7 @@ def test_more_than_two_forests(method):
 def test_sweep_preconditioner_of_the_kept_forests_is_spd():
     """The symmetric block Gauss-Seidel sweep over the kept forests, as a matrix, is symmetric
     positive definite (so CG on the Schur complement converges)."""
-    from sparseopt.solvers._kernels_forest import _sweep_precondition
+    from sparseopt.solvers.forest._kernels_schur import _sweep_precondition
 
     rng = np.random.default_rng(8)
     A = _random_graph(120, 0.08, rng)
@@ -271,7 +273,7 @@ def test_indefinite_matrix_is_refused():
 
 
 def test_topological_order_roots_trees_at_their_smallest_node():
-    from sparseopt.solvers._kernels_forest import forest_topological_order
+    from sparseopt.solvers.forest._kernels_schur import forest_topological_order
 
     rng = np.random.default_rng(6)
     A, ptr, nodes = _two_tree_graph(200, 300, rng, hubs=False)
@@ -306,7 +308,8 @@ def test_topological_order_roots_trees_at_their_smallest_node():
 
 _BOUNDSCHECK_SCRIPT = """
 import numpy as np, scipy.sparse as sp
-from sparseopt.solvers._forest import ForestPCG, forest_partition
+from sparseopt.solvers.forest._partition import forest_partition
+from sparseopt.solvers.forest._pcg import ForestPCG
 rng = np.random.default_rng(0)
 for n, p in ((300, 0.05), (200, 0.01)):
     W = sp.random(n, n, density=p, random_state=rng, data_rvs=lambda k: rng.uniform(0.1, 3, k))

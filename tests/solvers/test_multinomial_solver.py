@@ -50,9 +50,10 @@ def test_epochs_never_increase_the_objective_dense_and_sparse(problem):
     import scipy.sparse as sp
 
     from sparseopt.datafits import Multinomial
-    from sparseopt.solvers._bcd import _prepare_design
-    from sparseopt.solvers._kernels_multinomial import multinomial_epochs
+    from sparseopt.penalties import GroupL2
     from sparseopt.solvers._multinomial import multinomial_objective
+    from sparseopt.solvers.bcd._design import prepare_design as _prepare_design
+    from sparseopt.solvers.bcd._kernels_rows import row_epochs
 
     X, Y, alpha = problem
     n, p = X.shape
@@ -60,6 +61,7 @@ def test_epochs_never_increase_the_objective_dense_and_sparse(problem):
     X = X.copy()
     X[np.abs(X) < 0.7] = 0.0  # some structural zeros for the sparse design
     runs = []
+    pen = GroupL2(alpha, K)
     for design in (X, sp.csc_matrix(X)):
         Xc, kx = _prepare_design(design)
         W, b = np.zeros((p, K)), np.zeros(K)
@@ -69,7 +71,8 @@ def test_epochs_never_increase_the_objective_dense_and_sparse(problem):
         R = np.empty((n, K))
         objs = [multinomial_objective(X, Y, W, b, alpha)]
         for _ in range(30):
-            multinomial_epochs(*kx, Y, Z, W, b, True, Lrow, float(alpha), rows, 1, R)
+            row_epochs(kx, Y, Z, W, b, True, Lrow, pen.code, pen.kernel_params(), np.ones(p),
+                       rows, 1, R)
             objs.append(multinomial_objective(X, Y, W, b, alpha))
             np.testing.assert_allclose(Z, X @ W + b, atol=1e-10)  # scores kept current
         assert np.all(np.diff(objs) <= 1e-13)

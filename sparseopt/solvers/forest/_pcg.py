@@ -1,157 +1,19 @@
-"""Forest partitions of a sparse symmetric matrix and block coordinate descent with tree solves."""
+"""Conjugate gradients preconditioned by exact forest solves (message passing)."""
 
 import time
 
 import numpy as np
+import scipy.sparse as sp
 
-
-def forest_partition(A, *, order=None, max_size=None):
-    """Split the nodes into forests of the graph of ``A`` (greedy, union-find).
-
-    Nodes are visited in ``order`` (default: decreasing ``A_jj``, the Lipschitz constants) and
-    each joins the first forest it keeps acyclic. A 4-neighbour lattice needs 2 forests.
-
-    Returns
-    -------
-    block_ptr : ndarray of int64
-    block_nodes : ndarray of int64
-        Forest ``b`` is ``block_nodes[block_ptr[b]:block_ptr[b + 1]]``.
-    """
-    from ._kernels_forest import grow_forests
-
-    n = A.shape[0]
-    if order is None:
-        order = np.argsort(-A.diagonal(), kind="stable")
-    forest = grow_forests(A.indptr.astype(np.int64), A.indices.astype(np.int64),
-                          np.asarray(order, dtype=np.int64), int(max_size or 0))
-    nodes = np.argsort(forest, kind="stable").astype(np.int64)
-    counts = np.bincount(forest, minlength=int(forest.max()) + 1 if n else 0)
-    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), nodes
-
-
-def color_partition(A, *, order=None):
-    """Greedy colouring (red-black on a lattice): every block is an independent set.
-
-    Nodes are visited by decreasing ``A_jj`` and take the least-used colour absent from their
-    neighbours; within a colour class the block matrix is diagonal.
-    """
-    from ._kernels_forest import greedy_coloring
-
-    if order is None:
-        order = np.argsort(-A.diagonal(), kind="stable")
-    color = greedy_coloring(A.indptr.astype(np.int64), A.indices.astype(np.int64),
-                            np.asarray(order, dtype=np.int64))
-    nodes = np.argsort(color, kind="stable").astype(np.int64)
-    counts = np.bincount(color)
-    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), nodes
-
-
-def prepare_blocks(A, block_ptr, block_nodes):
-    """BFS orders, parents and couplings of every block (ValueError if one has a cycle)."""
-    from ._kernels_forest import tree_orders
-
-    n = A.shape[0]
-    indptr, indices, data = (A.indptr.astype(np.int64), A.indices.astype(np.int64),
-                             A.data.astype(np.float64))
-    in_block = np.full(n, -1, dtype=np.int64)
-    orders, parents, couplings = [], [], []
-    for b in range(len(block_ptr) - 1):
-        blk = block_nodes[block_ptr[b]:block_ptr[b + 1]]
-        in_block[blk] = np.arange(len(blk))
-        try:
-            o, p, c = tree_orders(indptr, indices, data, blk, in_block)
-        except Exception as err:  # numba re-raises ValueError
-            raise ValueError(f"block {b} is not a forest: message passing needs acyclic "
-                             "blocks (use partition='tree').") from err
-        finally:
-            in_block[blk] = -1
-        orders.append(o)
-        parents.append(p)
-        couplings.append(c)
-    return orders, parents, couplings
-
-
-def forest_bcd(A, b, x0=None, *, block_ptr=None, block_nodes=None, selection="cyclic",
-               max_iter=1000, tol=1e-8, random_state=None, record=None, greedy_tree=False,
-               max_size=None):
-    """Block coordinate descent with exact forest-block updates for ``A x = b`` (A SPD).
-
-    One iteration updates one forest: a forest of the fixed partition (cyclic, random or the
-    largest ``sum g_j^2 / A_jj``), or with ``greedy_tree=True`` a maximal forest grown afresh
-    from the nodes ranked by ``|g_j|`` ('gs') or ``|g_j| / sqrt(A_jj)`` ('gsl'). Stops when
-    ``||A x - b|| <= tol ||b||`` (checked every ``n_blocks`` updates of the fixed partition).
-    Returns ``(x, n_iter, converged, history)``.
-    """
-    from ._kernels_forest import forest_scores, forest_update
-
-    n = A.shape[0]
-    if block_ptr is None:
-        block_ptr, block_nodes = forest_partition(A)
-    orders, parents, couplings = prepare_blocks(A, block_ptr, block_nodes)
-    indptr, indices, data = (A.indptr.astype(np.int64), A.indices.astype(np.int64),
-                             A.data.astype(np.float64))
-    diag = np.asarray(A.diagonal(), dtype=np.float64)
-    x = np.zeros(n) if x0 is None else np.array(x0, dtype=np.float64, copy=True)
-    g = np.asarray(A @ x).ravel() - b
-    nb = len(block_ptr) - 1
-    bnorm = max(np.linalg.norm(b), 1e-300)
-    rng = np.random.default_rng(random_state)
-    hist = {"iter": [], "time": [], "objective": [], "criterion": []}
-    t0 = time.perf_counter()
-    it = 0
-    converged = False
-
-    def log():
-        r = np.linalg.norm(g) / bnorm
-        hist["iter"].append(it)
-        hist["time"].append(time.perf_counter() - t0)
-        hist["objective"].append(0.5 * float(x @ (g - b)))  # 1/2 x^T A x - b^T x
-        hist["criterion"].append(r)
-        return r
-
-    if log() <= tol:
-        return x, 0, True, {k: np.asarray(v) for k, v in hist.items()}
-    if greedy_tree:
-        from ._kernels_forest import grow_one_forest, tree_orders
-
-        uf = np.arange(n)
-        in_forest = np.zeros(n, dtype=np.int64)
-        in_block = np.full(n, -1, dtype=np.int64)
-        sqrt_diag = np.sqrt(diag)
-        size = int(max_size or 0)
-        sweep = max(1, nb)
-        while it < max_iter:
-            score = np.abs(g) if selection == "gs" else np.abs(g) / sqrt_diag
-            order = np.argsort(-score, kind="stable").astype(np.int64)
-            nodes = grow_one_forest(indptr, indices, order, size, uf, in_forest)
-            uf[nodes] = nodes
-            in_forest[nodes] = 0
-            in_block[nodes] = np.arange(len(nodes))
-            o, p, c = tree_orders(indptr, indices, data, nodes, in_block)
-            in_block[nodes] = -1
-            forest_update(indptr, indices, data, diag, nodes, o, p, c, x, g)
-            it += 1
-            if it % sweep == 0 or it == max_iter or record == "every":
-                if log() <= tol:
-                    converged = True
-                    break
-        return x, it, converged, {k: np.asarray(v) for k, v in hist.items()}
-    while it < max_iter:
-        if selection == "cyclic":
-            blk = it % nb
-        elif selection == "random":
-            blk = int(rng.integers(nb))
-        else:  # greedy (gs / gsl): the forest with the largest sum g_j^2 / A_jj
-            blk = int(np.argmax(forest_scores(block_ptr, block_nodes, g, diag)))
-        nodes = block_nodes[block_ptr[blk]:block_ptr[blk + 1]]
-        forest_update(indptr, indices, data, diag, nodes, orders[blk], parents[blk],
-                      couplings[blk], x, g)
-        it += 1
-        if it % nb == 0 or it == max_iter or record == "every":
-            if log() <= tol:
-                converged = True
-                break
-    return x, it, converged, {k: np.asarray(v) for k, v in hist.items()}
+from ._kernels_schur import (
+    ell_rows,
+    forest_topological_order,
+    permuted_tree_arrays,
+    schur_forest_pcg,
+    tree_factor,
+)
+from ._kernels_tree import forest_factor, forest_pcg
+from ._partition import prepare_blocks
 
 
 class ForestPCG:
@@ -196,8 +58,6 @@ class ForestPCG:
     """
 
     def __init__(self, A, block_ptr, block_nodes, *, method="schur"):
-        import scipy.sparse as sp
-
         A = sp.csr_matrix(A)
         self.A = A
         self.n = A.shape[0]
@@ -215,13 +75,6 @@ class ForestPCG:
             self._setup_sweep(A, block_ptr, block_nodes)
 
     def _setup_schur(self, A, block_ptr, block_nodes):
-        from ._kernels_forest import (
-            ell_rows,
-            forest_topological_order,
-            permuted_tree_arrays,
-            tree_factor,
-        )
-
         n = self.n
         nb = len(block_ptr) - 1
         forest = np.zeros(n, dtype=np.int64)
@@ -268,10 +121,6 @@ class ForestPCG:
         self.par, self.ratio, self.inv_pivot = par, ratio, inv_pivot
 
     def _setup_sweep(self, A, block_ptr, block_nodes):
-        import scipy.sparse as sp
-
-        from ._kernels_forest import forest_factor
-
         n = self.n
         nb = len(block_ptr) - 1
         orders, parents, couplings = prepare_blocks(A, block_ptr, block_nodes)  # cycle: raises
@@ -314,13 +163,9 @@ class ForestPCG:
 
     def _run(self, bp, x, tol, max_iter, residuals, objectives):
         if self.method == "schur":
-            from ._kernels_forest import schur_forest_pcg
-
             return schur_forest_pcg(self.E, self.S, self.C, self.s_ptr, self.seq, self.par,
                                     self.ratio, self.inv_pivot, self.ne, bp, x, tol, max_iter,
                                     residuals, objectives)
-        from ._kernels_forest import forest_pcg
-
         return forest_pcg(*self.csr, *self.off, bp, x, self.block_ptr, self.orders,
                           self.parents, self.couplings, self.inv_pivot, self.ratio, self.seq,
                           tol, max_iter, residuals, objectives)

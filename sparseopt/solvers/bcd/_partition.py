@@ -2,8 +2,6 @@
 
 import numpy as np
 
-PARTITIONS = ("fixed", "order", "sorted", "avg", "variable")
-
 
 def make_partition(partition, L_ws, block_size):
     """Fixed partition of ``len(L_ws)`` positions into blocks of at most ``block_size``.

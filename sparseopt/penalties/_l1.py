@@ -1,13 +1,15 @@
-"""The L1 norm (optionally restricted to the non-negative orthant) and the group L2 norm."""
+"""The L1 norm (optionally on the non-negative orthant): the class and its scalar kernels."""
 
 import numpy as np
 
-from ..utils._validation import check_nonnegative
-from ._groups_base import GroupedPenalty, check_vector
+from ..utils import check_nonnegative, njit
+from ._base import Penalty
+
+CODE = 0
 
 
-class L1:
-    r"""Weighted-free L1 penalty ``alpha * ||w||_1``, optionally with ``w >= 0``.
+class L1(Penalty):
+    r"""L1 penalty ``alpha * ||w||_1``, optionally with ``w >= 0``.
 
     Parameters
     ----------
@@ -33,6 +35,9 @@ class L1:
     - GS-q (``gsq_score``): ``-(g_j d_j + L_j d_j^2 / 2 + psi(w_j + d_j) - psi(w_j))``, the
       decrease guaranteed by the proximal step.
 
+    The module's kernels compute the same quantities for one coordinate with
+    ``params = (alpha, positive)``; the methods here are their references.
+
     Examples
     --------
     >>> import numpy as np
@@ -41,19 +46,28 @@ class L1:
     [2.0, -0.0]
     """
 
-    code = 0
+    structure = "separable"
+    convex = True
+    certificate = "dual_gap"
+    screening = True
+    code = CODE
 
     def __init__(self, alpha=1.0, *, positive=False):
         self.alpha = alpha
         self.positive = positive
 
-    def __repr__(self):
-        return f"L1(alpha={self.alpha!r}, positive={self.positive!r})"
-
     @property
     def kernel_code(self):
-        """Integer code the Numba kernels dispatch on (0: L1, 1: positive L1)."""
-        return 1 if self.positive else 0
+        """The kernel dispatch code (one for both signs: ``positive`` is a parameter)."""
+        return CODE
+
+    def kernel_params(self):
+        """``(alpha, 1.0 if positive else 0.0)``."""
+        return np.array([self._alpha(), 1.0 if self.positive else 0.0])
+
+    def is_zero(self):
+        """``alpha = 0`` without the sign constraint."""
+        return self._alpha() == 0.0 and not self.positive
 
     def _alpha(self):
         return check_nonnegative("alpha", self.alpha)
@@ -95,6 +109,18 @@ class L1:
             return 0.0
         return float(np.max(v)) if self.positive else float(np.max(np.abs(v)))
 
+    def safe_zeros(self, xt, margin):
+        """Gap Safe rule: coordinates with ``|X_j^T theta| + margin_j < alpha`` are zero at
+        every optimum (one-sided ``X_j^T theta`` when ``positive``); ``margin_j`` is the
+        safe radius times ``||X_j||``."""
+        corr = xt if self.positive else np.abs(xt)
+        return corr + margin < self._alpha()
+
+    def piece_gradient(self, w):
+        """Gradient of the penalty on the linear piece holding ``w`` (nonzero entries):
+        ``alpha sign(w)``. A Newton step with this piece fixed polishes least squares."""
+        return self._alpha() * np.sign(np.asarray(w, dtype=np.float64))
+
     def subdiff_distance(self, w, g):
         """GS-s score: distance of ``-g_j`` to the subdifferential at ``w_j``."""
         a = self._alpha()
@@ -129,71 +155,86 @@ class L1:
         return np.where(L > 0, np.maximum(score, 0.0), 0.0)
 
 
-class GroupL2(GroupedPenalty):
-    r"""Group-lasso penalty ``alpha * sum_j w_j ||x_{G_j}||_2`` over non-overlapping groups.
+# ---------------------------------------------------------------- kernels (one coordinate)
+# params = (alpha, positive): positive != 0 restricts to w >= 0.
+@njit(cache=True, inline="always")
+def prox_1d(params, x, step):
+    """Soft threshold of ``x`` at ``step * alpha`` (one-sided when positive)."""
+    t = step * params[0]
+    if params[1] != 0.0:
+        v = x - t
+        return v if v > 0.0 else 0.0
+    if x > t:
+        return x - t
+    if x < -t:
+        return x + t
+    return 0.0
 
-    Parameters
-    ----------
-    alpha : float
-        Strength, ``>= 0``.
-    groups : int, label array, list of index sequences or (grp_ptr, grp_indices)
-        See :func:`sparseopt.utils.groups.check_groups`. An int ``g`` means contiguous groups of
-        size ``g``; overlapping groups raise ValueError.
-    weights : None, 'sqrt_size' or array of shape (n_groups,), default=None
-        Norm weights ``w_j >= 0`` (0 leaves a group unpenalised).
 
-    Notes
-    -----
-    .. math::
+@njit(cache=True, inline="always")
+def value_1d(params, x):
+    """``alpha |x|`` (``alpha x`` when positive; the caller keeps ``x >= 0``)."""
+    if params[1] != 0.0:
+        return params[0] * x
+    return params[0] * abs(x)
 
-        \mathrm{prox}_{t P}(x)_{G_j} = x_{G_j}\max\left(0, 1 - \frac{t\alpha w_j}{\|x_{G_j}\|}
-        \right), \qquad P^*(u) = \iota\{\|u_{G_j}\| \le \alpha w_j\ \forall j\}.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sparseopt.penalties import GroupL2
-    >>> pen = GroupL2(1.0, groups=2)
-    >>> pen.prox(np.array([3.0, 4.0, 0.3, 0.4]), step=1.0)
-    array([2.4, 3.2, 0. , 0. ])
+@njit(cache=True, inline="always")
+def value_diff_1d(params, w, d):
+    """``psi(w + d) - psi(w)``, exact (no cancellation) on one linear piece."""
+    alpha = params[0]
+    if params[1] != 0.0:
+        return alpha * d
+    x = w + d
+    if w > 0.0 and x >= 0.0:
+        return alpha * d
+    if w < 0.0 and x <= 0.0:
+        return -alpha * d
+    return alpha * (abs(x) - abs(w))
+
+
+@njit(cache=True, inline="always")
+def subdiff_distance_1d(params, w, g):
+    """Distance of ``-g`` to the subdifferential of the penalty at ``w`` (GS-s score)."""
+    alpha = params[0]
+    if params[1] != 0.0:
+        if w > 0.0:
+            return abs(g + alpha)
+        v = -(g + alpha)
+        return v if v > 0.0 else 0.0
+    if w > 0.0:
+        return abs(g + alpha)
+    if w < 0.0:
+        return abs(g - alpha)
+    v = abs(g) - alpha
+    return v if v > 0.0 else 0.0
+
+
+@njit(cache=True, inline="always")
+def gsq_1d(params, w, g, L):
+    """Decrease guaranteed by the 1-D prox-gradient step with constant ``L`` (GS-q score).
+
+    Without cancellation: when the step stays on one linear piece the decrease is exactly
+    ``L d^2 / 2``; from ``w = 0`` it is ``(|g| - alpha)_+^2 / (2 L)``.
     """
+    if L <= 0.0:
+        return 0.0
+    alpha = params[0]
+    if w == 0.0:
+        v = -g - alpha if params[1] != 0.0 else abs(g) - alpha
+        return 0.5 * v * v / L if v > 0.0 else 0.0
+    u = prox_1d(params, w - g / L, 1.0 / L)
+    d = u - w
+    if (u > 0.0 and w > 0.0) or (u < 0.0 and w < 0.0):
+        return 0.5 * L * d * d
+    q = g * d + 0.5 * L * d * d + value_1d(params, u) - value_1d(params, w)
+    return -q if q < 0.0 else 0.0
 
-    def __init__(self, alpha, groups, weights=None):
-        self.alpha = alpha
-        self.groups = groups
-        self.weights = weights
 
-    def __repr__(self):
-        return f"GroupL2(alpha={self.alpha!r}, groups={self.groups!r})"
-
-    def value(self, x):
-        """Penalty value."""
-        x = check_vector(x)
-        _, _, w, _ = self._encoding(x.size)
-        return check_nonnegative("alpha", self.alpha) * float(w @ self.group_norms(x))
-
-    def prox(self, x, step):
-        """Group soft-thresholding with threshold ``step * alpha * w_j``."""
-        x = check_vector(x)
-        t = check_nonnegative("step", step) * check_nonnegative("alpha", self.alpha)
-        _, _, w, labels = self._encoding(x.size)
-        v = self.group_norms(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(v > 0, np.maximum(0.0, 1.0 - t * w / v), 0.0)
-        scale = np.where(w == 0, 1.0, scale)
-        return x * scale[labels]
-
-    def dual_norm(self, u):
-        """``max_j ||u_{G_j}|| / w_j`` (``inf`` if an unpenalised group has ``u_G != 0``)."""
-        u = check_vector(u, "u")
-        _, _, w, _ = self._encoding(u.size)
-        v = self.group_norms(u)
-        if np.any((w == 0) & (v > 0)):
-            return np.inf
-        pos = w > 0
-        return float(np.max(v[pos] / w[pos])) if np.any(pos) else 0.0
-
-    def conjugate(self, u):
-        """0 on the dual ball ``{||u_G|| <= alpha w_j}``, ``inf`` outside (1e-12 slack)."""
-        a = check_nonnegative("alpha", self.alpha)
-        return 0.0 if self.dual_norm(u) <= a * (1 + 1e-12) + 1e-300 else np.inf
+@njit(cache=True, inline="always")
+def dual_norm_1d(params, u):
+    """This coordinate's part of the dual norm, normalised: ``|u| / alpha`` (``u / alpha``
+    when positive); a dual point is feasible when the largest part is at most 1."""
+    if params[1] != 0.0:
+        return u / params[0]
+    return abs(u) / params[0]

@@ -1,0 +1,72 @@
+"""The one datafit switch of the compiled solvers: ``(code, params)`` to the datafit's kernel.
+
+Solvers' kernels never compute a loss themselves: they call these functions with the datafit's
+``code`` and its float64 ``params`` array (``datafit.kernel_params()``), and each function
+forwards to the kernel that the datafit's own module defines next to its class. A new datafit
+adds one module and one case per function below; no solver signature changes.
+
+Per-sample functions (``loss(y_i, z_i)`` with ``F(w) = (1/n) sum_i loss(y_i, (Xw)_i)``):
+
+- ``loss``, ``loss_grad``, ``loss_hess``: the loss and its first two derivatives in ``z``;
+- ``loss_diff(..., z, delta) = loss(y, z + delta) - loss(y, z)``, without cancellation (line
+  searches compare such differences);
+- ``loss_conjugate(..., y, u) = sup_z u z - loss(y, z)`` (``+inf`` outside its domain); the
+  Fenchel dual at ``theta`` is ``-(1/n) sum_i loss^*(y_i, -n theta_i)``.
+
+The codes are checked in Python (``CODES``) before any kernel runs, so each switch ends on its
+first datafit. The switches and the datafits' kernels are inlined into the solver
+loops that call them (``inline="always"``): per-sample loops make no function calls.
+
+The multinomial datafit (a row of scores per sample) has one kernel, ``softmax_row``.
+"""
+
+from ..utils import njit
+from . import _logistic as logistic
+from . import _quadratic as quadratic
+from ._multinomial import softmax_row
+
+QUADRATIC = quadratic.CODE
+LOGISTIC = logistic.CODE
+CODES = (QUADRATIC, LOGISTIC)  # checked in Python before any kernel runs
+
+__all__ = ["loss", "loss_conjugate", "loss_diff", "loss_grad", "loss_hess", "softmax_row"]
+
+
+@njit(cache=True, inline="always")
+def loss(code, params, y, z):
+    """``loss(y, z)`` of one sample."""
+    if code == LOGISTIC:
+        return logistic.loss(params, y, z)
+    return quadratic.loss(params, y, z)  # QUADRATIC
+
+
+@njit(cache=True, inline="always")
+def loss_grad(code, params, y, z):
+    """``d loss(y, z) / dz``."""
+    if code == LOGISTIC:
+        return logistic.loss_grad(params, y, z)
+    return quadratic.loss_grad(params, y, z)  # QUADRATIC
+
+
+@njit(cache=True, inline="always")
+def loss_hess(code, params, y, z):
+    """``d^2 loss(y, z) / dz^2``."""
+    if code == LOGISTIC:
+        return logistic.loss_hess(params, y, z)
+    return quadratic.loss_hess(params, y, z)  # QUADRATIC
+
+
+@njit(cache=True, inline="always")
+def loss_diff(code, params, y, z, delta):
+    """``loss(y, z + delta) - loss(y, z)`` without cancellation."""
+    if code == LOGISTIC:
+        return logistic.loss_diff(params, y, z, delta)
+    return quadratic.loss_diff(params, y, z, delta)  # QUADRATIC
+
+
+@njit(cache=True, inline="always")
+def loss_conjugate(code, params, y, u):
+    """``loss^*(y, u)``, ``+inf`` outside the conjugate's domain."""
+    if code == LOGISTIC:
+        return logistic.loss_conjugate(params, y, u)
+    return quadratic.loss_conjugate(params, y, u)  # QUADRATIC

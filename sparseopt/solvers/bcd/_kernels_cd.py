@@ -1,0 +1,446 @@
+"""Coordinate kernels of block coordinate descent (residual form, dense and CSC).
+
+Conventions shared by every kernel of this package
+--------------------------------------------------
+- ``kx = (Xd, data, indices, indptr, is_sparse)``: ``Xd`` is the dense design flattened in
+  column-major order (a view of a Fortran-ordered X), so column ``j`` is the contiguous slice
+  ``Xd[j*n:(j+1)*n]`` (a length-1 dummy when the design is sparse); ``data, indices, indptr``
+  are the CSC arrays (length-1 dummies when dense). Dense and sparse share one signature.
+- ``z`` is the linear predictor ``X w + intercept``, updated incrementally (never recomputed).
+  For least squares (``lsq``) the driver passes ``y = 0`` and ``z = Xw + intercept - y`` (the
+  negative residual): the loss and its derivatives are unchanged, and a coordinate gradient is
+  one BLAS dot product ``X_j^T z`` on dense data.
+- ``df, dfp``: the datafit's dispatch code and parameters; ``pen, pp``: the penalty's. The
+  math of both is reached only through :mod:`sparseopt.datafits.dispatch` and
+  :mod:`sparseopt.penalties.dispatch`.
+
+Nothing here is compiled at import: Numba compiles (or loads from its cache) at first call.
+"""
+
+import numpy as np
+
+from ...datafits import dispatch as D
+from ...penalties import dispatch as P
+from ...utils import njit
+
+
+# --------------------------------------------------------------------------- columns
+@njit(cache=True, inline="always")
+def col_grad(kx, j, y, z, df, dfp, lsq, inv_n):
+    """``X_j^T f'(z)`` with ``f'(z)_i = loss'(y_i, z_i) / n``."""
+    Xd, data, indices, indptr, is_sparse = kx
+    s = 0.0
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            s += data[k] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
+    elif lsq:
+        # least squares: the driver passes y = 0 and z = Xw + b - y (see module docstring)
+        n = z.shape[0]
+        s = np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
+    else:
+        n = z.shape[0]
+        off = j * n
+        for i in range(n):
+            s += Xd[off + i] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
+    return s
+
+
+@njit(cache=True, inline="always")
+def col_axpy(kx, j, a, v):
+    """``v += a X_j``."""
+    Xd, data, indices, indptr, is_sparse = kx
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            v[indices[k]] += a * data[k]
+    else:
+        n = v.shape[0]
+        col = Xd[j * n:(j + 1) * n]
+        for i in range(n):
+            v[i] += a * col[i]
+
+
+@njit(cache=True, inline="always")
+def col_dot(kx, j, v):
+    """``X_j^T v``."""
+    Xd, data, indices, indptr, is_sparse = kx
+    s = 0.0
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            s += data[k] * v[indices[k]]
+    else:
+        n = v.shape[0]
+        s = np.dot(Xd[j * n:(j + 1) * n], v)
+    return s
+
+
+# the same three operations as compiled functions, for the block kernels: they use them at many
+# call sites where a call costs little next to the block work (and inlining would cost compile
+# time at each site)
+@njit(cache=True)
+def column_grad(kx, j, y, z, df, dfp, lsq, inv_n):
+    """:func:`col_grad`, not inlined."""
+    return col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+
+
+@njit(cache=True)
+def column_axpy(kx, j, a, v):
+    """:func:`col_axpy`, not inlined."""
+    col_axpy(kx, j, a, v)
+
+
+@njit(cache=True)
+def column_dot(kx, j, v):
+    """:func:`col_dot`, not inlined."""
+    return col_dot(kx, j, v)
+
+
+@njit(cache=True)
+def grad_subset(kx, y, z, df, dfp, lsq, ws, out):
+    """``out[k] = X_{ws[k]}^T f'(z)`` for every position ``k`` of ``ws``."""
+    inv_n = 1.0 / y.shape[0]
+    for k in range(ws.shape[0]):
+        out[k] = col_grad(kx, ws[k], y, z, df, dfp, lsq, inv_n)
+
+
+@njit(cache=True)
+def predict_subset(kx, w, ws, intercept, out):
+    """``out = X[:, ws] @ w[ws] + intercept``."""
+    out[:] = intercept
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        if w[j] != 0.0:
+            col_axpy(kx, j, w[j], out)
+
+
+@njit(cache=True)
+def raw_grad_vec(df, dfp, y, z, out):
+    """``out = f'(z)``, i.e. ``loss'(y_i, z_i) / n``."""
+    inv_n = 1.0 / y.shape[0]
+    for i in range(y.shape[0]):
+        out[i] = D.loss_grad(df, dfp, y[i], z[i]) * inv_n
+
+
+@njit(cache=True)
+def intercept_step(df, dfp, lsq, curv, y, z, intercept):
+    """Exact (least squares) or backtracked Newton step on the intercept; updates ``z``."""
+    n = y.shape[0]
+    inv_n = 1.0 / n
+    g = 0.0
+    h = 0.0
+    for i in range(n):
+        g += D.loss_grad(df, dfp, y[i], z[i]) * inv_n
+        h += D.loss_hess(df, dfp, y[i], z[i]) * inv_n
+    if lsq:
+        delta = -g  # loss'' = 1: the exact minimiser
+    else:
+        if h < 1e-12:
+            h = curv
+        delta = -g / h
+        for _ in range(40):
+            df1 = 0.0
+            for i in range(n):
+                df1 += D.loss_diff(df, dfp, y[i], z[i], delta)
+            if df1 * inv_n <= 1e-4 * delta * g:
+                break
+            delta *= 0.5
+        else:
+            delta = 0.0
+    for i in range(n):
+        z[i] += delta
+    intercept[0] += delta
+
+
+# --------------------------------------------------------------------------- scores, gap
+@njit(cache=True)
+def gsq_scores(pen, pp, w, g, L, out):
+    """GS-q score of every coordinate (the penalty's ``gsq_1d``)."""
+    for j in range(w.shape[0]):
+        out[j] = P.gsq_1d(pen, pp, w[j], g[j], L[j])
+
+
+@njit(cache=True)
+def fixed_point_violation(pen, pp, w, g, L, idx):
+    """``max_k L_j |prox(w_j - g_k / L_j, 1 / L_j) - w_j|`` over ``j = idx[k]`` with
+    ``L_j > 0``: the stationarity measure of penalties without a duality gap (zero exactly at
+    the fixed points of coordinate descent), in the units of a gradient."""
+    worst = 0.0
+    for k in range(idx.shape[0]):
+        j = idx[k]
+        Lj = L[j]
+        if Lj <= 0.0:
+            continue
+        v = Lj * abs(P.prox_1d(pen, pp, w[j] - g[k] / Lj, 1.0 / Lj) - w[j])
+        if v > worst:
+            worst = v
+    return worst
+
+
+@njit(cache=True)
+def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg, gw):
+    """The block version: ``max L_G ||block_prox(w_G - g_G / L_G) - w_G||`` over ``groups``
+    (``g`` indexed like ``w``)."""
+    worst = 0.0
+    for t in range(groups.shape[0]):
+        k = groups[t]
+        L = Lg[k]
+        if L <= 0.0:
+            continue
+        norm2 = 0.0
+        for a in range(grp_ptr[k], grp_ptr[k + 1]):
+            j = grp_indices[a]
+            u = w[j] - g[j] / L
+            norm2 += u * u
+        scale = P.block_scale(pen, pp, np.sqrt(norm2), 1.0 / L, gw[k])
+        d2 = 0.0
+        for a in range(grp_ptr[k], grp_ptr[k + 1]):
+            j = grp_indices[a]
+            d = scale * (w[j] - g[j] / L) - w[j]
+            d2 += d * d
+        v = L * np.sqrt(d2)
+        if v > worst:
+            worst = v
+    return worst
+
+
+@njit(cache=True)
+def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
+    """Primal value, dual value and dual scaling at the rescaled residual dual point.
+
+    The quantities of :func:`sparseopt.utils.gap_from_predictor` for a separable penalty with
+    a duality gap, in one compiled pass: ``raw = f'(z)``, ``grad = X^T raw``; the dual point
+    is ``theta = -s raw`` with ``s = min(1, 1 / max_j dual_norm_1d(-grad_j))`` and the dual
+    value ``-(1/n) sum_i loss^*(y_i, -n theta_i)``. Returns ``(primal, dual, s)``.
+    """
+    n = y.shape[0]
+    inv_n = 1.0 / n
+    loss = 0.0
+    for i in range(n):
+        loss += D.loss(df, dfp, y[i], z[i])
+    primal = loss * inv_n
+    for j in range(w.shape[0]):
+        primal += P.value_1d(pen, pp, w[j])
+    dn = 0.0
+    for j in range(grad.shape[0]):
+        v = P.dual_norm_1d(pen, pp, -grad[j])
+        if j == 0 or v > dn:
+            dn = v
+    s = 1.0 if dn <= 1.0 else 1.0 / dn
+    dual = 0.0
+    for i in range(n):
+        c = D.loss_conjugate(df, dfp, y_dual[i], n * s * raw[i])
+        if c == np.inf:
+            return primal, -np.inf, s
+        dual -= c
+    return primal, dual * inv_n, s
+
+
+# --------------------------------------------------------------------------- epochs
+@njit(cache=True)
+def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs):
+    """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``.
+
+    ``parts = (df, dfp, lsq, pen, pp, smooth, curv)``. With ``L_j`` the exact coordinate
+    curvature for least squares each step is the exact coordinate minimiser (the 'cyclic' /
+    block_size=1 / 'gradient' combination of BCD).
+    """
+    df, dfp, lsq, pen, pp, smooth, curv = parts
+    inv_n = 1.0 / y.shape[0]
+    for _ in range(n_epochs):
+        for k in range(ws.shape[0]):
+            j = ws[k]
+            Lj = L[j]
+            if Lj <= 0.0:
+                continue
+            g = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+            old = w[j]
+            new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj)
+            if new != old:
+                w[j] = new
+                col_axpy(kx, j, new - old, z)
+        if fit_intercept:
+            intercept_step(df, dfp, lsq, curv, y, z, intercept)
+
+
+@njit(cache=True)
+def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices, ws_groups, Lg,
+                    gw, parts, n_epochs):
+    """Cyclic block coordinate descent over whole groups (blocks = groups).
+
+    Each step is the ``1/L_G`` proximal gradient step on one group: the penalty's radial
+    block prox (``block_scale``) of ``w_G - g_G / L_G`` with the group weight ``gw[g]``.
+    """
+    df, dfp, lsq, pen, pp, smooth, curv = parts
+    inv_n = 1.0 / y.shape[0]
+    max_size = 1
+    for g in range(grp_ptr.shape[0] - 1):
+        max_size = max(max_size, grp_ptr[g + 1] - grp_ptr[g])
+    u = np.empty(max_size)
+    for _ in range(n_epochs):
+        for t in range(ws_groups.shape[0]):
+            g = ws_groups[t]
+            L = Lg[g]
+            if L <= 0.0:
+                continue
+            start = grp_ptr[g]
+            size = grp_ptr[g + 1] - start
+            norm2 = 0.0
+            for a in range(size):
+                j = grp_indices[start + a]
+                gj = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+                u[a] = w[j] - gj / L
+                norm2 += u[a] * u[a]
+            scale = P.block_scale(pen, pp, np.sqrt(norm2), 1.0 / L, gw[g])
+            for a in range(size):
+                j = grp_indices[start + a]
+                new = scale * u[a]
+                delta = new - w[j]
+                if delta != 0.0:
+                    w[j] = new
+                    col_axpy(kx, j, delta, z)
+        if fit_intercept:
+            intercept_step(df, dfp, lsq, curv, y, z, intercept)
+
+
+# --------------------------------------------------------------------------- proximal Newton
+@njit(cache=True, inline="always")
+def _newton_model(kx, y, z, ws, df, dfp):
+    """Gradient and curvature of the datafit's quadratic model at ``z``, per coordinate of
+    ``ws``, and per sample (``raw = f'(z)``, ``h = f''(z)``)."""
+    Xd, data, indices, indptr, is_sparse = kx
+    n = y.shape[0]
+    m = ws.shape[0]
+    inv_n = 1.0 / n
+    raw = np.empty(n)
+    h = np.empty(n)
+    for i in range(n):
+        raw[i] = D.loss_grad(df, dfp, y[i], z[i]) * inv_n
+        h[i] = D.loss_hess(df, dfp, y[i], z[i]) * inv_n
+    g = np.empty(m)
+    curv = np.empty(m)
+    for k in range(m):
+        j = ws[k]
+        s = 0.0
+        c = 0.0
+        if is_sparse:
+            for t in range(indptr[j], indptr[j + 1]):
+                i = indices[t]
+                s += data[t] * raw[i]
+                c += data[t] * data[t] * h[i]
+        else:
+            for i in range(n):
+                s += Xd[j * n + i] * raw[i]
+                c += Xd[j * n + i] * Xd[j * n + i] * h[i]
+        g[k] = s
+        curv[k] = c
+    return raw, h, g, curv
+
+
+@njit(cache=True, inline="always")
+def _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv, max_sweeps,
+                      sweep_tol, d, v):
+    """Minimise the Newton model by cyclic coordinate descent on the model residual
+    ``v = X_ws d + d_b``; returns ``(d_b, sweeps)`` (``d`` and ``v`` filled in place)."""
+    Xd, data, indices, indptr, is_sparse = kx
+    n = raw.shape[0]
+    m = ws.shape[0]
+    gb = 0.0
+    hb = 0.0
+    for i in range(n):
+        gb += raw[i]
+        hb += h[i]
+    db = 0.0
+    hv = np.zeros(n)  # h o v, kept current so each model gradient is one (BLAS) dot product
+    sweeps = 0
+    for sweep in range(max_sweeps):
+        sweeps = sweep + 1
+        max_change = 0.0
+        max_val = 0.0
+        for k in range(m):
+            if curv[k] <= 1e-300:
+                continue
+            j = ws[k]
+            s = g[k] + col_dot(kx, j, hv)
+            old = w[j] + d[k]
+            new = P.prox_1d(pen, pp, old - s / curv[k], 1.0 / curv[k])
+            change = new - old
+            if change != 0.0:
+                d[k] += change
+                if is_sparse:
+                    for t in range(indptr[j], indptr[j + 1]):
+                        i = indices[t]
+                        v[i] += change * data[t]
+                        hv[i] += change * data[t] * h[i]
+                else:
+                    off = j * n
+                    for i in range(n):
+                        xi = change * Xd[off + i]
+                        v[i] += xi
+                        hv[i] += xi * h[i]
+                if abs(change) > max_change:
+                    max_change = abs(change)
+            if abs(new) > max_val:
+                max_val = abs(new)
+        if fit_intercept and hb > 1e-300:
+            s = gb
+            for i in range(n):
+                s += hv[i]
+            change = -s / hb
+            db += change
+            for i in range(n):
+                v[i] += change
+                hv[i] += change * h[i]
+            if abs(change) > max_change:
+                max_change = abs(change)
+        if max_change <= sweep_tol * (1.0 + max_val):
+            break
+    return db, sweeps
+
+
+@njit(cache=True)
+def prox_newton_step(kx, y, z, w, intercept, fit_intercept, ws, parts, max_sweeps, sweep_tol):
+    """One proximal Newton step on the coordinates ``ws`` (and the intercept).
+
+    The quadratic model of the datafit at ``z`` (weights ``f''(z)``) plus the penalty is
+    minimised by cyclic coordinate descent, then an Armijo backtracking search on the true
+    objective sets the step (glmnet / skglm ProxNewton). Returns the number of model sweeps,
+    negated when no step was taken (no descent direction or no acceptable step length).
+    """
+    df, dfp, lsq, pen, pp, smooth, curv_bound = parts
+    n = y.shape[0]
+    m = ws.shape[0]
+    inv_n = 1.0 / n
+    raw, h, g, curv = _newton_model(kx, y, z, ws, df, dfp)
+    d = np.zeros(m)
+    v = np.zeros(n)
+    db, sweeps = _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv,
+                                   max_sweeps, sweep_tol, d, v)
+    gb = 0.0
+    for i in range(n):
+        gb += raw[i]
+    dec = db * gb
+    for k in range(m):
+        dec += g[k] * d[k] + P.value_diff_1d(pen, pp, w[ws[k]], d[k])
+    if dec >= 0.0:
+        return -sweeps
+    t = 1.0
+    ok = False
+    for _ in range(40):
+        dphi = 0.0
+        for i in range(n):
+            dphi += D.loss_diff(df, dfp, y[i], z[i], t * v[i])
+        dphi *= inv_n
+        for k in range(m):
+            dphi += P.value_diff_1d(pen, pp, w[ws[k]], t * d[k])
+        if dphi <= 1e-4 * t * dec:
+            ok = True
+            break
+        t *= 0.5
+    if not ok:
+        return -sweeps
+    for k in range(m):
+        w[ws[k]] += t * d[k]
+    intercept[0] += t * db
+    for i in range(n):
+        z[i] += t * v[i]
+    return sweeps

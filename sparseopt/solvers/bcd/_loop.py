@@ -1,0 +1,68 @@
+"""The one working-set outer loop of block coordinate descent, and its inner solve.
+
+Coordinates, groups and rows of a coefficient matrix run the same loop; each kind of block
+(:mod:`._coordinates`, :mod:`._groups`) supplies
+
+- ``before_check(t)``: work before the gap (intercept refresh, sign tracking, polish);
+- ``violation(grad)``: the fixed-point residual, the criterion of penalties without a gap;
+- ``next_working_set(grad, gap) -> (ws, eps, cap)``: the blocks to optimise, the subproblem
+  tolerance and an optional cap on its epochs;
+- ``subproblem(ws, eps)``: an object with ``epochs(n)``, ``criterion()``, ``pack()``,
+  ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices).
+"""
+
+from ._anderson import Anderson
+from ._problem import GapMonitor
+
+
+def solve_subproblem(sub, pb, eps, freq, budget, anderson):
+    """Epochs on a working set until its criterion is below ``eps`` (checked every ``freq``
+    epochs) or ``budget`` epochs, with Anderson extrapolation; returns ``(epochs, updates)``.
+    """
+    accel = Anderson(0 if sub.one_step else anderson)
+    if sub.one_step:
+        freq = 1
+    done = 0
+    while done < budget:
+        n_ep = min(freq, budget - done)
+        if accel.memory > 0:
+            for _ in range(n_ep):
+                sub.epochs(1)
+                x = accel.push(sub.pack())
+                if x is not None and sub.try_point(x):
+                    pb.n_extrapolations += 1
+        else:
+            sub.epochs(n_ep)
+        done += n_ep
+        if sub.one_step:
+            # one (inexact) Newton step per working set: it nearly always meets the inner
+            # tolerance, so checking the subproblem (a gradient on the working set) costs
+            # more than the outer check it would save
+            break
+        if sub.criterion() <= eps:
+            break
+    return done, done * sub.n_blocks
+
+
+def run_working_sets(family, result, *, max_iter, max_epochs, freq, anderson):
+    """Outer iterations: check the gap, build a working set, solve the subproblem on it."""
+    pb = family.pb
+    monitor = GapMonitor(pb, family.violation)
+    family.monitor = monitor
+    epochs = updates = 0
+    ws_size = 0
+    for t in range(max_iter):
+        family.before_check(t)
+        grad, gap = monitor.check(result, t, ws_size)
+        if result.converged or t == max_iter - 1 or epochs >= max_epochs:
+            break
+        ws, eps, cap = family.next_working_set(grad, gap)
+        ws_size = len(ws)
+        if ws_size == 0:
+            continue
+        budget = max_epochs - epochs if cap is None else min(cap, max_epochs - epochs)
+        e, u = solve_subproblem(family.subproblem(ws, eps), pb, eps, freq, budget, anderson)
+        epochs += e
+        updates += u
+    result.n_epochs = epochs
+    result.n_updates = updates

@@ -1,0 +1,187 @@
+"""The problem a BCD run solves, its iterate, and the outer check shared by every block kind."""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...utils import gap_from_predictor
+from .._result import History
+from . import _kernels_cd as K
+from ._design import Design
+
+HISTORY_KEYS = ("iter", "time", "objective", "criterion", "ws_size", "support_size")
+
+
+@dataclass
+class Problem:
+    """Everything a BCD run works on; the iterate arrays are updated in place.
+
+    Attributes
+    ----------
+    design : Design
+    y : ndarray
+        Targets as the kernels see them (zeros for least squares, which runs on the residual).
+    y_dual : ndarray
+        The true targets (dual objective, polish).
+    datafit, penalty
+        The parts (the penalty is never None here: "no penalty" is ``L1(0)``).
+    parts : tuple
+        ``(df, dfp, lsq, pen, pp, smooth, curv)``: the parts' kernel codes and parameters,
+        whether the datafit is least squares, whether the penalty is identically zero, and
+        the datafit's curvature bound.
+    alpha : float
+    w, z, intercept : ndarray
+        Coefficients, linear predictor (``Xw + b``, minus ``y`` for least squares) and
+        intercept (shape (1,), or (n_classes,) for the multinomial loss).
+    kernel_intercept : bool
+        The intercept is a variable of the run (not removed by centring).
+    L : ndarray
+        Coordinate (or row) Lipschitz constants.
+    P0, tol : float
+        Objective at zero with the best intercept; the stopping tolerance (gap <= tol P0).
+    grad_ref : float
+        The largest gradient entry (row norm) at zero: the reference of the fixed-point
+        criterion of penalties without a duality gap.
+    rng : numpy Generator
+    report : Progress
+    """
+
+    design: Design
+    y: np.ndarray
+    y_dual: np.ndarray
+    datafit: object
+    penalty: object
+    parts: tuple
+    alpha: float
+    w: np.ndarray
+    z: np.ndarray
+    intercept: np.ndarray
+    kernel_intercept: bool
+    L: np.ndarray
+    P0: float
+    tol: float
+    rng: np.random.Generator
+    report: object = None
+    tau: int = 1
+    history: History = field(default_factory=lambda: History(HISTORY_KEYS))
+    t_start: float = field(default_factory=time.perf_counter)
+    n_extrapolations: int = 0
+    newton_tol: float = 1e-10
+    raw: np.ndarray = None
+    grad_ref: float = 1.0
+
+    @property
+    def has_gap(self):
+        """The penalty certifies by a duality gap (else: a fixed-point criterion)."""
+        return self.penalty.certificate == "dual_gap"
+
+    @property
+    def smooth(self):
+        """The penalty is identically zero."""
+        return self.parts[5]
+
+    @property
+    def lsq(self):
+        return self.parts[2]
+
+    def objective(self, w=None, z=None):
+        """``F + Psi`` at the iterate, or at ``(w, z)``."""
+        w = self.w if w is None else w
+        z = self.z if z is None else z
+        return self.datafit.value(self.y, z) + self.penalty.value(w.ravel())
+
+    def record(self, it, objective, criterion, ws_size):
+        w = self.w
+        support = (np.count_nonzero(w) if w.ndim == 1
+                   else np.count_nonzero(np.any(w != 0, axis=1)))
+        self.history.record(iter=it, time=time.perf_counter() - self.t_start,
+                            objective=objective, criterion=criterion, ws_size=ws_size,
+                            support_size=int(support))
+
+    def refresh_intercept(self):
+        """Make the intercept optimal for the current ``w`` before a gap check."""
+        if not self.kernel_intercept:
+            return
+        z, b = self.z, self.intercept
+        if self.lsq:
+            df, dfp, lsq, _, _, _, curv = self.parts
+            K.intercept_step(df, dfp, lsq, curv, self.y, z, b)
+        else:
+            new_b = self.datafit.best_intercept(self.y, z - b[0], b[0])
+            z += new_b - b[0]
+            b[0] = new_b
+
+    def compiled_gap(self):
+        """The gap has a compiled path: separable penalty with a duality gap, alpha > 0."""
+        return (self.penalty.structure == "separable" and self.penalty.certificate == "dual_gap"
+                and self.alpha > 0.0 and self.datafit.code >= 0)
+
+    def gradient(self):
+        """``X^T f'(z)`` (shape of ``w``)."""
+        if self.datafit.code >= 0:
+            df, dfp = self.parts[:2]
+            if self.raw is None:
+                self.raw = np.empty(self.y.shape[0])
+            K.raw_grad_vec(df, dfp, self.y, self.z, self.raw)
+            raw = self.raw
+        else:
+            raw = self.datafit.raw_grad(self.y, self.z)
+        return np.asarray(self.design.X.T @ raw).reshape(self.w.shape)
+
+    def gradient_and_gap(self):
+        """``(grad, primal, dual, X^T theta)`` at the rescaled residual dual point."""
+        X, y, z, w = self.design.X, self.y, self.z, self.w
+        if self.compiled_gap():
+            # the same gap as gap_from_predictor, in two compiled passes around one BLAS call
+            df, dfp, _, pen, pp, _, _ = self.parts
+            if self.raw is None:
+                self.raw = np.empty(y.shape[0])
+            K.raw_grad_vec(df, dfp, y, z, self.raw)
+            grad = np.asarray(X.T @ self.raw).ravel()
+            primal, dual, scale = K.gap_parts(df, dfp, pen, pp, y, self.y_dual, z, w, grad,
+                                              self.raw)
+            return grad, primal, dual, -scale * grad
+        raw = self.datafit.raw_grad(y, z)
+        grad = np.asarray(X.T @ raw)
+        _, primal, dual, xt = gap_from_predictor(self.datafit, self.penalty, X, y, w.ravel(), z,
+                                                 grad.ravel(), y_dual=self.y_dual, raw=raw)
+        return grad, primal, dual, xt
+
+
+@dataclass
+class GapMonitor:
+    """The outer check: the duality gap at the best dual point so far, recorded per check.
+
+    For a penalty without a duality gap, ``violation(grad)`` (the fixed-point residual of the
+    block kind at hand) is the criterion, relative to ``grad_ref``.
+    """
+
+    problem: Problem
+    violation: object = None
+    best_dual: float = -np.inf
+    best_xt: np.ndarray = None
+
+    def check(self, result, t, ws_size):
+        """One full gradient and the criterion; returns ``(grad, criterion)`` and sets
+        ``converged``."""
+        pb = self.problem
+        if pb.has_gap:
+            grad, primal, dual, xt = pb.gradient_and_gap()
+            if dual > self.best_dual:
+                self.best_dual, self.best_xt = dual, xt
+            crit = max(primal - self.best_dual, 0.0)
+            ref = pb.P0
+            result.dual_gap = crit
+        else:
+            grad = pb.gradient()
+            primal, crit, ref = pb.objective(), float(self.violation(grad)), pb.grad_ref
+        result.n_iter = t + 1
+        result.criterion = crit
+        result.rel_gap = crit / ref if ref > 0 else crit
+        pb.record(t, primal, crit, ws_size)
+        pb.report.update(objective=primal, gap=crit, ws=ws_size,
+                         support=int(np.count_nonzero(pb.w)))
+        if crit <= pb.tol * ref or crit == 0.0:
+            result.converged = True
+        return grad, crit

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso as SkLasso
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -26,7 +27,7 @@ from sparseopt.linear_model import (
     Lasso,
     SparseLogisticRegression,
 )
-from sparseopt.penalties import L1, GroupL2
+from sparseopt.penalties import L1, GroupL2, WeightedGroupSparseEnvelope
 from sparseopt.reference import logistic_l1_reference
 from sparseopt.solvers import BlockCoordinateDescent, ProximalGradient
 
@@ -114,6 +115,18 @@ def test_logistic_with_intercept_matches_saga(fmt):
                              tol=TOL, max_iter=10_000).fit(Xf, Y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-4)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "sparse"])
+def test_logistic_constant_and_zero_columns_get_zero_coefficients(fmt):
+    Xf = _design(fmt)
+    extra = np.column_stack([np.full(N_SAMPLES, 7.0), np.zeros(N_SAMPLES)])
+    X_extra = sp.hstack([Xf, extra], format="csc") if fmt == "sparse" else np.hstack([Xf, extra])
+    ours = SparseLogisticRegression(alpha=ALPHA, tol=TOL).fit(X_extra, Y)
+    ref = SparseLogisticRegression(alpha=ALPHA, tol=TOL).fit(Xf, Y)
+    np.testing.assert_array_equal(ours.coef_[0, -2:], 0.0)
+    np.testing.assert_allclose(ours.coef_[0, :-2], ref.coef_[0], atol=1e-7)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-7)
 
 
 # ----------------------------------------------------------------------------- generic estimator
@@ -300,3 +313,26 @@ def test_group_sparse_regression_refuses_sparse_input():
     Xg, yg, _, groups, _ = make_group_sparse_regression(random_state=0)
     with pytest.raises(TypeError, match="[Ss]parse"):
         GroupSparseRegression(5, groups).fit(sp.csr_matrix(Xg), yg)
+
+
+# ----------------------------------------------------------------------------- convergence warnings
+_STARVED = {
+    "Lasso": lambda: Lasso(ALPHA, max_iter=2, tol=1e-14),
+    "SparseLogisticRegression": lambda: SparseLogisticRegression(ALPHA, max_iter=2, tol=1e-14),
+    "multinomial": lambda: SparseLogisticRegression(ALPHA, max_iter=2, tol=1e-14),
+    "GroupSparseRegression": lambda: GroupSparseRegression(2, 6, exact=False, max_iter=2,
+                                                           tol=1e-14),
+    "GLE-GroupL2-BCD": lambda: GeneralizedLinearEstimator(
+        Quadratic(), GroupL2(ALPHA, 6), BlockCoordinateDescent(selection="cyclic", max_iter=2,
+                                                                tol=1e-14)),
+    "GLE-WGSEF-PG": lambda: GeneralizedLinearEstimator(
+        Quadratic(), WeightedGroupSparseEnvelope(2, 6, alpha=0.1),
+        ProximalGradient(max_iter=2, tol=1e-14)),
+}
+
+
+@pytest.mark.parametrize("name", list(_STARVED))
+def test_starved_fit_warns_naming_max_iter_and_tol(name):
+    y = np.digitize(X[:, 0], [-0.5, 0.5]) if name == "multinomial" else Y
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=2\b.*tol=1e-14"):
+        _STARVED[name]().fit(X, y)

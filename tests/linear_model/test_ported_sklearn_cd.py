@@ -19,7 +19,7 @@ from sklearn.linear_model import Lasso as SkLasso
 from sklearn.linear_model import LassoCV as SkLassoCV
 from sklearn.linear_model import LinearRegression, lars_path
 from sklearn.linear_model import lasso_path as sk_lasso_path
-from sklearn.model_selection import ShuffleSplit
+from sklearn.model_selection import GridSearchCV, ShuffleSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -190,6 +190,26 @@ def test_lasso_cv_in_a_pipeline_with_shuffle_split():
                                                     max_iter=100_000)).fit(X, y)
     assert ours[-1].alpha_ == pytest.approx(ref[-1].alpha_, rel=1e-10)
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-4)
+
+
+def test_lasso_cv_equals_grid_search():
+    # the CV estimator picks the alpha GridSearchCV picks with the same folds and the MSE
+    X, y = make_regression(n_samples=200, n_features=10, effective_rank=10, n_informative=6,
+                           noise=10, random_state=0)
+    alphas = np.logspace(-5, 0, 10)
+    reg = LassoCV(alphas=alphas, cv=5, tol=1e-10).fit(X, y)
+    gs = GridSearchCV(Lasso(tol=1e-10), {"alpha": alphas}, cv=5,
+                      scoring="neg_mean_squared_error").fit(X, y)
+    assert reg.alpha_ == pytest.approx(gs.best_params_["alpha"])
+    np.testing.assert_allclose(-reg.mse_path_.mean(axis=1)[::-1],
+                               gs.cv_results_["mean_test_score"], rtol=1e-6)
+
+
+def test_lasso_cv_keeps_its_parameters():
+    X, y, _, _ = _ill_posed()
+    reg = LassoCV(n_alphas=50, eps=1e-3, tol=1e-3).fit(X, y)
+    assert reg.n_alphas == 50 and reg.eps == 1e-3 and reg.alphas is None
+    assert len(reg.alphas_) == 50 and reg.mse_path_.shape == (50, 5)
 
 
 @pytest.mark.parametrize("alphas", [(1, -1, -100), (-0.1, -1.0, -10.0), (1.0, np.nan),
@@ -558,7 +578,8 @@ def test_sparse_dense_equality_with_intercept(fit_intercept, positive):
     y = X[:, :5] @ rng.standard_normal(5) + 2.0 + 0.1 * rng.standard_normal(60)
     kw = dict(alpha=0.02, fit_intercept=fit_intercept, positive=positive, tol=1e-12)
     dense = Lasso(**kw).fit(X, y)
-    for fmt in (sp.csc_matrix, sp.csr_matrix, sp.coo_matrix):
+    for fmt in (sp.csc_matrix, sp.csr_matrix, sp.coo_matrix, sp.lil_matrix, sp.csc_array,
+                sp.csr_array):
         sparse = Lasso(**kw).fit(fmt(X), y)
         np.testing.assert_allclose(sparse.coef_, dense.coef_, atol=1e-8)
         assert sparse.intercept_ == pytest.approx(dense.intercept_, abs=1e-8)
@@ -609,3 +630,42 @@ def test_data_near_float_max_gives_a_clear_value_error():
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(ValueError, match="X|finite|overflow"):
             Lasso(alpha=0.1).fit(X, y)
+
+
+# ----------------------------------------------------------------------------- edge cases
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+def test_zero_target_gives_zero_model(fmt):
+    X, _, _, _ = _ill_posed(n_features=20)
+    Xf = sp.csc_matrix(X) if fmt == "csc" else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = Lasso(alpha=0.1).fit(Xf, np.zeros(X.shape[0]))
+    np.testing.assert_array_equal(reg.coef_, 0.0)
+    assert reg.intercept_ == 0.0 and reg.dual_gap_ == 0.0
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+def test_constant_and_zero_columns_get_zero_coefficients(fmt):
+    # a constant column is absorbed by the intercept, a zero column carries nothing: both get
+    # coefficient 0 and the other coefficients are those of the fit without them
+    X, y, _, _ = _ill_posed(n_features=20)
+    X_extra = np.column_stack([X, np.full(len(y), 7.0), np.zeros(len(y))])
+    Xf = sp.csc_matrix(X_extra) if fmt == "csc" else X_extra
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = Lasso(alpha=0.05, tol=1e-12).fit(Xf, y)
+    ref = Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    np.testing.assert_array_equal(reg.coef_[-2:], 0.0)
+    np.testing.assert_allclose(reg.coef_[:-2], ref.coef_, atol=1e-8)
+    assert reg.intercept_ == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+def test_single_sample():
+    # with an intercept one sample is fitted by the intercept alone; without, the Lasso puts
+    # the weight on the largest |x_j|: w_0 = (x_0 y - alpha) / x_0^2 when x_0 y > alpha
+    X, y = np.array([[2.0, 1.0]]), np.array([3.0])
+    reg = Lasso(alpha=1.0).fit(X, y)
+    np.testing.assert_array_equal(reg.coef_, 0.0)
+    assert reg.intercept_ == 3.0
+    reg = Lasso(alpha=1.0, fit_intercept=False, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(reg.coef_, [1.25, 0.0], atol=1e-10)

@@ -145,8 +145,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (K, X.shape[1]):
             W0, b0 = self.coef_.T, self.intercept_
-        solver = BlockCoordinateDescent("cyclic", max_iter=self.max_iter or 100, tol=self.tol,
-                                        verbose=self.verbose)
+        solver = resolve_solver(self.solver, BlockCoordinateDescent("cyclic", max_iter=100),
+                                tol=self.tol, max_iter=self.max_iter, verbose=self.verbose)
         W, res = solver.solve(Multinomial(), GroupL2(alpha, groups=K), X, Y, W0,
                               fit_intercept=self.fit_intercept, intercept0=b0)
         self.coef_ = W.T.copy()

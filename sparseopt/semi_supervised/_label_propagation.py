@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..solvers import BlockCoordinateDescent, ForestSolver
-from ..utils import progress
+from ..utils import check_nonnegative, check_positive_int, progress
 
 
 def harmonic_system(W, labelled, Y_l):
@@ -204,6 +204,8 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         self : LabelPropagation
             The fitted estimator.
         """
+        check_positive_int("max_iter", self.max_iter)
+        check_nonnegative("tol", self.tol)
         X, y = validate_data(self, X, y, accept_sparse=self.kernel == "precomputed",
                              ensure_min_samples=2)
         check_classification_targets(y)

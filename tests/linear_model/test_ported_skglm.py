@@ -188,13 +188,6 @@ def test_generic_estimator_is_clonable_with_its_parts():
     np.testing.assert_allclose(twin.fit(X, Y).coef_, gle.fit(X, Y).coef_)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Penalties, datafits and solvers as estimator parameters are not nested estimators: L1 "
-    "(penalties/_norms.py), GroupL2, the envelopes and the datafits define no get_params/"
-    "set_params, so GeneralizedLinearEstimator.get_params(deep=True) has no 'penalty__alpha' "
-    "and set_params(penalty__alpha=...) raises AttributeError; GridSearchCV cannot tune the "
-    "penalty strength. Fix: give penalties/datafits get_params/set_params over their "
-    "constructor arguments (BlockCoordinateDescent and ProximalGradient already have them)."))
 def test_generic_nested_parameters():
     reg = GeneralizedLinearEstimator(Quadratic(), L1(4.0))
     assert reg.get_params()["penalty__alpha"] == 4.0

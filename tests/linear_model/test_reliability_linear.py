@@ -196,16 +196,6 @@ def test_logistic_on_badly_scaled_features_converges():
     assert obj <= obj_ref * (1 + 1e-6)
 
 
-_MULTINOMIAL_REASON = (
-    "SparseLogisticRegression._fit_multinomial (linear_model/_logistic.py) never validates "
-    "solver, max_iter or tol: it calls multinomial_bcd(max_iter=self.max_iter or 100, "
-    "tol=self.tol) directly, so any string is accepted as solver (and a valid "
-    "BlockCoordinateDescent is ignored), max_iter=0 becomes 100, max_iter=-1 returns zeros, "
-    "NaN/negative tol run the whole budget, max_iter=2.5 raises range()'s 'float object "
-    "cannot be interpreted as an integer'. Fix: run the same resolve_solver/check_positive_int"
-    "/check_nonnegative validation as the binary path before dispatching on the classes.")
-
-
 # bad (max_iter, tol) values every iterative estimator must refuse, naming the parameter
 _BAD_BUDGETS = [
     (dict(max_iter=0), ValueError, "max_iter"),
@@ -216,7 +206,6 @@ _BAD_BUDGETS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=_MULTINOMIAL_REASON)
 @pytest.mark.parametrize("params, exc, name",
                          [(dict(solver="foo"), TypeError, "solver")] + _BAD_BUDGETS, ids=str)
 def test_multinomial_validates_like_binary(params, exc, name):
@@ -297,15 +286,6 @@ def test_lasso_cv_eps_must_be_at_most_one(eps):
         assert np.all(np.diff(reg.alphas_) <= 0)
 
 
-_LP_REASON = (
-    "LabelPropagation.fit never validates max_iter and tol: they reach the forest solver "
-    "as given, so max_iter=0, max_iter=2.5, tol=-1 and tol=NaN run and end in a "
-    "ConvergenceWarning (a non-answer), max_iter=-1 fails with IndexError 'list index out "
-    "of range' and max_iter=-3 inside numpy with 'negative dimensions are not allowed'. "
-    "Fix: check_positive_int('max_iter') and check_nonnegative('tol') at the top of fit.")
-
-
-@pytest.mark.xfail(strict=True, reason=_LP_REASON)
 @pytest.mark.parametrize("params, exc, name",
                          _BAD_BUDGETS + [(dict(max_iter=-3), ValueError, "max_iter")], ids=str)
 def test_label_propagation_validates_max_iter_and_tol(params, exc, name):

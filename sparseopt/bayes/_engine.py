@@ -216,15 +216,3 @@ def warn_if_no_signal(name, margin, n_features, stacklevel=3):
             "y carries no signal the dictionary can represent, or the noise variance is too "
             "large (pass noise_variance if it is known).", NoSignalWarning,
             stacklevel=stacklevel)
-
-
-def power_of_two_scale(a):
-    """The power of two nearest above ``max|a|`` (1.0 for an all-zero or non-finite array).
-
-    Dividing data by a power of two is exact in floating point, so fits on scaled copies of the
-    data give scaled copies of the answer, bit for bit, as long as nothing over- or underflows.
-    """
-    m = float(np.max(np.abs(a))) if np.size(a) else 0.0
-    if not np.isfinite(m) or m == 0.0:
-        return 1.0
-    return float(np.ldexp(1.0, int(np.frexp(m)[1])))

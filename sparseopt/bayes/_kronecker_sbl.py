@@ -9,8 +9,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
 from ..utils._complex import check_complex_array
+from ..utils._scale import power_of_two_scale
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
-from ._engine import no_signal_margin, power_of_two_scale, warn_if_no_signal, warn_unconverged
+from ._engine import no_signal_margin, warn_if_no_signal, warn_unconverged
 from ._kronecker_model import fit_kronecker, full_gamma
 from ._mstep import coupling_matrix, kron_vectors
 

@@ -5,12 +5,12 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._complex import check_complex_array, is_complex
+from ..utils._scale import power_of_two_scale
 from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
 from ._engine import (
     Posterior,
     evidence_keep,
     no_signal_margin,
-    power_of_two_scale,
     run_em_polished,
     warn_if_no_signal,
     warn_unconverged,

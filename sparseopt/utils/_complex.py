@@ -5,18 +5,52 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 
 
+def _has_complex_entries(arr):
+    """True for an object array holding at least one complex number."""
+    return any(isinstance(v, complex | np.complexfloating) for v in arr.flat)
+
+
 def is_complex(X):
-    """True for a dense complex array (or array-like); sparse matrices count as real."""
+    """True for a dense complex array (or array-like); sparse matrices count as real.
+
+    Object arrays count as complex when they hold a complex number; inputs that are not arrays
+    at all (ragged lists, ...) count as real, so that the real validation reports them.
+    """
     if sp.issparse(X):
         return False
-    return np.iscomplexobj(X if hasattr(X, "dtype") else np.asarray(X))
+    if not hasattr(X, "dtype"):
+        try:
+            X = np.asarray(X)
+        except (TypeError, ValueError):
+            return False
+    if X.dtype == object:
+        return _has_complex_entries(X)
+    return np.iscomplexobj(X)
+
+
+def _as_numeric(X, name):
+    """``np.asarray(X)`` with bool/int/float/complex entries (errors naming ``name``)."""
+    try:
+        arr = np.asarray(X)
+    except (TypeError, ValueError) as err:  # ragged nested sequences and the like
+        raise ValueError(f"{name} must be an array of numbers: {err}") from None
+    if arr.dtype.kind in "biufc":
+        return arr
+    if arr.dtype.kind in "OUS":  # numbers stored as objects or strings
+        for dtype in (np.float64, np.complex128):
+            try:
+                return arr.astype(dtype)
+            except (TypeError, ValueError):
+                continue
+    raise TypeError(f"{name} must hold real or complex numbers, got dtype {arr.dtype}.")
 
 
 def check_complex_array(X, name, *, ndim):
     """Validate a real or complex dense array; real and imaginary parts are checked separately.
 
     Real input goes through scikit-learn's ``check_array`` (float64); complex input is split and
-    each part is checked the same way, so error messages are scikit-learn's and name ``name``.
+    each part is checked the same way. Every error names ``name``: sparse input, entries that
+    are not numbers, the wrong number of dimensions, empty arrays, NaN and infinity.
 
     Parameters
     ----------
@@ -31,17 +65,20 @@ def check_complex_array(X, name, *, ndim):
     ndarray
         float64 or complex128.
     """
+    if ndim not in (1, 2):
+        raise ValueError(f"ndim must be 1 or 2, got {ndim!r}.")
     if sp.issparse(X):
         raise TypeError(f"Sparse data was passed for {name}, but dense data is required. "
                         "Use '.toarray()' to convert to a dense numpy array.")
+    arr = _as_numeric(X, name)
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one "
+                         + ("entry." if ndim == 1 else "row and one column."))
     kw = dict(ensure_2d=ndim == 2, input_name=name, ensure_min_samples=1)
-    if is_complex(X):
-        arr = np.asarray(X)
+    if np.iscomplexobj(arr):
         re = check_array(arr.real, dtype=np.float64, **kw)
         im = check_array(arr.imag, dtype=np.float64, **kw)
-        out = re + 1j * im
-    else:
-        out = check_array(X, dtype=np.float64, **kw)
-    if out.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {out.shape}.")
-    return out
+        return re + 1j * im
+    return check_array(arr, dtype=np.float64, **kw)

@@ -99,10 +99,11 @@ def check_shape_pairs(name, value):
     return [(check_positive_int(name, m), check_positive_int(name, n)) for m, n in shapes]
 
 
-def check_indices(name, value, size):
-    """Distinct positions in ``range(size)``: ints, or a boolean mask of length ``size``.
+def check_indices(name, value, size, *, allow_repeats=False):
+    """Positions in ``range(size)``: ints (distinct unless ``allow_repeats``), or a boolean mask
+    of length ``size``.
 
-    Returns a sorted-as-given int64 array; errors name ``name``.
+    Returns them as an int64 array in the order given; errors name ``name``.
     """
     if hasattr(value, "tocsr") or isinstance(value, str) or value is None:
         raise TypeError(f"{name} must be a 1-D array of int indices or a boolean mask, got "
@@ -123,7 +124,7 @@ def check_indices(name, value, size):
         raise TypeError(f"{name} must hold int indices, got dtype {idx.dtype}.")
     if idx.min() < 0 or idx.max() >= size:
         raise ValueError(f"{name} holds indices outside [0, {size}): {idx.min()}..{idx.max()}.")
-    if np.unique(idx).size != idx.size:
+    if not allow_repeats and np.unique(idx).size != idx.size:
         raise ValueError(f"{name} holds repeated indices.")
     return idx.astype(np.int64)
 

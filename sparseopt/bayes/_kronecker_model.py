@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._engine import HISTORY_KEYS, Posterior, evidence_keep, run_em, run_em_polished
-from ._estep import kron_estep
+from ._estep import _kron_estep
 from ._kernels_sbl import svd2_step
 from ._mstep import AMStep, SVDStep, couple, kron_change, kron_vectors
 
@@ -73,7 +73,7 @@ class KroneckerModel:
         cached = getattr(self, "last_posterior", None)
         if cached is not None and cached[0] == self._key(sigma2):
             return cached[1]
-        return kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
 
     def _count(self):
         self.n_active = int(np.prod([len(s) for s in self.supports]))
@@ -111,7 +111,7 @@ class KroneckerModel:
         Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
-        parts = kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        parts = _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
         self.last_posterior = (self._key(sigma2), parts)  # reused by the final E-step
         mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
@@ -160,7 +160,7 @@ class KroneckerModel:
         if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
             cost, resid2, trace = self._fused_step(sigma2)
             return Posterior(None, None, cost, resid2, trace)
-        mu, s, cost, resid2, trace = kron_estep(self.Hs, self.y, self.gammas, sigma2)
+        mu, s, cost, resid2, trace = _kron_estep(self.Hs, self.y, self.gammas, sigma2)
         shape = [len(g) for g in self.gammas]
         floor = _TINY if isinstance(self.mstep, AMStep) else 0.0
         if self.rule == "mackay":

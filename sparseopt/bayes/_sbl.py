@@ -4,9 +4,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._complex import check_complex_array, is_complex
+from ..utils._complex import check_complex_array, is_complex, ravel_column
 from ..utils._scale import power_of_two_scale
-from ..utils._validation import check_bool, check_choice, check_positive_int, check_real
+from ..utils._validation import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_verbose,
+)
 from ._engine import (
     Posterior,
     evidence_keep,
@@ -15,7 +21,7 @@ from ._engine import (
     warn_if_no_signal,
     warn_unconverged,
 )
-from ._estep import dense_estep
+from ._estep import _dense_estep
 from ._mstep import dense_mstep
 
 _TINY = np.finfo(float).tiny
@@ -57,7 +63,7 @@ class DenseModel:
 
     def step(self, sigma2):
         """E-step (primal or dual form), then the M-step; returns the E-step's posterior."""
-        mu, s, cost, resid2, trace = dense_estep(self.X[:, self.active], self.y, self.gamma,
+        mu, s, cost, resid2, trace = _dense_estep(self.X[:, self.active], self.y, self.gamma,
                                                  sigma2)
         self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), _TINY)
         return Posterior(mu, s, cost, resid2, trace)
@@ -67,7 +73,7 @@ class DenseModel:
 
         See :func:`~sparseopt.bayes._engine.evidence_keep`; returns True if any was dropped.
         """
-        mu, s, _, _, _ = dense_estep(self.X[:, self.active], self.y, self.gamma, sigma2)
+        mu, s, _, _, _ = _dense_estep(self.X[:, self.active], self.y, self.gamma, sigma2)
         keep = evidence_keep(mu, s, self.gamma) > 0
         if keep.any() and not keep.all():
             self.active, self.gamma = self.active[keep], self.gamma[keep]
@@ -151,8 +157,10 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     :math:`\operatorname{tr}(X \Gamma X^H) = \|y\|^2`, and a learnt noise variance starts at a
     tenth of the mean energy per sample: the start, like the answer, then scales with the data
     (the fit runs on a copy scaled by powers of two, so scaled data give exactly scaled
-    answers). A fit whose type-II cost is within ``2 log(n_features)`` of the all-noise
-    model's raises a :class:`~sparseopt.bayes.NoSignalWarning`.
+    answers). The variances (``gamma_``, ``sigma_diag_``, ``noise_variance_``) scale with the
+    square of the data, so beyond about 1e154 they saturate at inf (and below about 1e-154 at
+    0) while ``coef_`` stays exact. A fit whose type-II cost is within ``2 log(n_features)`` of
+    the all-noise model's raises a :class:`~sparseopt.bayes.NoSignalWarning`.
 
     Examples
     --------
@@ -186,20 +194,26 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                    allow_none=True)
         check_bool("fit_intercept", self.fit_intercept)
         check_bool("polish", self.polish)
+        check_verbose(self.verbose)
 
     def _validate(self, X, y):
         if y is not None and (is_complex(X) or is_complex(y)):
             X = check_complex_array(X, "X", ndim=2)
-            y = np.asarray(y)
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = y.ravel()
-            y = check_complex_array(y, "y", ndim=1)
+            y = check_complex_array(ravel_column(y, stacklevel=4), "y", ndim=1)
             if X.shape[0] != y.shape[0]:
                 raise ValueError(f"X and y have inconsistent numbers of samples: {X.shape[0]} "
                                  f"and {y.shape[0]}.")
             self.n_features_in_ = X.shape[1]
             return X.astype(np.complex128), y.astype(np.complex128)
-        return validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        if y.dtype.kind not in "biuf":  # scikit-learn leaves string targets as they are
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"y must hold real or complex numbers, got dtype {y.dtype}."
+                                ) from None
+            check_complex_array(y, "y", ndim=1)  # NaN/inf spelled as strings
+        return X, y
 
     def fit(self, X, y):
         """Fit by EM.
@@ -232,7 +246,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         ys, Xs = yc / cy, Xc / cx
         energy = float(np.real(np.vdot(ys, ys)))
         learn = self.noise_variance is None
-        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
+        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy / cy
         model = DenseModel(Xs, ys, initial_gamma(Xs, energy), self.update, float(self.prune))
         if energy > 0:
             res = run_em_polished(model, sigma2, polish=N if self.polish else 0,
@@ -246,7 +260,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
             n_iter, converged = 1, True
             hist = {"cost": [0.0], "gamma_change": [0.0], "noise_variance": [sigma2],
                     "n_active": [0]}
-        mu, s, cost, _, _ = dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
+        mu, s, cost, _, _ = _dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
             if model.active.size else (np.zeros(0), np.zeros(0), 0.0, energy, 0.0)
         unit = cy / cx
         dtype = np.complex128 if np.iscomplexobj(Xc) or np.iscomplexobj(yc) else np.float64
@@ -254,16 +268,18 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         self.coef_ = np.zeros(N, dtype=dtype)
         self.coef_[active] = mu * unit
         self.gamma_ = np.zeros(N)
-        self.gamma_[active] = model.gamma * unit**2
         self.sigma_diag_ = np.zeros(N)
-        self.sigma_diag_[active] = s * unit**2
+        with np.errstate(over="ignore", under="ignore"):  # variances saturate (Notes)
+            self.gamma_[active] = model.gamma * unit * unit
+            self.sigma_diag_[active] = s * unit * unit
+            self.noise_variance_ = float(np.float64(sigma2) * cy * cy)
         self.active_ = active
-        self.noise_variance_ = float(sigma2 * cy**2)
         self.intercept_ = self._y_mean - self._X_mean @ self.coef_ if self.fit_intercept else 0.0
         self.n_iter_ = n_iter
         self.history_ = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
-        self.history_["cost"] = self.history_["cost"] + M * np.log(cy**2)
-        self.history_["noise_variance"] = self.history_["noise_variance"] * cy**2
+        self.history_["cost"] = self.history_["cost"] + 2.0 * M * np.log(cy)
+        with np.errstate(over="ignore", under="ignore"):
+            self.history_["noise_variance"] = self.history_["noise_variance"] * cy * cy
         self.history_["n_active"] = self.history_["n_active"].astype(int)
         self._Xc_active = Xc[:, active]
         if not converged:
@@ -295,9 +311,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                                  f"expecting {self.n_features_in_} features as input.")
         else:
             X = validate_data(self, X, dtype=np.float64, reset=False)
-        mean = X @ self.coef_ + self.intercept_
-        if not np.iscomplexobj(self.coef_):
-            mean = np.real(mean)
+        mean = X @ self.coef_ + self.intercept_  # complex when X or the model is
         if not return_std:
             return mean
         XA = (X - self._X_mean)[:, self.active_]

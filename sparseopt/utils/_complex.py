@@ -36,13 +36,17 @@ def _as_numeric(X, name):
         raise ValueError(f"{name} must be an array of numbers: {err}") from None
     if arr.dtype.kind in "biufc":
         return arr
+    reason = ""
     if arr.dtype.kind in "OUS":  # numbers stored as objects or strings
-        for dtype in (np.float64, np.complex128):
-            try:
-                return arr.astype(dtype)
-            except (TypeError, ValueError):
-                continue
-    raise TypeError(f"{name} must hold real or complex numbers, got dtype {arr.dtype}.")
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as err:
+            reason = f" ({err})"  # scikit-learn's checks expect this message
+        try:
+            return arr.astype(np.complex128)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{name} must hold real or complex numbers, got dtype {arr.dtype}{reason}.")
 
 
 def check_complex_array(X, name, *, ndim):
@@ -72,13 +76,37 @@ def check_complex_array(X, name, *, ndim):
                         "Use '.toarray()' to convert to a dense numpy array.")
     arr = _as_numeric(X, name)
     if arr.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one "
-                         + ("entry." if ndim == 1 else "row and one column."))
+        hint = (" Reshape your data either using array.reshape(-1, 1) if it has a single "
+                "feature or array.reshape(1, -1) if it is a single sample."
+                if ndim == 2 and arr.ndim == 1 else "")
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}.{hint}")
+    if arr.size == 0:  # scikit-learn's wording, which its estimator checks look for
+        what = "sample(s)" if arr.shape[0] == 0 else "feature(s)"
+        raise ValueError(f"{name} is empty: found array with 0 {what} (shape={arr.shape}) "
+                         "while a minimum of 1 is required.")
     kw = dict(ensure_2d=ndim == 2, input_name=name, ensure_min_samples=1)
     if np.iscomplexobj(arr):
         re = check_array(arr.real, dtype=np.float64, **kw)
         im = check_array(arr.imag, dtype=np.float64, **kw)
         return re + 1j * im
     return check_array(arr, dtype=np.float64, **kw)
+
+
+def ravel_column(y, stacklevel=3):
+    """A column vector ``(n, 1)`` raveled to ``(n,)`` with scikit-learn's DataConversionWarning;
+    anything else is returned as given (for :func:`check_complex_array` to judge)."""
+    if sp.issparse(y) or not hasattr(y, "__len__"):
+        return y
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError):
+        return y
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        import warnings
+
+        from sklearn.exceptions import DataConversionWarning
+
+        warnings.warn("A column-vector y was passed when a 1d array was expected; it is raveled.",
+                      DataConversionWarning, stacklevel=stacklevel)
+        return arr.ravel()
+    return y

@@ -24,8 +24,17 @@ from ._mstep import coupling_matrix, kron_vectors
 
 
 def _is_factor_list(X):
-    """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix."""
-    return isinstance(X, list | tuple) and len(X) > 0 and all(np.ndim(f) == 2 for f in X)
+    """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix.
+
+    A list holding an item that is not even an array (a ragged list) counts as a factor list,
+    so that the error names that factor.
+    """
+    if not isinstance(X, list | tuple) or len(X) == 0:
+        return False
+    try:
+        return all(np.ndim(f) == 2 for f in X)
+    except ValueError:
+        return True
 
 
 def from_dense(X, factor_shapes):

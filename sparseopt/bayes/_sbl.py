@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._complex import check_complex_array, is_complex, ravel_column
+from ..utils._complex import check_array_like, check_complex_array, is_complex, ravel_column
 from ..utils._scale import power_of_two_scale
 from ..utils._validation import (
     check_bool,
@@ -85,6 +85,11 @@ class DenseModel:
         new = np.zeros(self.N)
         new[self.active] = self.gamma
         return float(np.linalg.norm(new - self._old) / max(np.linalg.norm(self._old), _TINY))
+
+
+def _null_cost(energy, n_samples, sigma2):
+    """Type-II cost ``M log sigma^2 + ||y||^2 / sigma^2`` of the all-noise model (0 if y = 0)."""
+    return n_samples * np.log(sigma2) + energy / sigma2 if energy > 0 else 0.0
 
 
 def initial_gamma(X, y_energy, power_fraction=1.0):
@@ -205,6 +210,8 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                                  f"and {y.shape[0]}.")
             self.n_features_in_ = X.shape[1]
             return X.astype(np.complex128), y.astype(np.complex128)
+        check_array_like(X, "X")
+        check_array_like(y, "y")
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         if y.dtype.kind not in "biuf":  # scikit-learn leaves string targets as they are
             try:
@@ -248,20 +255,21 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         learn = self.noise_variance is None
         sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy / cy
         model = DenseModel(Xs, ys, initial_gamma(Xs, energy), self.update, float(self.prune))
-        if energy > 0:
+        if energy > 0 and np.any(Xs):
             res = run_em_polished(model, sigma2, polish=N if self.polish else 0,
                                   learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
                                   noise_rule=self.update, noise_floor=1e-12 * energy / M,
                                   n_samples=M, verbose=self.verbose, desc="SBL")
             sigma2, n_iter, converged, hist = res.sigma2, res.n_iter, res.converged, res.history
-        else:  # y is constant: the posterior mean is 0 for any prior
+        else:  # y or X is constant: the posterior mean is 0 for any prior, y is all noise
             model.active, model.gamma = model.active[:0], model.gamma[:0]
-            sigma2 = 0.0 if learn else sigma2
+            sigma2 = energy / M if learn else sigma2
             n_iter, converged = 1, True
-            hist = {"cost": [0.0], "gamma_change": [0.0], "noise_variance": [sigma2],
-                    "n_active": [0]}
+            hist = {"cost": [_null_cost(energy, M, sigma2)], "gamma_change": [0.0],
+                    "noise_variance": [sigma2], "n_active": [0]}
         mu, s, cost, _, _ = _dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
-            if model.active.size else (np.zeros(0), np.zeros(0), 0.0, energy, 0.0)
+            if model.active.size else (np.zeros(0), np.zeros(0), _null_cost(energy, M, sigma2),
+                                       energy, 0.0)
         unit = cy / cx
         dtype = np.complex128 if np.iscomplexobj(Xc) or np.iscomplexobj(yc) else np.float64
         active = model.active
@@ -310,6 +318,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                 raise ValueError(f"X has {X.shape[1]} features, but SparseBayesianRegression is "
                                  f"expecting {self.n_features_in_} features as input.")
         else:
+            check_array_like(X, "X")
             X = validate_data(self, X, dtype=np.float64, reset=False)
         mean = X @ self.coef_ + self.intercept_  # complex when X or the model is
         if not return_std:

@@ -18,3 +18,11 @@ def power_of_two_scale(a, axis=None):
     m = np.max(np.abs(a), axis=axis, keepdims=True)
     ok = np.isfinite(m) & (m > 0)
     return np.where(ok, np.ldexp(1.0, np.frexp(np.where(ok, m, 1.0))[1]), 1.0)
+
+
+def db_to_ratio(db):
+    """``10 ** (db / 10)`` as Python computes it, with ``inf`` (not OverflowError) above range."""
+    try:
+        return 10 ** (db / 10)
+    except OverflowError:
+        return float("inf")

@@ -344,11 +344,14 @@ class IRSMIMOScenario:
         y, sigma2 = self.observe(ch, snr_db, rng)
         return y, ch.x, sigma2
 
-    def cascaded_channels(self, x, name="x"):
+    def cascaded_channels(self, x):
         """Cascaded channels ``H_k = A_BS Z_k^T A_MS^H`` rebuilt from a sparse vector ``x``.
 
-        ``x`` is a finite vector of ``n_grid**3`` entries (``name`` names it in errors).
+        ``x`` is a finite vector of ``n_grid**3`` entries.
         """
+        return self._cascaded(x, "x")
+
+    def _cascaded(self, x, name):
         G = self.n_grid
         x = check_complex_array(x, name, ndim=1)
         if x.size != G**3:
@@ -359,8 +362,8 @@ class IRSMIMOScenario:
 
     def nmse(self, x_est, x_true):
         """Linear NMSE of the cascaded channels rebuilt from two sparse vectors."""
-        return _nmse(self.cascaded_channels(x_est, "x_est"),
-                     self.cascaded_channels(x_true, "x_true"), names=("x_est", "x_true"))
+        return _nmse(self._cascaded(x_est, "x_est"), self._cascaded(x_true, "x_true"),
+                     names=("x_est", "x_true"))
 
     def nmse_db(self, x_est, x_true):
         """:meth:`nmse` in dB (``-inf`` for a perfect estimate)."""
@@ -369,6 +372,5 @@ class IRSMIMOScenario:
 
     def ser_qpsk(self, x_est, x_true, snr_db, n_symbols=100_000, rng=None):
         """:func:`ser_qpsk` of the cascaded channels rebuilt from two sparse vectors."""
-        return ser_qpsk(self.cascaded_channels(x_est, "x_est"),
-                        self.cascaded_channels(x_true, "x_true"), snr_db,
+        return ser_qpsk(self._cascaded(x_est, "x_est"), self._cascaded(x_true, "x_true"), snr_db,
                         n_symbols=n_symbols, rng=rng)

@@ -332,6 +332,22 @@ def test_kronecker_omp_edge_cases():
     assert np.sum((YK - OP @ fewer) ** 2) > 30 * 1e-3
 
 
+def test_kronecker_omp_on_complex_data():
+    rng = np.random.default_rng(3)
+    factors = [rng.standard_normal((12, 4)) + 1j * rng.standard_normal((12, 4)) for _ in "ab"]
+    x = np.zeros(16, dtype=complex)
+    x[[2, 9]] = [1 - 2j, 0.5j]
+    y = KroneckerOperator(factors) @ x
+    coef, support = kronecker_omp(factors, y, noise_variance=1e-20)
+    assert sorted(support.tolist()) == [2, 9] and coef.dtype == np.complex128
+    np.testing.assert_allclose(coef, x, atol=1e-10)
+    op = KroneckerOperator(factors)
+    saved = [f.copy() for f in op.factors]
+    _quiet(lambda: KroneckerSBL().fit(op, y)).predict(op, return_std=True)
+    for f, g in zip(op.factors, saved, strict=True):  # the operator is not modified either
+        np.testing.assert_array_equal(f, g)
+
+
 def test_from_dense_on_float32_and_complex_products():
     """A float32 Kronecker product is one to float32 precision (it was refused as 'not a
     Kronecker product' by a tolerance below float32's resolution)."""

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._complex import check_array_like, check_complex_array, is_complex, ravel_column
+from ..utils._complex import check_complex_array, is_complex, ravel_column
 from ..utils._scale import power_of_two_scale
 from ..utils._validation import (
     check_bool,
@@ -210,8 +210,10 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                                  f"and {y.shape[0]}.")
             self.n_features_in_ = X.shape[1]
             return X.astype(np.complex128), y.astype(np.complex128)
-        check_array_like(X, "X")
-        check_array_like(y, "y")
+        check_complex_array(X, "X", ndim=2)  # errors that name X and y, then scikit-learn's
+        if y is not None:
+            y = ravel_column(y, stacklevel=4)
+            check_complex_array(y, "y", ndim=1)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         if y.dtype.kind not in "biuf":  # scikit-learn leaves string targets as they are
             try:
@@ -318,7 +320,7 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                 raise ValueError(f"X has {X.shape[1]} features, but SparseBayesianRegression is "
                                  f"expecting {self.n_features_in_} features as input.")
         else:
-            check_array_like(X, "X")
+            check_complex_array(X, "X", ndim=2)
             X = validate_data(self, X, dtype=np.float64, reset=False)
         mean = X @ self.coef_ + self.intercept_  # complex when X or the model is
         if not return_std:

@@ -49,15 +49,6 @@ def _as_numeric(X, name):
     raise TypeError(f"{name} must hold real or complex numbers, got dtype {arr.dtype}{reason}.")
 
 
-def check_array_like(X, name):
-    """Refuse nested sequences that are not arrays (ragged lists) with a ValueError naming
-    ``name``; anything else is left to the caller's validation."""
-    if X is None or sp.issparse(X) or hasattr(X, "dtype"):
-        return
-    if isinstance(X, list | tuple):
-        _as_numeric(X, name)
-
-
 def check_complex_array(X, name, *, ndim):
     """Validate a real or complex dense array; real and imaginary parts are checked separately.
 

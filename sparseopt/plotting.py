@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .utils import check_bool
+
 _X_KEYS = ("iter", "time")
 
 
@@ -30,7 +32,10 @@ def _get_history(est):
     else:
         raise TypeError("est must be a fitted estimator with history_, a result object with "
                         f"a history dict, or a dict of arrays, got {type(est).__name__}.")
-    if not isinstance(history, dict) or not history:
+    if not isinstance(history, dict):
+        raise TypeError(f"{type(est).__name__}.history_ must be a dict of arrays, got "
+                        f"{type(history).__name__}.")
+    if not history:
         raise ValueError(f"{type(est).__name__}.history_ is empty: nothing to plot.")
     return history
 
@@ -104,8 +109,9 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
     ['log', 'log']
     """
     history = _get_history(est)
-    if x not in _X_KEYS:
+    if not isinstance(x, str) or x not in _X_KEYS:
         raise ValueError(f"x={x!r}: expected 'iter' or 'time'.")
+    log = check_bool("log", log)
     if keys is None:
         keys = [k for k, v in history.items() if k not in _X_KEYS and _as_series(v) is not None]
         if not keys:
@@ -113,7 +119,11 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
     else:
         if isinstance(keys, str):
             keys = [keys]
-        keys = list(keys)
+        try:
+            keys = list(keys)
+        except TypeError:
+            raise TypeError(f"keys must be None, a str or a sequence of str, got {keys!r}."
+                            ) from None
         if not keys:
             raise ValueError("keys must name at least one entry of history_.")
         for k in keys:
@@ -144,16 +154,25 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
         single = True
         fig = ax.figure
     else:
-        axes = np.asarray(list(ax), dtype=object)
+        try:
+            axes = np.asarray(list(ax), dtype=object)
+        except TypeError:
+            axes = None
+        if axes is None or isinstance(ax, str) or not all(hasattr(a, "plot") for a in axes):
+            raise TypeError(f"ax must be None, a matplotlib Axes or a sequence of Axes, got "
+                            f"{ax!r}.")
         if axes.size != len(keys):
             raise ValueError(f"ax holds {axes.size} Axes for {len(keys)} keys.")
         fig = axes[0].figure
 
     for a, k in zip(axes, keys, strict=True):
         v = series[k]
-        a.plot(abscissa(v.size), v, label=k, **plot_kw)
+        try:
+            a.plot(abscissa(v.size), v, label=str(k), **plot_kw)
+        except AttributeError as err:  # matplotlib's word for an unknown line property
+            raise TypeError(f"plot_kw: {err}") from None
         if not single:
-            a.set_ylabel(k.replace("_", " "))
+            a.set_ylabel(str(k).replace("_", " "))
     for a in (axes[:1] if single else axes):
         finite = np.concatenate([series[k][np.isfinite(series[k])]
                                  for k, b in zip(keys, axes, strict=True) if b is a])
@@ -170,7 +189,7 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
         if len(keys) > 1:
             axes[0].legend()
         else:
-            axes[0].set_ylabel(keys[0].replace("_", " "))
+            axes[0].set_ylabel(str(keys[0]).replace("_", " "))
     label = title if title is not None else type(est).__name__ if not isinstance(est, dict) \
         else None
     if label:

@@ -185,7 +185,8 @@ def unscale_history(hist, cy, n_samples):
     """The history of a fit on ``y / cy`` in the units of ``y`` (arrays of the dict's lists)."""
     out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
     out["cost"] = out["cost"] + 2.0 * n_samples * np.log(cy)
-    out["noise_variance"] = out["noise_variance"] * cy**2
+    with np.errstate(over="ignore", under="ignore"):  # saturates beyond ~1e154 (documented)
+        out["noise_variance"] = out["noise_variance"] * cy * cy
     out["n_active"] = out["n_active"].astype(int)
     return out
 
@@ -225,15 +226,3 @@ def warn_if_no_signal(name, margin, n_features, stacklevel=3):
             "y carries no signal the dictionary can represent, or the noise variance is too "
             "large (pass noise_variance if it is known).", NoSignalWarning,
             stacklevel=stacklevel)
-
-
-def power_of_two_scale(a):
-    """The power of two nearest above ``max|a|`` (1.0 for an all-zero or non-finite array).
-
-    Dividing data by a power of two is exact in floating point, so fits on scaled copies of the
-    data give scaled copies of the answer, bit for bit, as long as nothing over- or underflows.
-    """
-    m = float(np.max(np.abs(a))) if np.size(a) else 0.0
-    if not np.isfinite(m) or m == 0.0:
-        return 1.0
-    return float(np.ldexp(1.0, int(np.frexp(m)[1])))

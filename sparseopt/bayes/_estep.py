@@ -9,6 +9,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from ..operators import KroneckerOperator
+from ..utils import check_bool, check_complex_array, check_real, check_real_array
 
 
 def kron_vectors(vs):
@@ -19,8 +20,51 @@ def kron_vectors(vs):
     return out
 
 
+def _check_prior(name, gamma, n):
+    """Prior variances: a finite, non-negative vector of length ``n``."""
+    gamma = check_real_array(name, gamma, ndim=1)
+    if gamma.shape != (n,):
+        raise ValueError(f"{name} must have one variance per column ({n}), got shape "
+                         f"{gamma.shape}.")
+    if np.any(gamma < 0):
+        raise ValueError(f"{name} must be >= 0 (prior variances).")
+    return gamma
+
+
+def _check_target(y, n_rows):
+    y = check_complex_array(y, "y", ndim=1)
+    if y.shape[0] != n_rows:
+        raise ValueError(f"y must have {n_rows} entries (the rows of the dictionary), got "
+                         f"{y.shape[0]}.")
+    return y
+
+
 def dense_estep(H, y, gamma, sigma2):
-    """E-step on a dense dictionary: primal form when N <= M, dual (Woodbury) form otherwise."""
+    """E-step on a dense dictionary: primal form when N <= M, dual (Woodbury) form otherwise.
+
+    Parameters
+    ----------
+    H : array-like of shape (M, N), real or complex
+    y : array-like of shape (M,), real or complex
+    gamma : array-like of shape (N,)
+        Prior variances, ``>= 0``.
+    sigma2 : float
+        Noise variance, ``> 0``.
+
+    Returns
+    -------
+    mu, s, cost, resid2, trace
+        See the module docstring.
+    """
+    H = check_complex_array(H, "H", ndim=2)
+    y = _check_target(y, H.shape[0])
+    gamma = _check_prior("gamma", gamma, H.shape[1])
+    sigma2 = check_real("sigma2", sigma2, low=0, low_inclusive=False)
+    return _dense_estep(H, y, gamma, sigma2)
+
+
+def _dense_estep(H, y, gamma, sigma2):
+    """:func:`dense_estep` on validated arrays (the EM loops call this one)."""
     M, N = H.shape
     if N > M:
         HG = H * gamma  # H Gamma
@@ -59,7 +103,48 @@ def kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
 
     No N x N, M x M or M x N matrix is formed: ``C = (x)(U_i) diag(sigma2 + P) (x)(U_i)^H`` with
     ``H_i Gamma_i H_i^H = U_i diag(p_i) U_i^H`` and ``P = (x) p_i``.
+
+    Parameters
+    ----------
+    factors : KroneckerOperator or sequence of array-like of shape (M_i, N_i)
+    y : array-like of shape (prod M_i,), real or complex
+    gammas : sequence of array-like of shape (N_i,)
+        Per-factor prior variances, ``>= 0``.
+    sigma2 : float
+        Noise variance, ``> 0``.
+    return_parts : bool, default=False
+        Also return the per-factor ``W_i = Gamma_i H_i^H U_i`` and ``delta = 1 / (sigma2 + P)``.
+
+    Returns
+    -------
+    mu, s, cost, resid2, trace (, Ws, delta)
+        See the module docstring.
     """
+    if isinstance(factors, KroneckerOperator):
+        factors = factors.factors
+    if isinstance(factors, np.ndarray) and factors.ndim == 2:
+        factors = [factors]
+    try:
+        factors = list(factors)
+        gammas = list(gammas)
+    except TypeError:
+        raise TypeError("factors and gammas must be sequences (one entry per factor).") from None
+    if not factors:
+        raise ValueError("factors must hold at least one factor.")
+    if len(gammas) != len(factors):
+        raise ValueError(f"gammas must hold one vector per factor ({len(factors)}), got "
+                         f"{len(gammas)}.")
+    factors = [check_complex_array(f, f"factors[{i}]", ndim=2) for i, f in enumerate(factors)]
+    gammas = [_check_prior(f"gammas[{i}]", g, f.shape[1])
+              for i, (f, g) in enumerate(zip(factors, gammas, strict=True))]
+    y = _check_target(y, int(np.prod([f.shape[0] for f in factors])))
+    sigma2 = check_real("sigma2", sigma2, low=0, low_inclusive=False)
+    return _kron_estep(factors, y, gammas, sigma2,
+                       return_parts=check_bool("return_parts", return_parts))
+
+
+def _kron_estep(factors, y, gammas, sigma2, *, return_parts=False):
+    """:func:`kron_estep` on validated arrays (the EM loops call this one)."""
     Us, ps, Ws = [], [], []
     for H, g in zip(factors, gammas, strict=True):
         Ci = (H * g) @ H.conj().T

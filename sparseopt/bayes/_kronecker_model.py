@@ -23,7 +23,7 @@ from ._engine import (
     run_em,
     run_em_polished,
 )
-from ._estep import kron_estep, kron_vectors
+from ._estep import _kron_estep, kron_vectors
 from ._kernels_sbl import svd2_step, well_determined
 from ._mstep import AMStep, SVDStep, couple, kron_change
 
@@ -81,7 +81,7 @@ class KroneckerModel:
             if s2 == sigma2 and len(gammas) == len(self.gammas) and all(
                     a is b for a, b in zip(gammas, self.gammas, strict=True)):
                 return parts
-        return kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
 
     def _count(self):
         self.n_active = int(np.prod([len(s) for s in self.supports]))
@@ -119,7 +119,7 @@ class KroneckerModel:
         Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
-        parts = kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        parts = _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
         self.last_posterior = (list(self.gammas), sigma2, parts)  # reused by the final E-step
         mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
@@ -168,7 +168,7 @@ class KroneckerModel:
         if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
             cost, resid2, trace = self._fused_step(sigma2)
             return Posterior(None, None, cost, resid2, trace)
-        mu, s, cost, resid2, trace = kron_estep(self.Hs, self.y, self.gammas, sigma2)
+        mu, s, cost, resid2, trace = _kron_estep(self.Hs, self.y, self.gammas, sigma2)
         shape = [len(g) for g in self.gammas]
         floor = TINY if isinstance(self.mstep, AMStep) else 0.0
         if self.rule == "mackay":

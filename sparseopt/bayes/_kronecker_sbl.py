@@ -1,29 +1,42 @@
 """Kronecker-structured sparse Bayesian learning (He and Joseph, IEEE TSP 2024): AM, SVD, PC."""
 
-import warnings
+import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..operators import KroneckerOperator
-from ..utils import check_bool, check_choice, check_complex_array, check_positive_int, check_real
-from ._engine import (
-    no_signal_margin,
+from ..utils import (
+    check_bool,
+    check_choice,
+    check_complex_array,
+    check_positive_int,
+    check_real,
+    check_shape_pairs,
+    check_verbose,
     power_of_two_scale,
-    unscale_history,
-    warn_if_no_signal,
-    warn_unconverged,
+    ravel_column,
 )
+from ._engine import no_signal_margin, unscale_history, warn_if_no_signal, warn_unconverged
 from ._estep import kron_vectors
+from ._komp import as_kronecker_operator
 from ._kronecker_model import fit_kronecker, full_gamma
 from ._mstep import coupling_matrix
 
 
 def _is_factor_list(X):
-    """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix."""
-    return isinstance(X, list | tuple) and len(X) > 0 and all(np.ndim(f) == 2 for f in X)
+    """A list/tuple of 2-D arrays (factors), as opposed to a nested list holding one matrix.
+
+    A list holding an item that is not even an array (a ragged list) counts as a factor list,
+    so that the error names that factor.
+    """
+    if not isinstance(X, list | tuple) or len(X) == 0:
+        return False
+    try:
+        return all(np.ndim(f) == 2 for f in X)
+    except ValueError:
+        return True
 
 
 def from_dense(X, factor_shapes):
@@ -31,26 +44,33 @@ def from_dense(X, factor_shapes):
 
     Parameters
     ----------
-    X : ndarray of shape (M, N)
+    X : array-like of shape (M, N), real or complex
     factor_shapes : sequence of (M_i, N_i)
         With ``prod M_i = M`` and ``prod N_i = N``.
 
     Returns
     -------
     KroneckerOperator
+        Every factor but the last has unit Frobenius norm; the last carries the scale of ``X``
+        (the factorisation runs on a copy scaled by a power of two, so ``from_dense(c X)`` is
+        ``from_dense(X)`` with the last factor times ``c``).
 
     Raises
     ------
     ValueError
         If ``X`` is not a Kronecker product of the given factor shapes (relative Frobenius
-        misfit above 1e-8), or the shapes do not multiply to ``X.shape``.
+        misfit above 1e-8, or a few units of the input precision for float32/float16 data), or
+        the shapes do not multiply to ``X.shape``.
     """
-    X = np.asarray(X)
+    tolerance = _misfit_tolerance(X)
+    X = check_complex_array(X, "X", ndim=2)
     shapes = _check_factor_shapes(factor_shapes)
     M = int(np.prod([s[0] for s in shapes]))
     N = int(np.prod([s[1] for s in shapes]))
     if X.shape != (M, N):
         raise ValueError(f"X has shape {X.shape}; factor_shapes imply ({M}, {N}).")
+    scale = power_of_two_scale(X)
+    X = X / scale
     factors = []
     rest = X
     for i in range(len(shapes) - 1):
@@ -62,22 +82,24 @@ def from_dense(X, factor_shapes):
         rest = (S[0] * Vt[0]).reshape(m2, n2)
     factors.append(rest)
     op = KroneckerOperator(factors)
-    if np.linalg.norm(op.toarray() - X) > 1e-8 * np.linalg.norm(X):
+    if np.linalg.norm(op.toarray() - X) > tolerance * np.linalg.norm(X):
         raise ValueError("X is not a Kronecker product of the given factor_shapes.")
+    if scale != 1.0:
+        factors[-1] = factors[-1] * scale
+        op = KroneckerOperator(factors)
     return op
 
 
+def _misfit_tolerance(X):
+    """1e-8, or a few units of the input's precision when it is coarser (float32, float16)."""
+    dtype = getattr(X, "dtype", None)
+    if dtype is not None and dtype.kind in "fc":
+        return max(1e-8, 16 * float(np.finfo(dtype).eps))
+    return 1e-8
+
+
 def _check_factor_shapes(factor_shapes):
-    try:
-        shapes = [tuple(s) for s in factor_shapes]
-    except TypeError:
-        raise TypeError("factor_shapes must be a sequence of (M_i, N_i) pairs, got "
-                        f"{factor_shapes!r}.") from None
-    if not shapes or any(len(s) != 2 for s in shapes):
-        raise ValueError("factor_shapes must be a non-empty sequence of (M_i, N_i) pairs, got "
-                         f"{factor_shapes!r}.")
-    return [(check_positive_int("factor_shapes", m), check_positive_int("factor_shapes", n))
-            for m, n in shapes]
+    return check_shape_pairs("factor_shapes", factor_shapes)
 
 
 def _per_factor(name, value, n_factors, **bounds):
@@ -213,6 +235,9 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
 
     **Scale.** The fit runs on a copy of the data divided by powers of two (exact in floating
     point), so scaling ``y`` or the factors scales the answer exactly, from 1e-100 to 1e100.
+    The variances (``gamma_``, ``sigma_diag_``, ``noise_variance_``) scale with the square of
+    the data and saturate at inf (or 0) beyond about 1e154 (1e-154), while ``coef_`` stays
+    exact.
 
     **No signal.** A fit whose type-II cost is within ``2 log N`` of the all-noise model's
     raises a :class:`~sparseopt.bayes.NoSignalWarning`.
@@ -263,15 +288,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         self.verbose = verbose
 
     def _operator(self, X):
-        if isinstance(X, KroneckerOperator):
-            op = X
-        elif _is_factor_list(X):
-            for i, f in enumerate(X):
-                if 0 in np.shape(f):
-                    raise ValueError(f"factor X[{i}] has shape {np.shape(f)}; every factor needs "
-                                     "at least one row and one column.")
-            op = KroneckerOperator([check_complex_array(f, f"X[{i}]", ndim=2)
-                                    for i, f in enumerate(X)])
+        if isinstance(X, KroneckerOperator) or _is_factor_list(X):
+            op = as_kronecker_operator(X)
         else:
             X = check_complex_array(X, "X", ndim=2)
             op = KroneckerOperator([X]) if self.factor_shapes is None else \
@@ -290,6 +308,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             raise ValueError("structure='block' (PC-KroSBL) needs method='am', got "
                              f"method={self.method!r}.")
         check_choice("svd_solver", self.svd_solver, ("auto", "power", "full"))
+        check_verbose(self.verbose)
         check_choice("update", self.update, ("mackay", "em"))
         check_bool("polish", self.polish)
         if self.refine is not None:
@@ -309,10 +328,15 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             betas = _per_factor("beta", self.beta, n_factors, low=0)
             coupled = range(n_factors) if self.coupled_factors is None else self.coupled_factors
             try:
-                coupled = sorted({int(i) for i in coupled})
-            except (TypeError, ValueError):
-                raise TypeError("coupled_factors must be None or a sequence of factor indices, "
-                                f"got {self.coupled_factors!r}.") from None
+                coupled = list(coupled)
+                if isinstance(self.coupled_factors, str) or not all(
+                        isinstance(i, numbers.Integral) and not isinstance(i, bool | np.bool_)
+                        for i in coupled):
+                    raise TypeError
+            except TypeError:
+                raise TypeError("coupled_factors must be None or a sequence of int factor "
+                                f"indices, got {self.coupled_factors!r}.") from None
+            coupled = sorted({int(i) for i in coupled})
             if any(not 0 <= i < n_factors for i in coupled):
                 raise ValueError(f"coupled_factors={self.coupled_factors!r}: indices must be in "
                                  f"[0, {n_factors}).")
@@ -336,12 +360,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         if y is None:
             raise ValueError("KroneckerSBL requires y to be passed, but the target y is None.")
         op = self._operator(X)
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn("A column-vector y was passed when a 1d array was expected; it is "
-                          "raveled.", DataConversionWarning, stacklevel=2)
-            y = y.ravel()
-        y = check_complex_array(y, "y", ndim=1)
+        y = check_complex_array(ravel_column(y), "y", ndim=1)
         if y.shape[0] != op.shape[0]:
             raise ValueError(f"X and y have inconsistent numbers of samples: {op.shape[0]} and "
                              f"{y.shape[0]}.")
@@ -358,9 +377,9 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         energy = float(np.real(np.vdot(ys, ys)))
         learn = self.noise_variance is None
         self.n_features_in_ = op.shape[1]
-        if energy == 0.0:
-            return self._fit_zero(op, y, Ns, learn)
-        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
+        if energy == 0.0 or not all(np.any(f) for f in op.factors):
+            return self._fit_zero(op, y, Ns, learn, energy, cy)
+        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy / cy
         couplings = {i: coupling_matrix(Ns[i], b) for i, b in betas.items()}
         fit = fit_kronecker(
             factors, ys, method=self.method, couplings=couplings, floor=self.coupling_floor,
@@ -391,35 +410,45 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         coef[np.ix_(*supports)] = mu.reshape(shape_active) * unit
         self.coef_ = coef.ravel()
         sdiag = np.zeros(Ns)
-        sdiag[np.ix_(*supports)] = s.reshape(shape_active) * unit**2
-        self.sigma_diag_ = sdiag.ravel()
         gammas = [g.copy() for g in model.gammas]
-        gammas[-1] = gammas[-1] * unit**2
-        self.gamma_ = full_gamma(gammas, supports, Ns)
+        with np.errstate(over="ignore", under="ignore"):  # variances saturate (Notes)
+            sdiag[np.ix_(*supports)] = s.reshape(shape_active) * unit * unit
+            gammas[-1] = gammas[-1] * unit * unit
+            self.gamma_ = full_gamma(gammas, supports, Ns)
+            self.noise_variance_ = float(np.float64(fit.sigma2) * cy * cy)
+        self.sigma_diag_ = sdiag.ravel()
         self.gamma_factors_ = []
         for n, sp, g in zip(Ns, supports, gammas, strict=True):
             full = np.zeros(n)
             full[sp] = g
             self.gamma_factors_.append(full)
         self.support_ = supports
-        self.noise_variance_ = float(fit.sigma2 * cy**2)
         self.n_iter_ = fit.n_iter
         self.history_ = unscale_history(fit.history, cy, op.shape[0])
         self._posterior = (supports, [g.copy() for g in model.gammas], Ws, delta, cy, cs,
                            fit.sigma2)
 
-    def _fit_zero(self, op, y, Ns, learn):
-        """``y == 0``: the posterior mean is 0 for any prior; nothing to learn."""
+    def _fit_zero(self, op, y, Ns, learn, energy, cy):
+        """``y == 0`` or ``X == 0``: the posterior mean is 0 for any prior; nothing to learn
+        but the noise variance (all of ``y``; a NoSignalWarning says so when ``y != 0``)."""
         dtype = np.complex128 if (np.iscomplexobj(y) or np.iscomplexobj(op.factors[0])) \
             else np.float64
+        M = op.shape[0]
         self.coef_ = np.zeros(op.shape[1], dtype=dtype)
         self.gamma_ = np.zeros(op.shape[1])
         self.sigma_diag_ = np.zeros(op.shape[1])
         self.gamma_factors_ = [np.zeros(n) for n in Ns]
         self.support_ = [np.zeros(0, dtype=int) for _ in Ns]
-        self.noise_variance_ = 0.0 if learn else float(self.noise_variance)
+        with np.errstate(over="ignore", under="ignore"):
+            noise = float(np.float64(energy) / M * cy * cy)  # the all-noise model's best
+        self.noise_variance_ = noise if learn else float(self.noise_variance)
+        cost = 0.0
+        if energy > 0:  # the all-noise model's type-II cost, in the units of y
+            s2 = energy / M if learn else float(self.noise_variance) / cy / cy
+            cost = M * np.log(s2) + energy / s2 + 2.0 * M * np.log(cy)
+            warn_if_no_signal("KroneckerSBL", 0.0, op.shape[1])
         self.n_iter_ = 1
-        self.history_ = {"cost": np.zeros(1), "gamma_change": np.zeros(1),
+        self.history_ = {"cost": np.array([cost]), "gamma_change": np.zeros(1),
                          "noise_variance": np.array([self.noise_variance_]),
                          "n_active": np.zeros(1, dtype=int)}
         self._posterior = None
@@ -442,8 +471,8 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
             Only with ``return_std=True``.
         """
         check_is_fitted(self)
-        op = X if isinstance(X, KroneckerOperator) else (
-            KroneckerOperator(X) if _is_factor_list(X) else None)
+        op = as_kronecker_operator(X) if isinstance(X, KroneckerOperator) or _is_factor_list(X) \
+            else None
         if op is not None and [s[1] for s in op.factor_shapes] != \
                 [len(g) for g in self.gamma_factors_]:
             raise ValueError(f"X has factors with {[s[1] for s in op.factor_shapes]} columns, "
@@ -460,8 +489,7 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
                 raise ValueError(f"X has {op.shape[1]} columns, but KroneckerSBL is expecting "
                                  f"{self.n_features_in_} features as input.")
             out = op @ self.coef_
-        if not (np.iscomplexobj(self.coef_) or np.iscomplexobj(X if op is None else op.factors[0])):
-            out = np.real(out)
+        # complex when X or the model is
         if not return_std:
             return out
         if self._posterior is None:  # fitted on y = 0

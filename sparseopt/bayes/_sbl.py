@@ -10,20 +10,22 @@ from ..utils import (
     check_complex_array,
     check_positive_int,
     check_real,
+    check_verbose,
     is_complex,
+    power_of_two_scale,
+    ravel_column,
 )
 from ._engine import (
     TINY,
     Posterior,
     evidence_keep,
     no_signal_margin,
-    power_of_two_scale,
     run_em_polished,
     unscale_history,
     warn_if_no_signal,
     warn_unconverged,
 )
-from ._estep import dense_estep
+from ._estep import _dense_estep
 from ._kronecker_model import initial_gammas
 from ._mstep import dense_mstep
 
@@ -64,7 +66,7 @@ class DenseModel:
 
     def step(self, sigma2):
         """E-step (primal or dual form), then the M-step; returns the E-step's posterior."""
-        mu, s, cost, resid2, trace = dense_estep(self.X[:, self.active], self.y, self.gamma,
+        mu, s, cost, resid2, trace = _dense_estep(self.X[:, self.active], self.y, self.gamma,
                                                  sigma2)
         self.gamma = np.maximum(dense_mstep(mu, s, self.gamma, self.rule), TINY)
         return Posterior(mu, s, cost, resid2, trace)
@@ -74,7 +76,7 @@ class DenseModel:
 
         See :func:`~sparseopt.bayes._engine.evidence_keep`; returns True if any was dropped.
         """
-        mu, s, _, _, _ = dense_estep(self.X[:, self.active], self.y, self.gamma, sigma2)
+        mu, s, _, _, _ = _dense_estep(self.X[:, self.active], self.y, self.gamma, sigma2)
         keep = evidence_keep(mu, s, self.gamma) > 0
         if keep.any() and not keep.all():
             self.active, self.gamma = self.active[keep], self.gamma[keep]
@@ -86,6 +88,11 @@ class DenseModel:
         new = np.zeros(self.N)
         new[self.active] = self.gamma
         return float(np.linalg.norm(new - self._old) / max(np.linalg.norm(self._old), TINY))
+
+
+def _null_cost(energy, n_samples, sigma2):
+    """Type-II cost ``M log sigma^2 + ||y||^2 / sigma^2`` of the all-noise model (0 if y = 0)."""
+    return n_samples * np.log(sigma2) + energy / sigma2 if energy > 0 else 0.0
 
 
 class SparseBayesianRegression(RegressorMixin, BaseEstimator):
@@ -149,8 +156,10 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
     :math:`\operatorname{tr}(X \Gamma X^H) = \|y\|^2`, and a learnt noise variance starts at a
     tenth of the mean energy per sample: the start, like the answer, then scales with the data
     (the fit runs on a copy scaled by powers of two, so scaled data give exactly scaled
-    answers). A fit whose type-II cost is within ``2 log(n_features)`` of the all-noise
-    model's raises a :class:`~sparseopt.bayes.NoSignalWarning`.
+    answers). The variances (``gamma_``, ``sigma_diag_``, ``noise_variance_``) scale with the
+    square of the data, so beyond about 1e154 they saturate at inf (and below about 1e-154 at
+    0) while ``coef_`` stays exact. A fit whose type-II cost is within ``2 log(n_features)`` of
+    the all-noise model's raises a :class:`~sparseopt.bayes.NoSignalWarning`.
 
     Examples
     --------
@@ -184,20 +193,30 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                    allow_none=True)
         check_bool("fit_intercept", self.fit_intercept)
         check_bool("polish", self.polish)
+        check_verbose(self.verbose)
 
     def _validate(self, X, y):
         if y is not None and (is_complex(X) or is_complex(y)):
             X = check_complex_array(X, "X", ndim=2)
-            y = np.asarray(y)
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = y.ravel()
-            y = check_complex_array(y, "y", ndim=1)
+            y = check_complex_array(ravel_column(y, stacklevel=4), "y", ndim=1)
             if X.shape[0] != y.shape[0]:
                 raise ValueError(f"X and y have inconsistent numbers of samples: {X.shape[0]} "
                                  f"and {y.shape[0]}.")
             self.n_features_in_ = X.shape[1]
             return X.astype(np.complex128), y.astype(np.complex128)
-        return validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        check_complex_array(X, "X", ndim=2)  # errors that name X and y, then scikit-learn's
+        if y is not None:
+            y = ravel_column(y, stacklevel=4)
+            check_complex_array(y, "y", ndim=1)
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        if y.dtype.kind not in "biuf":  # scikit-learn leaves string targets as they are
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"y must hold real or complex numbers, got dtype {y.dtype}."
+                                ) from None
+            check_complex_array(y, "y", ndim=1)  # NaN/inf spelled as strings
+        return X, y
 
     def fit(self, X, y):
         """Fit the prior (and the noise variance) by maximising the evidence.
@@ -230,34 +249,36 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
         ys, Xs = yc / cy, Xc / cx
         energy = float(np.real(np.vdot(ys, ys)))
         learn = self.noise_variance is None
-        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy**2
+        sigma2 = 0.1 * energy / M if learn else float(self.noise_variance) / cy / cy
         gamma0 = initial_gammas([Xs], energy, {}, 0.0)[0]  # the one-factor Kronecker start
         model = DenseModel(Xs, ys, gamma0, self.update, float(self.prune))
-        if energy > 0:
+        if energy > 0 and np.any(Xs):
             res = run_em_polished(model, sigma2, polish=N if self.polish else 0,
                                   learn_noise=learn, max_iter=self.max_iter, tol=self.tol,
                                   noise_rule=self.update, noise_floor=1e-12 * energy / M,
                                   n_samples=M, verbose=self.verbose, desc="SBL")
             sigma2, n_iter, converged, hist = res.sigma2, res.n_iter, res.converged, res.history
-        else:  # y is constant: the posterior mean is 0 for any prior
+        else:  # y or X is constant: the posterior mean is 0 for any prior, y is all noise
             model.active, model.gamma = model.active[:0], model.gamma[:0]
-            sigma2 = 0.0 if learn else sigma2
+            sigma2 = energy / M if learn else sigma2
             n_iter, converged = 1, True
-            hist = {"cost": [0.0], "gamma_change": [0.0], "noise_variance": [sigma2],
-                    "n_active": [0]}
-        mu, s, cost, _, _ = dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
-            if model.active.size else (np.zeros(0), np.zeros(0), 0.0, energy, 0.0)
+            hist = {"cost": [_null_cost(energy, M, sigma2)], "gamma_change": [0.0],
+                    "noise_variance": [sigma2], "n_active": [0]}
+        mu, s, cost, _, _ = _dense_estep(Xs[:, model.active], ys, model.gamma, sigma2) \
+            if model.active.size else (np.zeros(0), np.zeros(0), _null_cost(energy, M, sigma2),
+                                       energy, 0.0)
         unit = cy / cx
         dtype = np.complex128 if np.iscomplexobj(Xc) or np.iscomplexobj(yc) else np.float64
         active = model.active
         self.coef_ = np.zeros(N, dtype=dtype)
         self.coef_[active] = mu * unit
         self.gamma_ = np.zeros(N)
-        self.gamma_[active] = model.gamma * unit**2
         self.sigma_diag_ = np.zeros(N)
-        self.sigma_diag_[active] = s * unit**2
+        with np.errstate(over="ignore", under="ignore"):  # variances saturate (Notes)
+            self.gamma_[active] = model.gamma * unit * unit
+            self.sigma_diag_[active] = s * unit * unit
+            self.noise_variance_ = float(np.float64(sigma2) * cy * cy)
         self.active_ = active
-        self.noise_variance_ = float(sigma2 * cy**2)
         self.intercept_ = self._y_mean - self._X_mean @ self.coef_ if self.fit_intercept else 0.0
         self.n_iter_ = n_iter
         self.history_ = unscale_history(hist, cy, M)
@@ -290,10 +311,9 @@ class SparseBayesianRegression(RegressorMixin, BaseEstimator):
                 raise ValueError(f"X has {X.shape[1]} features, but SparseBayesianRegression is "
                                  f"expecting {self.n_features_in_} features as input.")
         else:
+            check_complex_array(X, "X", ndim=2)
             X = validate_data(self, X, dtype=np.float64, reset=False)
-        mean = X @ self.coef_ + self.intercept_
-        if not (np.iscomplexobj(self.coef_) or np.iscomplexobj(X)):
-            mean = np.real(mean)
+        mean = X @ self.coef_ + self.intercept_  # complex when X or the model is
         if not return_std:
             return mean
         XA = (X - self._X_mean)[:, self.active_]

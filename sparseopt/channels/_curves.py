@@ -5,12 +5,19 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.special import logsumexp
 from sklearn.base import clone
 
+from ..operators import KroneckerOperator
 from ..utils import (
     check_bool,
+    check_complex_array,
     check_estimator_dict,
+    check_finite_array,
+    check_indices,
     check_positive_int,
+    check_real,
     is_estimator,
     reemit_warnings,
     run_trials,
@@ -46,8 +53,15 @@ class NMSECurves:
         -------
         dict of str to ndarray of shape (n_snr,)
         """
-        return {k: 10.0 * np.log10(np.mean(10.0 ** (v / 10.0), axis=1))
-                for k, v in self.nmse_db.items()}
+        # 10 log10(mean(10^(v/10))) through logsumexp: no overflow for huge or tiny NMSEs
+        ln10 = np.log(10.0)
+        out = {}
+        for k, v in self.nmse_db.items():
+            v = np.asarray(v, dtype=np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lse = logsumexp(v * (ln10 / 10.0), axis=1) - np.log(v.shape[1])
+            out[k] = 10.0 * lse / ln10
+        return out
 
     def median_db(self):
         """Per estimator: the median NMSE over trials, in dB (robust to a few failed trials).
@@ -70,6 +84,7 @@ class NMSECurves:
         -------
         dict of str to ndarray of shape (n_snr,)
         """
+        threshold_db = check_real("threshold_db", threshold_db, allow_inf=True)
         return {k: np.mean(v > threshold_db, axis=1) for k, v in self.nmse_db.items()}
 
 
@@ -84,25 +99,46 @@ def _estimate(est, operator, y, noise_variance):
     return out[0] if isinstance(out, tuple) else out
 
 
+def as_operator(factors):
+    """A :class:`KroneckerOperator` as is, or one built from validated factors ``operator[i]``."""
+    if isinstance(factors, KroneckerOperator):
+        return factors
+    return KroneckerOperator([check_complex_array(f, f"operator[{i}]", ndim=2)
+                              for i, f in enumerate(factors)])
+
+
 def support_oracle(operator, y, support):
     """Least squares restricted to the true support: what an estimator that knew it could do.
 
     Parameters
     ----------
-    operator : KroneckerOperator or ndarray of shape (M, N)
+    operator : KroneckerOperator, list of factors, ndarray or sparse matrix of shape (M, N)
     y : ndarray of shape (M,)
-    support : ndarray of int
-        Indices of the nonzero coefficients.
+    support : ndarray of int or boolean mask of shape (N,)
+        Indices (distinct, in ``[0, N)``) of the nonzero coefficients; empty gives zeros.
 
     Returns
     -------
     ndarray of shape (N,)
     """
-    N = operator.shape[1]
+    if isinstance(operator, KroneckerOperator) or (isinstance(operator, list | tuple)
+                                                    and len(operator) > 0):
+        operator = as_operator(operator)
+    elif sp.issparse(operator):
+        check_finite_array("operator", operator)
+    else:
+        operator = check_complex_array(operator, "operator", ndim=2)
+    M, N = operator.shape
+    y = check_complex_array(y, "y", ndim=1)
+    if y.shape != (M,):
+        raise ValueError(f"y must have shape ({M},) (the rows of operator), got {y.shape}.")
+    support = check_indices("support", support, N)
+    coef = np.zeros(N, dtype=np.result_type(operator.dtype, y))
+    if support.size == 0:
+        return coef
     E = np.zeros((N, len(support)))
     E[support, np.arange(len(support))] = 1.0
     A = operator @ E
-    coef = np.zeros(N, dtype=np.result_type(A, y))
     coef[support] = np.linalg.lstsq(A, y, rcond=None)[0]
     return coef
 
@@ -204,7 +240,11 @@ def nmse_vs_snr(scenario, estimators, snr_db, n_trials, *, known_noise=True, ora
         if not callable(getattr(scenario, attr, None)):
             raise TypeError(f"scenario must provide {attr}() like IRSMIMOScenario, got "
                             f"{type(scenario).__name__}.")
-    snrs = np.atleast_1d(np.asarray(snr_db, dtype=np.float64))
+    try:
+        snrs = np.atleast_1d(np.asarray(snr_db, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise TypeError(f"snr_db must be a finite scalar or 1-D array of numbers, got "
+                        f"{snr_db!r}.") from None
     if snrs.ndim != 1 or snrs.size == 0 or not np.all(np.isfinite(snrs)):
         raise ValueError(f"snr_db must be a finite scalar or 1-D array, got {snr_db!r}.")
     n_trials = check_positive_int("n_trials", n_trials)

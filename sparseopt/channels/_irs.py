@@ -3,17 +3,38 @@
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..operators import KroneckerOperator
-from ..utils import check_positive_int, check_real, check_seed
+from ..utils import (
+    as_numeric,
+    check_complex_array,
+    check_positive_int,
+    check_real,
+    check_real_array,
+    check_seed,
+    db_to_ratio,
+    power_of_two_scale,
+)
 
 _MAX_REDRAWS = 1000
 
 
 def array_response(n_antennas, f):
-    """ULA response ``N^{-1/2} exp(j pi f [0..N-1])`` for spatial frequencies ``f`` (columns)."""
-    f = np.atleast_1d(np.asarray(f, dtype=np.float64))
-    n = np.arange(int(n_antennas))[:, None]
+    """ULA response ``N^{-1/2} exp(j pi f [0..N-1])`` for spatial frequencies ``f`` (columns).
+
+    ``n_antennas`` is an int >= 1; ``f`` a finite real scalar or 1-D array.
+    """
+    return _array_response(n_antennas, f)
+
+
+def _array_response(n_antennas, f, names=("n_antennas", "f")):
+    n_antennas = check_positive_int(names[0], n_antennas)
+    f = np.atleast_1d(check_real_array(names[1], f, min_size=0))
+    if f.ndim != 1:
+        raise ValueError(f"{names[1]} must be a scalar or a 1-D array of spatial frequencies, "
+                         f"got shape {f.shape}.")
+    n = np.arange(n_antennas)[:, None]
     return np.exp(1j * np.pi * n * f[None, :]) / np.sqrt(n_antennas)
 
 
@@ -23,8 +44,13 @@ def upa_response(shape, f_1, f_2):
     ``shape = (N_1, N_2)`` elements; ``f_1``, ``f_2`` the spatial frequencies along each axis
     (same length); returns ``(N_1 N_2, len(f_1))`` unit-norm columns.
     """
-    a1 = array_response(shape[0], f_1)
-    a2 = array_response(shape[1], f_2)
+    try:
+        n1, n2 = shape
+    except (TypeError, ValueError):
+        raise TypeError(f"shape must be a pair (N_1, N_2) of ints >= 1, got {shape!r}.") from None
+    shape = (check_positive_int("shape", n1), check_positive_int("shape", n2))
+    a1 = _array_response(shape[0], f_1, ("shape", "f_1"))
+    a2 = _array_response(shape[1], f_2, ("shape", "f_2"))
     if a1.shape[1] != a2.shape[1]:
         raise ValueError("f_1 and f_2 must have the same length.")
     return np.einsum("ik,jk->ijk", a1, a2).reshape(shape[0] * shape[1], -1)
@@ -32,27 +58,73 @@ def upa_response(shape, f_1, f_2):
 
 def angular_dictionary(n_antennas, n_grid):
     """Array responses on the grid ``f_g = 2g/G - 1``, g = 0..G-1 (shape ``(N, G)``)."""
+    n_grid = check_positive_int("n_grid", n_grid)
     return array_response(n_antennas, 2.0 * np.arange(n_grid) / n_grid - 1.0)
 
 
 def qpsk_pilots(n_tx, n_pilots, rng):
-    """QPSK pilot matrix ``(+-1 +- j)/sqrt(2) / sqrt(n_tx)`` of shape ``(n_tx, n_pilots)``."""
+    """QPSK pilot matrix ``(+-1 +- j)/sqrt(2) / sqrt(n_tx)`` of shape ``(n_tx, n_pilots)``.
+
+    ``rng`` is a numpy Generator or RandomState (used as is), or a seed (None, an int >= 0, a
+    SeedSequence).
+    """
+    n_tx = check_positive_int("n_tx", n_tx)
+    n_pilots = check_positive_int("n_pilots", n_pilots)
+    if not isinstance(rng, np.random.Generator | np.random.RandomState):
+        rng = check_seed(rng, "rng")
     re = rng.choice([-1.0, 1.0], (n_tx, n_pilots))
     im = rng.choice([-1.0, 1.0], (n_tx, n_pilots))
     return (re + 1j * im) / np.sqrt(2.0) / np.sqrt(n_tx)
 
 
-def nmse(h_est, h_true):
-    """Mean over configurations of ``||H_k_est - H_k||_F^2 / ||H_k||_F^2`` (linear)."""
-    h_est, h_true = np.asarray(h_est), np.asarray(h_true)
-    num = np.sum(np.abs(h_est - h_true) ** 2, axis=(-2, -1))
-    den = np.sum(np.abs(h_true) ** 2, axis=(-2, -1))
+def _check_channels(h_est, h_true, names=("h_est", "h_true")):
+    """Two finite, non-empty real or complex arrays of the same shape ``(..., N_r, N_t)``."""
+    arrays = []
+    for name, h in zip(names, (h_est, h_true), strict=True):
+        if sp.issparse(h):
+            raise TypeError(f"{name} must be a dense array, got a sparse matrix.")
+        h = as_numeric(h, name)
+        if h.ndim < 2:
+            raise ValueError(f"{name} must have shape (K, N_r, N_t) or (N_r, N_t), got "
+                             f"{h.shape}.")
+        if h.size == 0:
+            raise ValueError(f"{name} is empty (shape {h.shape}).")
+        if not np.all(np.isfinite(h)):
+            raise ValueError(f"{name} contains NaN or infinity.")
+        arrays.append(h)
+    if arrays[0].shape != arrays[1].shape:
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape (K, N_r, N_t) or "
+                         f"(N_r, N_t); got {arrays[0].shape} and {arrays[1].shape}.")
+    return arrays
+
+
+def _nmse(h_est, h_true, names=("h_est", "h_true")):
+    h_est, h_true = _check_channels(h_est, h_true, names)
+    # each configuration divided by a power of two near its size: exact, and no squares
+    # under- or overflow
+    c = power_of_two_scale(h_true, axis=(-2, -1))
+    num = np.sum(np.abs((h_est - h_true) / c) ** 2, axis=(-2, -1))
+    den = np.sum(np.abs(h_true / c) ** 2, axis=(-2, -1))
+    if np.any(den == 0):
+        raise ValueError(f"{names[1]} has a configuration with zero energy: the NMSE is "
+                         "undefined.")
     return float(np.mean(num / den))
 
 
+def nmse(h_est, h_true):
+    """Mean over configurations of ``||H_k_est - H_k||_F^2 / ||H_k||_F^2`` (linear).
+
+    ``h_est`` and ``h_true`` are finite arrays of the same shape, ``(K, N_r, N_t)`` or
+    ``(N_r, N_t)``, and no configuration of ``h_true`` is zero. The ratio is computed on
+    copies scaled by powers of two, so it does not depend on the scale of the channels.
+    """
+    return _nmse(h_est, h_true)
+
+
 def nmse_db(h_est, h_true):
-    """:func:`nmse` in dB."""
-    return 10.0 * np.log10(nmse(h_est, h_true))
+    """:func:`nmse` in dB (``-inf`` for a perfect estimate)."""
+    with np.errstate(divide="ignore"):
+        return float(10.0 * np.log10(nmse(h_est, h_true)))
 
 
 def ser_qpsk(h_est, h_true, snr_db, n_symbols=100_000, rng=None):
@@ -92,18 +164,25 @@ def ser_qpsk(h_est, h_true, snr_db, n_symbols=100_000, rng=None):
     >>> ser_qpsk(-H, H, snr_db=30, n_symbols=1000, rng=0)  # a sign flip loses every symbol
     1.0
     """
-    h_est, h_true = np.asarray(h_est), np.asarray(h_true)
-    if h_est.shape != h_true.shape or h_true.ndim not in (2, 3):
+    h_est, h_true = _check_channels(h_est, h_true)
+    if h_true.ndim not in (2, 3):
         raise ValueError(f"h_est and h_true must have the same shape (K, N_r, N_t) or (N_r, N_t); "
                          f"got {h_est.shape} and {h_true.shape}.")
-    if int(n_symbols) < 1:
-        raise ValueError(f"n_symbols must be >= 1, got {n_symbols!r}.")
-    n_symbols = int(n_symbols)
+    snr_db = check_real("snr_db", snr_db, allow_inf=True)
+    if snr_db == -np.inf:
+        raise ValueError("snr_db must be a real number or +inf (no noise), got -inf.")
+    n_symbols = check_positive_int("n_symbols", n_symbols)
     if h_true.ndim == 2:
         h_est, h_true = h_est[None], h_true[None]
-    rng = np.random.default_rng(rng)
+    # both channels of a configuration divided by the same power of two: the SER does not
+    # change, and |g|^2 below cannot overflow
+    c = power_of_two_scale(h_true, axis=(-2, -1))
+    h_est, h_true = h_est / c, h_true / c
+    rng = check_seed(rng, "rng")
     constellation = np.array([1 + 1j, -1 + 1j, -1 - 1j, 1 - 1j]) / np.sqrt(2.0)
-    snr = 10.0 ** (snr_db / 10.0)
+    snr = db_to_ratio(snr_db)
+    if snr == 0:
+        raise ValueError(f"snr_db={snr_db} is below the float range (the noise is infinite).")
     errors = 0
     for He, Ht in zip(h_est, h_true, strict=True):
         U, _, Vh = np.linalg.svd(He)
@@ -251,8 +330,16 @@ class IRSMIMOScenario:
         """Noisy observations at ``snr_db`` (per-measurement SNR): ``(y, noise_variance)``."""
         rng = check_seed(rng, "rng")
         snr_db = check_real("snr_db", snr_db)
-        M = channel.y_clean.size
-        sigma2 = float(np.sum(np.abs(channel.y_clean) ** 2) / M / 10 ** (snr_db / 10))
+        if not hasattr(channel, "y_clean"):
+            raise TypeError(f"channel must be an IRSChannel (from draw_channel), got "
+                            f"{type(channel).__name__}.")
+        y_clean = check_complex_array(channel.y_clean, "channel.y_clean", ndim=1)
+        M = y_clean.size
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            sigma2 = float(np.sum(np.abs(y_clean) ** 2) / M / db_to_ratio(snr_db))
+        if not np.isfinite(sigma2):
+            raise ValueError(f"snr_db={snr_db} is too low for this channel: the noise variance "
+                             "is not finite.")
         noise = np.sqrt(sigma2 / 2) * (rng.standard_normal(M) + 1j * rng.standard_normal(M))
         return channel.y_clean + noise, sigma2
 
@@ -265,21 +352,32 @@ class IRSMIMOScenario:
         return y, ch.x, sigma2
 
     def cascaded_channels(self, x):
-        """Cascaded channels ``H_k = A_BS Z_k^T A_MS^H`` rebuilt from a sparse vector ``x``."""
+        """Cascaded channels ``H_k = A_BS Z_k^T A_MS^H`` rebuilt from a sparse vector ``x``.
+
+        ``x`` is a finite vector of ``n_grid**3`` entries.
+        """
+        return self._cascaded(x, "x")
+
+    def _cascaded(self, x, name):
         G = self.n_grid
-        X = np.asarray(x).reshape(G, G, G)
+        x = check_complex_array(x, name, ndim=1)
+        if x.size != G**3:
+            raise ValueError(f"{name} must have n_grid**3 = {G**3} entries, got {x.size}.")
+        X = x.reshape(G, G, G)
         Z = np.einsum("kj,jmb->kmb", self.F1, X)
         return np.einsum("rb,kmb,tm->krt", self.A_bs, Z, self.A_ms.conj())
 
     def nmse(self, x_est, x_true):
         """Linear NMSE of the cascaded channels rebuilt from two sparse vectors."""
-        return nmse(self.cascaded_channels(x_est), self.cascaded_channels(x_true))
+        return _nmse(self._cascaded(x_est, "x_est"), self._cascaded(x_true, "x_true"),
+                     names=("x_est", "x_true"))
 
     def nmse_db(self, x_est, x_true):
-        """:meth:`nmse` in dB."""
-        return 10.0 * np.log10(self.nmse(x_est, x_true))
+        """:meth:`nmse` in dB (``-inf`` for a perfect estimate)."""
+        with np.errstate(divide="ignore"):
+            return float(10.0 * np.log10(self.nmse(x_est, x_true)))
 
     def ser_qpsk(self, x_est, x_true, snr_db, n_symbols=100_000, rng=None):
         """:func:`ser_qpsk` of the cascaded channels rebuilt from two sparse vectors."""
-        return ser_qpsk(self.cascaded_channels(x_est), self.cascaded_channels(x_true), snr_db,
+        return ser_qpsk(self._cascaded(x_est, "x_est"), self._cascaded(x_true, "x_true"), snr_db,
                         n_symbols=n_symbols, rng=rng)

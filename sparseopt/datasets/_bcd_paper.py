@@ -4,6 +4,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import Bunch
 
+from ..utils import check_positive_int, check_seed
+
 _NAMES = ("A", "A_l1", "B", "C", "D", "E")
 
 
@@ -29,7 +31,7 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
     n_samples, n_features : int, default=(1000, 10000)
         The paper's sizes for A, A_l1 and B (C: square, ``n_features = n_samples``); smaller
         values give the same recipe at a test-friendly size. D and E have fixed sizes.
-    random_state : int, default=1
+    random_state : None, int, SeedSequence or Generator, default=1
 
     Returns
     -------
@@ -45,12 +47,13 @@ def make_bcd_paper_problem(name, *, n_samples=1000, n_features=10000, random_sta
     >>> prob.X.shape
     (100, 300)
     """
-    if name not in _NAMES:
+    if not isinstance(name, str) or name not in _NAMES:
         raise ValueError(f"name={name!r} is not available; expected one of {_NAMES}.")
+    rng = check_seed(random_state)
     if name in ("D", "E"):
-        return _graph_problem(name, random_state)
-    rng = np.random.default_rng(random_state)
-    n, p = int(n_samples), int(n_features)
+        return _graph_problem(name, rng)
+    n = check_positive_int("n_samples", n_samples)
+    p = check_positive_int("n_features", n_features)
     if name == "C" and n_features == 10000:
         p = n  # the paper's C is 1000 x 1000
     A = rng.standard_normal((n, p)) + 1.0
@@ -93,12 +96,11 @@ def lattice_affinity(side, weight=1.0):
     return (W + W.T).tocsr()
 
 
-def _graph_problem(name, random_state):
+def _graph_problem(name, rng):
     """Label-propagation systems D (lattice) and E (two moons) of the paper."""
     from scipy.sparse.linalg import spsolve
     from sklearn.neighbors import kneighbors_graph
 
-    rng = np.random.default_rng(random_state)
     if name == "D":
         side = 50
         N = side * side

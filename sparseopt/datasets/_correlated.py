@@ -1,9 +1,11 @@
 """The correlated Gaussian design of the benchopt / skglm Lasso benchmarks."""
 
+import numbers
+
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import check_positive_int
+from ..utils import check_positive_int, check_real
 
 
 def make_correlated_data(n_samples=100, n_features=50, rho=0.6, snr=3, density=0.2,
@@ -21,12 +23,12 @@ def make_correlated_data(n_samples=100, n_features=50, rho=0.6, snr=3, density=0
     rho : float in [0, 1)
         Correlation of neighbouring columns.
     snr : float
-        Signal-to-noise ratio (``np.inf`` for no noise).
+        Signal-to-noise ratio, ``> 0`` (``np.inf`` for no noise).
     density : float in (0, 1]
         Fraction of nonzero coefficients.
     X_density : float in (0, 1]
         If < 1, keep each entry with this probability and return CSC.
-    random_state : int
+    random_state : None, int in [0, 2**32) or numpy RandomState
         Seed of a legacy ``RandomState``: kept for parity with the peers' generator, so our
         benchmark problems are theirs (a documented exception to ``default_rng``).
 
@@ -45,13 +47,11 @@ def make_correlated_data(n_samples=100, n_features=50, rho=0.6, snr=3, density=0
     """
     n_samples = check_positive_int("n_samples", n_samples)
     n_features = check_positive_int("n_features", n_features)
-    if not 0 <= rho < 1:
-        raise ValueError(f"rho must be in [0, 1), got {rho}.")
-    if not 0 < density <= 1:
-        raise ValueError(f"density must be in (0, 1], got {density}.")
-    if not 0 < X_density <= 1:
-        raise ValueError(f"X_density must be in (0, 1], got {X_density}.")
-    rng = np.random.RandomState(random_state)
+    rho = check_real("rho", rho, low=0, high=1, high_inclusive=False)
+    snr = check_real("snr", snr, low=0, low_inclusive=False, allow_inf=True)
+    density = check_real("density", density, low=0, low_inclusive=False, high=1)
+    X_density = check_real("X_density", X_density, low=0, low_inclusive=False, high=1)
+    rng = _legacy_random_state(random_state)
     X = np.empty((n_samples, n_features), order="F")
     X[:, 0] = rng.randn(n_samples)
     for j in range(1, n_features):
@@ -71,3 +71,15 @@ def make_correlated_data(n_samples=100, n_features=50, rho=0.6, snr=3, density=0
             noise *= norm_signal / (snr * np.linalg.norm(noise))
         y = y + noise
     return X, y, w_true
+
+
+def _legacy_random_state(random_state):
+    """A legacy ``RandomState`` from None, an int in ``[0, 2**32)`` or a RandomState."""
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return np.random.RandomState(random_state) if random_state is None else random_state
+    if isinstance(random_state, bool | np.bool_) or not isinstance(random_state, numbers.Integral):
+        raise TypeError("random_state must be None, an int in [0, 2**32) or a numpy RandomState "
+                        f"(this generator uses the legacy RandomState), got {random_state!r}.")
+    if not 0 <= random_state < 2**32:
+        raise ValueError(f"random_state must be in [0, 2**32), got {random_state}.")
+    return np.random.RandomState(int(random_state))

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.linalg import toeplitz
 
-from ..utils import check_positive_int
+from ..utils import check_positive_int, check_real, check_seed
 
 
 def make_group_sparse_regression(n_samples=100, n_groups=50, group_size=5, n_groups_active=5,
@@ -19,7 +19,8 @@ def make_group_sparse_regression(n_samples=100, n_groups=50, group_size=5, n_gro
     n_samples, n_groups, group_size, n_groups_active : int
     rho : float in [0, 1)
     snr : float
-    random_state : int or None
+        ``> 0`` (``np.inf`` for no noise).
+    random_state : None, int, SeedSequence or Generator
 
     Returns
     -------
@@ -44,9 +45,9 @@ def make_group_sparse_regression(n_samples=100, n_groups=50, group_size=5, n_gro
     k = check_positive_int("n_groups_active", n_groups_active)
     if k > m:
         raise ValueError(f"n_groups_active={k} exceeds n_groups={m}.")
-    if not 0 <= rho < 1:
-        raise ValueError(f"rho must be in [0, 1), got {rho}.")
-    rng = np.random.default_rng(random_state)
+    rho = check_real("rho", rho, low=0, high=1, high_inclusive=False)
+    snr = check_real("snr", snr, low=0, low_inclusive=False, allow_inf=True)
+    rng = check_seed(random_state)
     p = m * g
     Z = rng.standard_normal((n, p))
     if rho > 0:

@@ -1,6 +1,10 @@
 """Synthetic Kronecker-structured sparse recovery problems."""
 
+import numbers
+
 import numpy as np
+
+from ..utils import check_bool, check_real, check_seed, check_shape_pairs, db_to_ratio
 
 
 def make_kronecker_sparse(factor_shapes, n_nonzero, snr_db, *, complex=False,  # noqa: A002
@@ -14,11 +18,14 @@ def make_kronecker_sparse(factor_shapes, n_nonzero, snr_db, *, complex=False,  #
     Parameters
     ----------
     factor_shapes : sequence of (M_i, N_i)
+        Ints >= 1.
     n_nonzero : int or sequence of int
+        Nonzeros per factor (one value for all, or one per factor), in ``[1, N_i]``.
     snr_db : float
+        Per-measurement SNR (``np.inf`` for no noise).
     complex : bool, default=False
     kron_values : bool, default=True
-    random_state : None, int or Generator
+    random_state : None, int, SeedSequence or Generator
 
     Returns
     -------
@@ -34,12 +41,15 @@ def make_kronecker_sparse(factor_shapes, n_nonzero, snr_db, *, complex=False,  #
     >>> y.shape, int((x != 0).sum())
     ((256,), 9)
     """
-    is_complex = bool(complex)
+    is_complex = check_bool("complex", complex)
+    kron_values = check_bool("kron_values", kron_values)
+    shapes = check_shape_pairs("factor_shapes", factor_shapes)
+    ks = _check_n_nonzero(n_nonzero, shapes)
+    snr_db = check_real("snr_db", snr_db, allow_inf=True)
+    if snr_db == -np.inf:
+        raise ValueError("snr_db must be a real number or +inf (no noise), got -inf.")
     ctype = np.complex128 if is_complex else np.float64
-    rng = np.random.default_rng(random_state)
-    shapes = [tuple(int(v) for v in s) for s in factor_shapes]
-    I = len(shapes)
-    ks = np.broadcast_to(np.asarray(n_nonzero, dtype=int), (I,))
+    rng = check_seed(random_state)
 
     def draw(shape):
         a = rng.standard_normal(shape)
@@ -62,6 +72,25 @@ def make_kronecker_sparse(factor_shapes, n_nonzero, snr_db, *, complex=False,  #
 
     signal = KroneckerOperator(factors) @ x
     M = signal.size
-    sigma2 = float(np.sum(np.abs(signal) ** 2) / M / 10 ** (snr_db / 10))
+    with np.errstate(over="ignore", divide="ignore"):
+        sigma2 = float(np.sum(np.abs(signal) ** 2) / M / db_to_ratio(snr_db))
+    if not np.isfinite(sigma2):
+        raise ValueError(f"snr_db={snr_db} is too low: the noise variance is not finite.")
     noise = draw(M) * np.sqrt(sigma2)
     return factors, signal + noise, x, sigma2
+
+
+def _check_n_nonzero(n_nonzero, shapes):
+    """One int in ``[1, N_i]`` per factor (a single int applies to every factor)."""
+    ks = n_nonzero if isinstance(n_nonzero, list | tuple | np.ndarray) else [n_nonzero]
+    if np.ndim(ks) != 1 or len(ks) not in (1, len(shapes)):
+        raise ValueError(f"n_nonzero must be an int or one int per factor ({len(shapes)}), got "
+                         f"{n_nonzero!r}.")
+    ks = list(ks) * len(shapes) if len(ks) == 1 else list(ks)
+    for k, (_, n) in zip(ks, shapes, strict=True):
+        if isinstance(k, bool | np.bool_) or not isinstance(k, numbers.Integral):
+            raise TypeError(f"n_nonzero must hold ints, got {n_nonzero!r}.")
+        if not 1 <= k <= n:
+            raise ValueError(f"n_nonzero={n_nonzero!r}: each entry must be in [1, N_i] (the "
+                             f"columns of its factor), got {k} for N_i = {n}.")
+    return np.asarray(ks, dtype=int)

@@ -1,6 +1,9 @@
 """Kronecker-product operators applied by mode products (the product matrix is never formed)."""
 
 import numpy as np
+import scipy.sparse as sp
+
+from ..utils import as_numeric, check_indices
 
 
 class KroneckerOperator:
@@ -37,18 +40,40 @@ class KroneckerOperator:
     def __init__(self, factors):
         if isinstance(factors, np.ndarray) and factors.ndim == 2:
             factors = [factors]
-        factors = [np.asarray(f) for f in factors]
-        if len(factors) == 0 or any(f.ndim != 2 for f in factors):
+        given = type(factors).__name__
+        try:
+            if isinstance(factors, str | dict) or sp.issparse(factors):
+                raise TypeError
+            factors = list(factors)
+        except TypeError:
+            raise TypeError(f"factors must be a non-empty sequence of 2-D arrays, got {given}."
+                            ) from None
+        if len(factors) == 0:
             raise ValueError("factors must be a non-empty sequence of 2-D arrays.")
+        checked = []
         for i, f in enumerate(factors):
+            if sp.issparse(f):
+                raise TypeError(f"factors[{i}] is sparse; factors must be dense 2-D arrays "
+                                "(use .toarray()).")
+            f = as_numeric(f, f"factors[{i}]")
+            if f.ndim != 2:
+                raise ValueError(f"factors must be a non-empty sequence of 2-D arrays; "
+                                 f"factors[{i}] has shape {f.shape}.")
+            if f.size == 0:
+                raise ValueError(f"factors[{i}] has shape {f.shape}; every factor needs at least "
+                                 "one row and one column.")
             if not np.all(np.isfinite(f)):
                 raise ValueError(f"factors[{i}] contains NaN or infinity.")
-        dtype = np.result_type(*factors, np.float64)
-        self.factors = [np.ascontiguousarray(f, dtype=dtype) for f in factors]
+            checked.append(f)
+        dtype = np.result_type(*checked, np.float64)
+        self.factors = [np.ascontiguousarray(f, dtype=dtype) for f in checked]
         self.factor_shapes = [f.shape for f in self.factors]
         self.shape = (int(np.prod([s[0] for s in self.factor_shapes])),
                       int(np.prod([s[1] for s in self.factor_shapes])))
         self.dtype = dtype
+
+    # ``array @ op`` is not defined: numpy defers to Python, which raises a plain TypeError
+    __array_ufunc__ = None
 
     def __repr__(self):
         return f"KroneckerOperator(factor_shapes={self.factor_shapes}, dtype={self.dtype})"
@@ -68,20 +93,33 @@ class KroneckerOperator:
         T = v.reshape(tuple(in_dims) + extra)
         for i, A in enumerate(mats):
             T = np.moveaxis(np.tensordot(A, T, axes=([1], [i])), 0, i)
-        return T.reshape((-1,) + extra)
+        return T.reshape((int(np.prod([A.shape[0] for A in mats])),) + extra)
+
+    @staticmethod
+    def _check_operand(v, name, n_rows):
+        """A dense numeric ``(n_rows,)`` or ``(n_rows, k)`` array (errors naming ``name``)."""
+        if sp.issparse(v) or isinstance(v, KroneckerOperator):
+            raise TypeError(f"{name} must be a dense array of shape ({n_rows},) or ({n_rows}, k), "
+                            f"got {type(v).__name__}.")
+        v = as_numeric(v, name)
+        if v.ndim not in (1, 2):
+            raise ValueError(f"{name} must be 1-D or 2-D with {n_rows} rows, got shape "
+                             f"{v.shape}.")
+        if v.shape[0] != n_rows:
+            raise ValueError(f"{name} must have {n_rows} rows, got shape {v.shape}.")
+        return v
 
     def matvec(self, v):
-        """``H v`` for ``v`` of shape ``(N,)`` or ``(N, k)``."""
-        v = np.asarray(v)
-        if v.shape[0] != self.shape[1]:
-            raise ValueError(f"v must have {self.shape[1]} rows, got shape {v.shape}.")
+        """``H v`` for ``v`` of shape ``(N,)`` or ``(N, k)``.
+
+        NaN and infinity in ``v`` propagate as in the dense product.
+        """
+        v = self._check_operand(v, "v", self.shape[1])
         return self._apply(self.factors, v, [s[1] for s in self.factor_shapes])
 
     def rmatvec(self, u):
         """``H^H u`` (conjugate transpose) for ``u`` of shape ``(M,)`` or ``(M, k)``."""
-        u = np.asarray(u)
-        if u.shape[0] != self.shape[0]:
-            raise ValueError(f"u must have {self.shape[0]} rows, got shape {u.shape}.")
+        u = self._check_operand(u, "u", self.shape[0])
         return self._apply([f.conj().T for f in self.factors], u,
                            [s[0] for s in self.factor_shapes])
 
@@ -103,9 +141,26 @@ class KroneckerOperator:
         return out
 
     def take_columns(self, index_lists):
-        """The operator on the kept columns ``H_i[:, S_i]`` of every factor."""
-        return KroneckerOperator([f[:, np.asarray(S, dtype=np.int64)]
-                                  for f, S in zip(self.factors, index_lists, strict=True)])
+        """The operator on the kept columns ``H_i[:, S_i]`` of every factor.
+
+        ``index_lists`` holds one non-empty list of column indices (or a boolean mask) per
+        factor.
+        """
+        try:
+            index_lists = list(index_lists)
+        except TypeError:
+            raise TypeError("index_lists must be a sequence of index arrays, one per factor, got "
+                            f"{type(index_lists).__name__}.") from None
+        if len(index_lists) != len(self.factors):
+            raise ValueError(f"index_lists must hold one index array per factor "
+                             f"({len(self.factors)}), got {len(index_lists)}.")
+        cols = []
+        for i, (f, S) in enumerate(zip(self.factors, index_lists, strict=True)):
+            idx = check_indices(f"index_lists[{i}]", S, f.shape[1], allow_repeats=True)
+            if idx.size == 0:
+                raise ValueError(f"index_lists[{i}] selects no column; every factor needs one.")
+            cols.append(f[:, idx])
+        return KroneckerOperator(cols)
 
     def aslinearoperator(self):
         """A ``scipy.sparse.linalg.LinearOperator`` view."""

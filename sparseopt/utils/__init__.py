@@ -47,6 +47,14 @@ __all__ = [
 ]
 
 # Shared with the other subpackages, not part of the documented API.
-from ._complex import check_complex_array, is_complex  # noqa: E402, F401
+from ._complex import _as_numeric as as_numeric  # noqa: E402, F401
+from ._complex import check_complex_array, is_complex, ravel_column  # noqa: E402, F401
 from ._numba import cache_report, kernel_dispatchers  # noqa: E402, F401
-from ._validation import check_real_array, reemit_warnings  # noqa: E402, F401
+from ._scale import db_to_ratio, power_of_two_scale  # noqa: E402, F401
+from ._validation import (  # noqa: E402, F401
+    check_indices,
+    check_real_array,
+    check_shape_pairs,
+    check_verbose,
+    reemit_warnings,
+)

@@ -7,9 +7,59 @@ of different solvers (ours, skglm, celer, scikit-learn) are comparable.
 
 import numpy as np
 
+from ._validation import check_finite_array, check_real_array
+
+
+def _check_parts(datafit, penalty, needs):
+    """The datafit and penalty provide what the evaluation calls (TypeError naming them)."""
+    for attr in ("value", "raw_grad", "dual")[:needs]:
+        if not callable(getattr(datafit, attr, None)):
+            raise TypeError(f"datafit must provide {attr}() (e.g. Quadratic(), Logistic()), got "
+                            f"{type(datafit).__name__}.")
+    if penalty is None:
+        return
+    for attr in ("value", "dual_norm")[:needs]:
+        if not callable(getattr(penalty, attr, None)):
+            raise TypeError(f"penalty must be None or provide {attr}() (e.g. L1(alpha)), got "
+                            f"{type(penalty).__name__}.")
+    if needs > 1 and not hasattr(penalty, "alpha"):
+        raise TypeError(f"penalty must have an alpha (e.g. L1(alpha)), got "
+                        f"{type(penalty).__name__}.")
+
+
+def _check_data(X, y, w, intercept):
+    """Real finite ``X`` (dense or sparse), ``y``, ``w`` and ``intercept`` of matching sizes."""
+    if hasattr(X, "tocsr"):
+        if np.iscomplexobj(X.data) or X.data.dtype.kind not in "biuf":
+            raise TypeError(f"X must hold real numbers, got dtype {X.data.dtype}.")
+        check_finite_array("X", X)
+        if X.ndim != 2 or min(X.shape) < 1:
+            raise ValueError(f"X must be a non-empty 2-D matrix, got shape {X.shape}.")
+    else:
+        X = check_real_array("X", X, ndim=2)
+    y = check_real_array("y", y)
+    w = check_real_array("w", w)
+    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry (row) per sample of X ({X.shape[0]}), got shape "
+                         f"{y.shape}.")
+    if w.ndim not in (1, 2) or w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one entry (row) per feature of X ({X.shape[1]}), got "
+                         f"shape {w.shape}.")
+    intercept = check_real_array("intercept", intercept)
+    if intercept.ndim > 1 or (intercept.ndim == 1 and w.ndim == 1):
+        raise ValueError(f"intercept must be a scalar (or one per column of w), got shape "
+                         f"{intercept.shape}.")
+    return X, y, w, intercept[()] if intercept.ndim == 0 else intercept
+
 
 def primal_objective(datafit, penalty, X, y, w, intercept=0.0):
-    """``F(w) + Psi(w)`` with ``F(w) = f(Xw + intercept)``."""
+    """``F(w) + Psi(w)`` with ``F(w) = f(Xw + intercept)``.
+
+    ``X`` (dense or sparse), ``y``, ``w`` and ``intercept`` must be real and finite, with
+    matching sizes (errors name the argument).
+    """
+    _check_parts(datafit, penalty, 1)
+    X, y, w, intercept = _check_data(X, y, w, intercept)
     z = X @ w + intercept
     pen = 0.0 if penalty is None else penalty.value(w)
     return datafit.value(y, z) + pen
@@ -68,5 +118,7 @@ def duality_gap(datafit, penalty, X, y, w, intercept=0.0):
     >>> bool(abs(duality_gap(Quadratic(), L1(1 / 3), X, y, w)) < 1e-12)
     True
     """
+    _check_parts(datafit, penalty, 3)
+    X, y, w, intercept = _check_data(X, y, w, intercept)
     z = X @ w + intercept
     return gap_from_predictor(datafit, penalty, X, y, w, z)[0]

@@ -76,6 +76,16 @@ def spawn_seeds(random_state, n):
     return ss.spawn(n)
 
 
+def _check_n_jobs(n_jobs):
+    """joblib's ``n_jobs``: None or a nonzero int (negative counts from the number of cores)."""
+    if n_jobs is None:
+        return
+    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(f"n_jobs must be None or a nonzero int, got {n_jobs!r}.")
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be None or a nonzero int, got 0.")
+
+
 def _call_limited(func, args, blas_threads):
     """``func(*args)`` with at most ``blas_threads`` BLAS threads (module-level: picklable)."""
     if blas_threads is None:
@@ -124,9 +134,18 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
         raise TypeError(f"func must be callable, got {func!r}.")
     if blas_threads is not None:
         blas_threads = check_positive_int("blas_threads", blas_threads)
+    _check_n_jobs(n_jobs)
     from joblib import Parallel, delayed
 
-    arg_tuples = list(arg_tuples)
+    try:
+        arg_tuples = list(arg_tuples)
+    except TypeError:
+        raise TypeError("arg_tuples must be a sequence of argument tuples, got "
+                        f"{type(arg_tuples).__name__}.") from None
+    for args in arg_tuples:
+        if not isinstance(args, tuple | list):
+            raise TypeError("arg_tuples must hold one tuple of positional arguments per call, "
+                            f"got an element {args!r}.")
     tasks = (delayed(_call_limited)(func, tuple(args), blas_threads) for args in arg_tuples)
     results = []
     with progress(total=len(arg_tuples), desc=desc or getattr(func, "__name__", "tasks"),

@@ -1,8 +1,11 @@
 """Progress reporting for long fits and Monte-Carlo runs: a tqdm bar, or one plain line per step
 (``bar=False``, for log files). tqdm is imported only when a bar is shown."""
 
+import numbers
 import sys
 import time
+
+from ._validation import check_positive_int, check_verbose
 
 
 class Progress:
@@ -23,10 +26,14 @@ class Progress:
                 total = len(iterable)
             except TypeError:
                 total = None
+        if bar is not None and not isinstance(bar, bool):
+            raise TypeError(f"bar must be None, True or False, got {bar!r}.")
+        if file is not None and not callable(getattr(file, "write", None)):
+            raise TypeError(f"file must be None or a writable file-like object, got {file!r}.")
         self.iterable = iterable
-        self.total = total
-        self.desc = desc or "progress"
-        self.verbose = int(verbose or 0)
+        self.total = check_positive_int("total", total, allow_none=True, minimum=0)
+        self.desc = str(desc) if desc else "progress"
+        self.verbose = check_verbose(verbose)
         self.file = file
         self.n = 0
         self._t0 = time.perf_counter()
@@ -35,7 +42,7 @@ class Progress:
         if self.verbose >= 1 and bar is not False:
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=total, desc=self.desc, file=file, leave=True,
+            self._bar = tqdm(total=self.total, desc=self.desc, file=file, leave=True,
                              dynamic_ncols=True)
 
     @property
@@ -48,6 +55,10 @@ class Progress:
 
     def update(self, n=1, **info):
         """Advance by ``n`` steps; ``info`` (name=value pairs) is shown with the step."""
+        if type(n) is not int and (isinstance(n, bool) or not isinstance(n, numbers.Integral)):
+            raise TypeError(f"n must be an int >= 0, got {n!r}.")
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}.")
         self.n += n
         if self.verbose < 1:
             return

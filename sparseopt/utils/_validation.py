@@ -78,6 +78,57 @@ def check_real(name, value, *, low=None, high=None, low_inclusive=True, high_inc
     return value
 
 
+def check_verbose(verbose, name="verbose"):
+    """Verbosity level: an int >= 0 (True and False count as 1 and 0, None as 0)."""
+    if verbose is None:
+        return 0
+    if isinstance(verbose, bool | np.bool_):
+        return int(verbose)
+    return check_positive_int(name, verbose, minimum=0)
+
+
+def check_shape_pairs(name, value):
+    """A non-empty sequence of ``(rows, cols)`` pairs of ints >= 1, as a list of int tuples."""
+    try:
+        shapes = [tuple(s) for s in value]
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of (M_i, N_i) pairs, got {value!r}.") from None
+    if not shapes or any(len(s) != 2 for s in shapes):
+        raise ValueError(f"{name} must be a non-empty sequence of (M_i, N_i) pairs, got "
+                         f"{value!r}.")
+    return [(check_positive_int(name, m), check_positive_int(name, n)) for m, n in shapes]
+
+
+def check_indices(name, value, size, *, allow_repeats=False):
+    """Positions in ``range(size)``: ints (distinct unless ``allow_repeats``), or a boolean mask
+    of length ``size``.
+
+    Returns them as an int64 array in the order given; errors name ``name``.
+    """
+    if hasattr(value, "tocsr") or isinstance(value, str) or value is None:
+        raise TypeError(f"{name} must be a 1-D array of int indices or a boolean mask, got "
+                        f"{type(value).__name__}.")
+    try:
+        idx = np.asarray(value)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be a 1-D array of int indices: {err}") from None
+    if idx.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {idx.shape}.")
+    if idx.dtype.kind == "b":
+        if idx.size != size:
+            raise ValueError(f"{name} as a boolean mask must have length {size}, got {idx.size}.")
+        return np.flatnonzero(idx).astype(np.int64)
+    if idx.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold int indices, got dtype {idx.dtype}.")
+    if idx.min() < 0 or idx.max() >= size:
+        raise ValueError(f"{name} holds indices outside [0, {size}): {idx.min()}..{idx.max()}.")
+    if not allow_repeats and np.unique(idx).size != idx.size:
+        raise ValueError(f"{name} holds repeated indices.")
+    return idx.astype(np.int64)
+
+
 def check_seed(random_state, name="random_state"):
     """Validate a seed for ``numpy.random.default_rng``-style code and return a Generator.
 

@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from ._validation import check_positive_int
+
 
 def check_groups(groups, n_features):
     """Validate ``groups`` and return the canonical ``(grp_ptr, grp_indices)`` encoding.
@@ -35,7 +37,7 @@ def check_groups(groups, n_features):
     >>> check_groups(["a", "b", "a"], 3)
     (array([0, 2, 3]), array([0, 2, 1]))
     """
-    n = int(n_features)
+    n = check_positive_int("n_features", n_features, minimum=0)
     if isinstance(groups, numbers.Integral) and not isinstance(groups, bool):
         g = int(groups)
         if g < 1 or n % g != 0:
@@ -112,7 +114,11 @@ def check_weights(weights, grp_ptr, *, allow_zero):
         if weights != "sqrt_size":
             raise ValueError(f"weights={weights!r}: expected None, 'sqrt_size' or an array.")
         return np.sqrt(np.diff(grp_ptr).astype(np.float64))
-    w = np.asarray(weights, dtype=np.float64).ravel()
+    try:
+        w = np.asarray(weights, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"weights must be None, 'sqrt_size' or an array of real numbers, got "
+                        f"{weights!r}.") from None
     if w.shape != (m,):
         raise ValueError(f"weights must have one entry per group ({m}), got {w.shape}.")
     if not np.all(np.isfinite(w)) or np.any(w < 0) or (not allow_zero and np.any(w == 0)):

@@ -1,0 +1,28 @@
+"""Exact rescaling by powers of two: fits and metrics on scaled copies of the data."""
+
+import numpy as np
+
+
+def power_of_two_scale(a, axis=None):
+    """The power of two nearest above ``max|a|`` (1.0 for an all-zero or non-finite array).
+
+    Dividing data by a power of two is exact in floating point, so fits on scaled copies of the
+    data give scaled copies of the answer, bit for bit, as long as nothing over- or underflows.
+    With ``axis`` (an int or a tuple), one scale per slice, shaped to broadcast against ``a``.
+    """
+    if axis is None:
+        m = float(np.max(np.abs(a))) if np.size(a) else 0.0
+        if not np.isfinite(m) or m == 0.0:
+            return 1.0
+        return float(np.ldexp(1.0, int(np.frexp(m)[1])))
+    m = np.max(np.abs(a), axis=axis, keepdims=True)
+    ok = np.isfinite(m) & (m > 0)
+    return np.where(ok, np.ldexp(1.0, np.frexp(np.where(ok, m, 1.0))[1]), 1.0)
+
+
+def db_to_ratio(db):
+    """``10 ** (db / 10)`` as Python computes it, with ``inf`` (not OverflowError) above range."""
+    try:
+        return 10 ** (db / 10)
+    except OverflowError:
+        return float("inf")

@@ -51,6 +51,51 @@ def _as_series(value):
     return arr
 
 
+def _check_keys(keys, history, est):
+    """The history keys to draw (every numeric series when ``keys`` is None), validated."""
+    if keys is None:
+        keys = [k for k, v in history.items() if k not in _X_KEYS and _as_series(v) is not None]
+        if not keys:
+            raise ValueError(f"{type(est).__name__}.history_ holds no numeric series to plot.")
+        return keys
+    if isinstance(keys, str):
+        keys = [keys]
+    try:
+        keys = list(keys)
+    except TypeError:
+        raise TypeError(f"keys must be None, a str or a sequence of str, got {keys!r}."
+                        ) from None
+    if not keys:
+        raise ValueError("keys must name at least one entry of history_.")
+    for k in keys:
+        if k not in history:
+            raise ValueError(f"keys: {k!r} is not in history_ (available: "
+                             f"{', '.join(map(repr, history))}).")
+        if _as_series(history[k]) is None:
+            raise ValueError(f"keys: history_[{k!r}] is not a numeric 1-D series.")
+    return keys
+
+
+def _axes_for(ax, n_keys, plt):
+    """``(figure, one Axes per key, whether they are one shared Axes)`` for ``ax``."""
+    if ax is None:
+        fig, axes = plt.subplots(n_keys, 1, sharex=True, squeeze=False,
+                                 figsize=(6.0, 1.0 + 2.0 * n_keys))
+        return fig, axes[:, 0], False
+    if hasattr(ax, "plot"):
+        return ax.figure, np.array([ax] * n_keys, dtype=object), True
+    try:
+        axes = np.asarray(list(ax), dtype=object)
+    except TypeError:
+        axes = None
+    if axes is None or isinstance(ax, str) or not all(hasattr(a, "plot") for a in axes):
+        raise TypeError(f"ax must be None, a matplotlib Axes or a sequence of Axes, got "
+                        f"{ax!r}.")
+    if axes.size != n_keys:
+        raise ValueError(f"ax holds {axes.size} Axes for {n_keys} keys.")
+    return axes[0].figure, axes, False
+
+
 def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None, **plot_kw):
     """Draw the per-iteration history of a fitted iterative estimator.
 
@@ -112,26 +157,7 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
     if not isinstance(x, str) or x not in _X_KEYS:
         raise ValueError(f"x={x!r}: expected 'iter' or 'time'.")
     log = check_bool("log", log)
-    if keys is None:
-        keys = [k for k, v in history.items() if k not in _X_KEYS and _as_series(v) is not None]
-        if not keys:
-            raise ValueError(f"{type(est).__name__}.history_ holds no numeric series to plot.")
-    else:
-        if isinstance(keys, str):
-            keys = [keys]
-        try:
-            keys = list(keys)
-        except TypeError:
-            raise TypeError(f"keys must be None, a str or a sequence of str, got {keys!r}."
-                            ) from None
-        if not keys:
-            raise ValueError("keys must name at least one entry of history_.")
-        for k in keys:
-            if k not in history:
-                raise ValueError(f"keys: {k!r} is not in history_ (available: "
-                                 f"{', '.join(map(repr, history))}).")
-            if _as_series(history[k]) is None:
-                raise ValueError(f"keys: history_[{k!r}] is not a numeric 1-D series.")
+    keys = _check_keys(keys, history, est)
     series = {k: _as_series(history[k]) for k in keys}
     plt = _import_pyplot()
 
@@ -144,26 +170,7 @@ def plot_convergence(est, *, ax=None, keys=None, x="iter", log=True, title=None,
         it = _as_series(history.get("iter", []))
         return it if it is not None and it.size == n else np.arange(1, n + 1, dtype=np.float64)
 
-    single = False
-    if ax is None:
-        fig, axes = plt.subplots(len(keys), 1, sharex=True, squeeze=False,
-                                 figsize=(6.0, 1.0 + 2.0 * len(keys)))
-        axes = axes[:, 0]
-    elif hasattr(ax, "plot"):
-        axes = np.array([ax] * len(keys), dtype=object)
-        single = True
-        fig = ax.figure
-    else:
-        try:
-            axes = np.asarray(list(ax), dtype=object)
-        except TypeError:
-            axes = None
-        if axes is None or isinstance(ax, str) or not all(hasattr(a, "plot") for a in axes):
-            raise TypeError(f"ax must be None, a matplotlib Axes or a sequence of Axes, got "
-                            f"{ax!r}.")
-        if axes.size != len(keys):
-            raise ValueError(f"ax holds {axes.size} Axes for {len(keys)} keys.")
-        fig = axes[0].figure
+    fig, axes, single = _axes_for(ax, len(keys), plt)
 
     for a, k in zip(axes, keys, strict=True):
         v = series[k]

@@ -163,7 +163,7 @@ def test_seed_determinism():
     y2, s2 = b.observe(c2, 8.0, np.random.default_rng(2))
     np.testing.assert_array_equal(y1, y2)
     assert s1 == s2
-    # QPSK pilots and +-1/sqrt(N_IRS) configurations (§10)
+    # QPSK pilots and +-1/sqrt(N_IRS) configurations
     np.testing.assert_allclose(np.abs(a.pilots), 1 / np.sqrt(a.n_ms))
     np.testing.assert_allclose(np.abs(a.irs_configs), 1 / np.sqrt(a.n_irs))
 

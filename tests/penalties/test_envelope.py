@@ -165,7 +165,7 @@ def test_huge_and_tiny_scales(scale, k, step):
 
 
 def test_subgradient_kkt_sef():
-    """(x - z)/t matches the spec's subdifferential formula at z."""
+    """(x - z)/t matches the closed-form subdifferential at z."""
     rng = np.random.default_rng(0)
     for _ in range(100):
         x = rng.standard_normal(12)

@@ -83,7 +83,7 @@ def test_warm_start_and_errors(demo):
 
 
 def test_support_recovery_rates():
-    """Spec demo at rho = 0: exact=True recovers the true groups in >= 9 of 10 seeds."""
+    """At rho = 0, exact=True recovers the true groups in >= 9 of 10 seeds."""
     ok_exact = ok_topk = 0
     for seed in range(10):
         X, y, _, groups, active = make_group_sparse_regression(rho=0.0, random_state=seed)

@@ -1,4 +1,4 @@
-"""Paper-scale reproduction targets of Nutini, Laradji & Schmidt (JMLR 2022): the paper-scale targets.
+"""Paper-scale reproduction targets of Nutini, Laradji & Schmidt (JMLR 2022).
 
 Regenerated data at the paper's sizes; (f - f*) / (f0 - f*) after 500 block updates, and the
 A_l1 active-set/superlinear target. Slow: run with ``python -m pytest -m slow``; the same numbers

@@ -92,7 +92,7 @@ def test_ista_is_monotone(data):
 
 
 def test_restart_beats_ista():
-    """Spec demo: FISTA with restart needs <= 0.6 x ISTA's iterations (convex WGSEF stage)."""
+    """FISTA with restart needs <= 0.6 x ISTA's iterations (convex WGSEF stage)."""
     ratios = []
     for seed in range(3):
         X, y, _, groups, _ = make_group_sparse_regression(random_state=seed)

@@ -67,12 +67,12 @@ for label, regime in regimes.items():
 # %%
 # At the default size (d = 20, 5 graphs per regime) this prints, on the reference machine:
 #
-# ===============================  =====  =========  =========  ======================
-# regime                           DAGMA  CoLiDE-EV  CoLiDE-NV  CoLiDE-EV, alpha=0.02
-# ===============================  =====  =========  =========  ======================
-# equal variance, w in +-[0.5, 2]    9.0       20.8       20.6                    11.6
-# heteroscedastic, w in +-[0.25, 1] 49.0       45.0       40.8                    49.6
-# ===============================  =====  =========  =========  ======================
+# =================================  =====  =========  =========  ======================
+# regime                             DAGMA  CoLiDE-EV  CoLiDE-NV  CoLiDE-EV, alpha=0.02
+# =================================  =====  =========  =========  ======================
+# equal variance, w in +-[0.5, 2]      9.0       20.8       20.6                    11.6
+# heteroscedastic, w in +-[0.25, 1]   49.0       45.0       40.8                    49.6
+# =================================  =====  =========  =========  ======================
 #
 # **Equal variances: DAGMA wins.** With sigma = 1 at every node, least squares is the correctly
 # specified score and CoLiDE-EV's estimated scale is about 1, so the two scores coincide up to

@@ -1,5 +1,7 @@
 """The Lasso: least squares with an L1 penalty, solved by block coordinate descent."""
 
+import numbers
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -8,7 +10,7 @@ from sklearn.utils.validation import check_array, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_nonnegative, check_positive_int, parallel_map
+from ..utils import check_positive_int, check_real, parallel_map
 from ._base import check_common, linear_predict, resolve_solver
 
 
@@ -54,7 +56,8 @@ class Lasso(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     dual_gap_ : float
-        Final duality gap (same scaling as the objective).
+        Duality gap of the returned ``coef_`` (at its own rescaled-residual dual point, see
+        Notes; same scaling as the objective).
     n_iter_ : int
         Outer iterations run (>= 1).
     history_ : dict of ndarray
@@ -156,7 +159,7 @@ class Lasso(RegressorMixin, BaseEstimator):
 def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
     """``n_alphas`` values log-spaced from ``alpha_max`` (largest over the columns of ``Y``)."""
     n_alphas = check_positive_int("n_alphas", n_alphas)
-    eps = check_nonnegative("eps", eps, allow_zero=False)
+    eps = check_real("eps", eps, low=0.0, low_inclusive=False, high=1.0)
     Yc = Y - Y.mean(axis=0) if fit_intercept else Y
     corr = np.asarray(X.T @ Yc)
     if fit_intercept:
@@ -166,7 +169,14 @@ def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
 
 
 def _check_alphas(alphas):
-    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    """The grid given by the user, sorted decreasingly: real numbers, finite and >= 0."""
+    if isinstance(alphas, str) or hasattr(alphas, "tocsr"):
+        raise TypeError(f"alphas must be a sequence of real numbers, got {alphas!r}.")
+    values = np.asarray(alphas, dtype=object).ravel()
+    for i, a in enumerate(values):
+        if isinstance(a, bool | np.bool_) or not isinstance(a, numbers.Real):
+            raise TypeError(f"alphas[{i}] must be a real number, got {a!r}.")
+    alphas = np.sort(values.astype(np.float64))[::-1]
     if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alphas must be a non-empty array of finite values >= 0.")
     return alphas

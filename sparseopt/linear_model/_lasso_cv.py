@@ -12,6 +12,13 @@ from ._base import linear_predict, resolve_solver
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
 
 
+def _null_correlation(alpha_max, X, y):
+    """``alpha_max`` is zero up to the rounding of the centring: ``y`` is constant or ``X``
+    is zero (relative to the data's own scale, so the test is the same at every scale)."""
+    x_max = float(abs(X).max()) if X.shape[0] * X.shape[1] else 0.0
+    return alpha_max <= 16 * np.finfo(np.float64).eps * x_max * float(np.max(np.abs(y)))
+
+
 def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept):
     """Test mean squared error of every alpha of the path fitted on one training fold."""
     X_train = X[train].tocsc() if sp.issparse(X) else X[train]
@@ -126,7 +133,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
                              y_numeric=True, accept_large_sparse=True)
         if self.alphas is None:
             alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
-            if alphas[0] <= np.finfo(np.float64).resolution:  # y is constant (or X is zero)
+            if _null_correlation(alphas[0], X, y):  # y is constant (or X is zero)
                 alphas = np.full(alphas.size, np.finfo(np.float64).resolution)
         else:
             alphas = _check_alphas(self.alphas)

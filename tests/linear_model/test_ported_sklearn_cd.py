@@ -141,13 +141,6 @@ def test_dual_gap_at_rescaled_residual_tight_tol():
                                rtol=1e-7, atol=1e-14 * scale)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dual_gap_ is primal(coef_) minus the BEST dual value seen over the outer iterations "
-    "(BlockCoordinateDescent._outer_check keeps `best`), not the gap at the rescaled residual "
-    "of coef_ that Lasso's docstring (Notes) and scikit-learn define; on this problem the two "
-    "are 5.7e-3 and 1.18e-2 (tol*P0 = 8.5e-3), so coef_ alone does not certify tol. Either "
-    "document dual_gap_ as 'gap at the best dual point of the run' and return that point "
-    "(e.g. solver_result_.dual_point), or keep iterating until the current point certifies."))
 def test_dual_gap_at_rescaled_residual_loose_tol():
     X, y, _, _ = _ill_posed()
     reg = Lasso(alpha=1e-3, tol=1e-3).fit(X, y)
@@ -220,11 +213,6 @@ def test_lasso_cv_refuses_bad_alphas(alphas):
         LassoCV(alphas=alphas).fit(X, y)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_check_alphas (linear_model/_lasso.py) converts with np.asarray(alphas, dtype=float64): "
-    "the numeric string '1' is parsed silently and 'abc' raises numpy's 'could not convert "
-    "string to float', which does not name alphas; scikit-learn raises a TypeError naming "
-    "alphas[2]. Check each entry is a real number (numbers.Real, not bool/str) first."))
 @pytest.mark.parametrize("alphas", [(1, 1.0, "1"), (1, 1.0, "abc")])
 def test_lasso_cv_refuses_string_alphas(alphas):
     X, y, _, _ = _ill_posed(n_samples=5, n_features=5)
@@ -360,14 +348,6 @@ def test_warm_start_continues_from_previous_coef():
     np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "max_iter=1 performs no coordinate update at all: BlockCoordinateDescent."
-    "_run_working_set does the gap check of outer iteration t and breaks when "
-    "t == max_iter - 1 BEFORE solving that round's subproblem, so max_iter=k solves only "
-    "k-1 subproblems and max_iter=1 returns w0 unchanged (n_iter_=1, n_epochs=0); a chain of "
-    "warm fits with max_iter=1 never leaves zero. Fix: solve the subproblem of the last round "
-    "too and finish with a final check (max_iter = number of subproblems), or refuse "
-    "max_iter=1 / document that max_iter counts gap checks."))
 def test_warm_start_with_one_iteration_budget_makes_progress():
     X, y, warm, objs = _warm_chain(max_iter=1, n_fits=5)
     assert objs[-1] < 0.5 * np.mean((y - y.mean()) ** 2)
@@ -397,14 +377,6 @@ def test_warm_refit_of_converged_model_does_no_work(fmt, alpha, tol):
     assert model.solver_result_.n_epochs == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The cold fit stops when primal(w) - max_t D(theta_t) <= tol*P0 using a dual point from "
-    "an EARLIER outer iteration (best-dual memory in BlockCoordinateDescent._outer_check); "
-    "the warm refit starts with best=-inf, the rescaled residual of the returned w gives "
-    "gap 1.18e-2 > tol*P0 = 8.5e-3, so it runs a full working-set round (90 epochs vs 30 "
-    "cold, 110 vs 30 with CSR). Fix: return the best dual point in BCDResult and seed `best` "
-    "with it (re-checking dual feasibility) on a warm start with the same data, or stop only "
-    "when the current iterate's own dual point certifies."))
 @pytest.mark.parametrize("fmt", ["dense", "csr"])
 def test_warm_refit_of_converged_model_does_no_work_loose_tol(fmt):
     X, y, _, _ = _ill_posed()

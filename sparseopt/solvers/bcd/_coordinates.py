@@ -200,7 +200,7 @@ class Coordinates:
         self.mu = pb.datafit.dual_modulus(n)
         self.prev_sign = None
         self.stable = 0
-        self.monitor = None  # set by the loop (best dual point for screening)
+        self.monitor = None  # set by the loop (its dual point serves Gap Safe screening)
         self.all = np.arange(p, dtype=np.int64)
         result.active_set_iter = 0
 
@@ -227,7 +227,7 @@ class Coordinates:
     def _screen(self, gap):
         pb = self.pb
         radius = math.sqrt(2.0 * gap / self.mu)
-        newly = pb.penalty.safe_zeros(self.monitor.best_xt, self.col_norms * radius)
+        newly = pb.penalty.safe_zeros(self.monitor.xt, self.col_norms * radius)
         newly &= ~self.screened
         if not newly.any():
             return

@@ -87,8 +87,9 @@ class BlockCoordinateDescent(ParamsMixin):
         the sweeps (about 7x on the paper's lattice); ``max_iter`` then counts CG iterations
         (None: 1000) and ``n_updates`` the forest solves.
     max_iter : int or None, default=None
-        Outer iterations (working sets), or block updates in paper mode. None: 100 outer
-        iterations, or ``1000 * ceil(n_features / block_size)`` updates.
+        Outer iterations (working-set subproblems, each followed by a gap check, so
+        ``max_iter=1`` solves one subproblem), or block updates in paper mode. None: 100
+        outer iterations, or ``1000 * ceil(n_features / block_size)`` updates.
     max_epochs : int, default=50_000
         Budget of inner epochs over the whole run.
     tol : float, default=1e-6

@@ -207,13 +207,6 @@ def test_multinomial_validates_like_binary(params, exc, name):
 
 
 # ----------------------------------------------------------------------------- warnings
-@pytest.mark.xfail(strict=True, reason=(
-    "parallel_map (utils/_parallel.py) runs the folds/targets in joblib workers and keeps "
-    "only their return values: the ConvergenceWarnings raised by BlockCoordinateDescent "
-    "inside a loky worker are printed to the worker's stderr and never reach the caller "
-    "(n_jobs=1: 10 warnings for LassoCV, 8 for lasso_path; n_jobs=2: 0). Fix: record "
-    "warnings in _call_limited (warnings.catch_warnings(record=True)), return them with the "
-    "result and re-emit them in the parent (utils/_validation.reemit_warnings exists)."))
 def test_worker_convergence_warnings_reach_the_caller():
     X, y = _regression(n=100, p=40)
     with pytest.warns(ConvergenceWarning, match="max_iter"):

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_array, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_positive_int, check_real, parallel_map
+from ..utils import check_bool, check_positive_int, check_real, parallel_map
 from ._base import check_common, linear_predict, resolve_solver
 
 
@@ -125,9 +125,8 @@ class Lasso(RegressorMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
             w0 = self.coef_
-        if not isinstance(self.positive, bool | np.bool_):
-            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
-        w, res = solver.solve(Quadratic(), L1(alpha, positive=bool(self.positive)), X, y, w0,
+        positive = check_bool("positive", self.positive)
+        w, res = solver.solve(Quadratic(), L1(alpha, positive=positive), X, y, w0,
                               fit_intercept=self.fit_intercept)
         self.coef_ = w
         self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0

@@ -175,6 +175,8 @@ class CoordinateSubproblem:
 def try_coefficients(pb, ws, w_ws):
     """Move to ``w[ws] = w_ws`` (projected on the penalty's domain) if that lowers the
     objective; ``w`` is zero outside ``ws`` (it holds the support)."""
+    if not np.all(np.isfinite(w_ws)):  # an extrapolation that overflowed: not a candidate
+        return False
     w_full = pb.w.copy()
     w_full[ws] = pb.penalty.prox(w_ws, 0.0)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)

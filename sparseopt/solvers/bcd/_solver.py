@@ -227,7 +227,8 @@ class BlockCoordinateDescent(ParamsMixin):
                 "ProximalGradient.")
         if penalty.structure == "block":
             self._check_block_options(tau)
-        if self.update == "two_metric" and not (isinstance(penalty, L1) and penalty.positive):
+        if self.update == "two_metric" and not (isinstance(penalty, L1)
+                                                and penalty.kernel_params()[1] != 0.0):
             raise ValueError("update='two_metric' is the two-metric projection for non-negative "
                              "problems: it needs penalty=L1(alpha, positive=True).")
         return check_nonnegative("alpha", penalty.alpha)

@@ -11,7 +11,14 @@ from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_bool, check_positive_int, check_real, parallel_map
-from ._base import check_common, linear_predict, resolve_solver
+from ._base import (
+    check_common,
+    least_squares_scales,
+    linear_predict,
+    resolve_solver,
+    scaled_copy,
+    unscaled_alphas,
+)
 
 
 def _default_lasso_solver():
@@ -121,16 +128,17 @@ class Lasso(RegressorMixin, BaseEstimator):
                              y_numeric=True, accept_large_sparse=True)
         solver = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
                                 max_iter=self.max_iter, verbose=self.verbose)
+        positive = check_bool("positive", self.positive)
+        sx, sy = least_squares_scales(X, y)  # exact rescaling of extreme data (else 1, 1)
         w0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
-            w0 = self.coef_
-        positive = check_bool("positive", self.positive)
-        w, res = solver.solve(Quadratic(), L1(alpha, positive=positive), X, y, w0,
-                              fit_intercept=self.fit_intercept)
-        self.coef_ = w
-        self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0
-        self.dual_gap_ = float(res.dual_gap)
+            w0 = self.coef_ * (sx / sy)
+        w, res = solver.solve(Quadratic(), L1(alpha / sx / sy, positive=positive),
+                              scaled_copy(X, sx), y / sy, w0, fit_intercept=self.fit_intercept)
+        self.coef_ = w * (sy / sx)
+        self.intercept_ = float(res.intercept) * sy if self.fit_intercept else 0.0
+        self.dual_gap_ = float(res.dual_gap) * sy * sy
         self.n_iter_ = max(int(res.n_iter), 1)
         self.history_ = res.history
         self.solver_result_ = res
@@ -258,10 +266,13 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
         raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, n_targets), "
                          f"got {y.shape}.")
     Y = y.reshape(y.shape[0], -1)
+    sx, sy = least_squares_scales(X, y)  # exact rescaling of extreme data (else 1, 1)
+    X, y, Y = scaled_copy(X, sx), y / sy, Y / sy
     if alphas is None:
         alphas = _alpha_grid(X, Y, n_alphas, eps, fit_intercept)
     else:
-        alphas = _check_alphas(alphas)
+        alphas = _check_alphas(alphas) / sx / sy
+    alphas_out = unscaled_alphas(alphas, sx, sy)
     bcd = resolve_solver(solver, _default_lasso_solver(), tol=tol, max_iter=max_iter, verbose=0)
     if sp.issparse(X):
         X = X.tocsc()
@@ -272,6 +283,8 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
                                            fit_intercept) for j in range(Y.shape[1])],
                            n_jobs=n_jobs, verbose=verbose, desc="lasso_path")
         coefs, gaps, intercepts = (np.stack([o[i] for o in out]) for i in range(3))
+    alphas, coefs, gaps, intercepts = (alphas_out, coefs * (sy / sx), gaps * sy * sy,
+                                       intercepts * sy)
     if return_intercepts:
         return alphas, coefs, gaps, intercepts
     return alphas, coefs, gaps

@@ -587,21 +587,28 @@ def test_sparse_uncentred_columns_with_intercept_converge_like_dense():
         assert sparse.solver_result_.n_epochs <= 3 * dense.solver_result_.n_epochs
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Data near float64 max: the centring mean overflows to inf, X - mean and the residual "
-    "become NaN, the dual value is NaN so `dual > best[0]` never holds in "
-    "BlockCoordinateDescent._outer_check, `best` keeps xt=None and the screening step of "
-    "_run_working_set calls np.abs(None): TypeError 'bad operand type for abs(): NoneType'. "
-    "Fix: refuse non-finite derived quantities up front (column means/norms, P0, X^T y) with "
-    "a ValueError naming X/y, and never screen with best[1] None."))
-def test_data_near_float_max_gives_a_clear_value_error():
+def test_data_near_float_max_gives_a_clear_value_error_or_the_answer():
+    # scikit-learn refuses these data; the Lasso is scale-equivariant, and it is solved on an
+    # exactly rescaled copy: alpha = 0.1 is negligible at this scale, so the answer is the
+    # least-squares fit divided by the scale (a clear ValueError naming X would also do).
+    # The duality gap of so small an effective alpha cannot be certified in float64
+    # (||X^T r|| is at rounding level): a ConvergenceWarning is expected, not a wrong answer.
     rng = np.random.RandomState(0)
-    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    U = rng.uniform(size=(10, 2))
+    X = np.finfo(np.float64).max * U
     y = rng.randint(0, 2, size=10).astype(float)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.raises(ValueError, match="X|finite|overflow"):
-            Lasso(alpha=0.1).fit(X, y)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            reg = Lasso(alpha=0.1).fit(X, y)
+        except ValueError as exc:
+            assert "X" in str(exc)
+            return
+    ols = np.linalg.lstsq(U - U.mean(axis=0), y - y.mean(), rcond=None)[0]
+    np.testing.assert_allclose(reg.coef_ * np.finfo(np.float64).max, ols, rtol=1e-6)
+    np.testing.assert_allclose(reg.predict(X), y.mean() + (U - U.mean(axis=0)) @ ols,
+                               rtol=1e-6)
 
 
 # ----------------------------------------------------------------------------- edge cases

@@ -296,7 +296,16 @@ def _paper_criterion(pb, g0):
     gap, primal, _, xt = gap_from_predictor(pb.datafit, pb.penalty, pb.design.X, pb.y, pb.w,
                                             pb.z, y_dual=pb.y_dual)
     if pb.alpha == 0.0:
-        crit = float(np.linalg.norm(xt))
+        if pb.smooth:
+            crit = float(np.linalg.norm(xt))
+        else:
+            # a constraint without a penalty (L1(0, positive=True): w >= 0): the norm of the
+            # projected gradient step, in gradient units; zero exactly at the optimum, where
+            # the raw gradient need not vanish on the coordinates held at the bound
+            g, L = pb.gradient(), pb.L
+            safe_L = np.where(L > 0, L, 1.0)
+            step = pb.penalty.prox(pb.w - g / safe_L, 1.0 / safe_L) - pb.w
+            crit = float(np.linalg.norm(np.where(L > 0, L * step, 0.0)))
         return crit, primal, max(crit, np.finfo(float).tiny) if g0 is None else g0, False
     return max(gap, 0.0), primal, pb.P0, True
 

@@ -137,14 +137,6 @@ def test_warm_refit_of_converged_lasso_runs_no_epochs():
 
 
 # ----------------------------------------------------------------------------- logistic
-@pytest.mark.xfail(strict=True, reason=(
-    "With an intercept and features of mean 100 the intercept and the features are almost "
-    "collinear: the default proximal-Newton solver (update='newton', cyclic CD on the Newton "
-    "model, the intercept as one more coordinate, kernel_intercept) makes little progress per "
-    "outer iteration and stops at max_iter=100 with the objective 190% above the optimum "
-    "(7% after 5000 iterations). Fix: reparametrise with centred features, z = (X - 1 mu^T) w "
-    "+ b' with b' = b + mu^T w (exact for any datafit, implicit for sparse X), solve, and map "
-    "back b = b' - mu^T w."))
 def test_logistic_intercept_on_uncentred_features_reaches_the_optimum():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((200, 5)) + 100.0
@@ -158,14 +150,6 @@ def test_logistic_intercept_on_uncentred_features_reaches_the_optimum():
     assert obj <= obj_ref * (1 + 1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Raw breast_cancer (feature scales from 1e-3 to 4e3), no intercept, alpha=0.01: the "
-    "default proximal-Newton solver stops at max_iter=100 with a relative gap of 4.4e-2 and "
-    "the objective 1.8e-4 above the optimum, and warns. The inner Newton model is solved by "
-    "cyclic CD with a tolerance tied to the gap (newton_tol in _solve_subproblem) and one "
-    "Newton step per working set; on such badly scaled columns the steps are too inexact to "
-    "make progress. Fix: diagonal (column-norm) preconditioning of the Newton subproblem, or "
-    "more inner sweeps when the line search accepts only short steps."))
 def test_logistic_on_badly_scaled_features_converges():
     X, y = load_breast_cancer(return_X_y=True)
     y_pm = np.where(y == 1, 1.0, -1.0)

@@ -16,6 +16,7 @@ from ...utils import gap_from_predictor
 from . import _kernels_block as KB
 from . import _kernels_cd as K
 from . import _kernels_select as KS
+from ._newton import prox_newton_step
 from ._partition import make_partition
 from ._rules import SELECTION_RULES, UPDATE_CODES
 from ._working_set import build_working_set
@@ -102,13 +103,9 @@ class Plan:
         if self.prox_newton:
             # inexact Newton: the model is solved to a tolerance tied to the current gap
             for _ in range(max(1, n_updates // max(self.n_blocks, 1))):
-                sweep_tol = pb.newton_tol
-                sweeps = K.prox_newton_step(kx, pb.y, pb.z, pb.w, pb.intercept,
-                                            pb.kernel_intercept, self.ws, pb.parts, 20,
-                                            sweep_tol)
-                if sweeps < 0:
+                if not prox_newton_step(pb, self.ws, pb.newton_tol):
                     # no step accepted: the inexact model solve was too coarse; tighten it
-                    pb.newton_tol = max(sweep_tol * 1e-3, 1e-12)
+                    pb.newton_tol = max(pb.newton_tol * 1e-3, 1e-12)
             return
         n_blocks = max(self.n_blocks, 1)
         if self.fast and n_updates % n_blocks == 0:

@@ -109,8 +109,11 @@ class Plan:
             return
         n_blocks = max(self.n_blocks, 1)
         if self.fast and n_updates % n_blocks == 0:
+            # with implicit centring (pb.mu nonempty) the steps use the centred columns'
+            # curvatures
             K.cd_epochs(kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept, self.ws_order,
-                        pb.L, pb.parts, n_updates // n_blocks)
+                        pb.L_centred if pb.mu.size else pb.L, pb.parts, n_updates // n_blocks,
+                        pb.mu)
             return
         seed = int(pb.rng.integers(2**31 - 1))
         plan = (self.ws, self.blk_ptr, self.blk_pos, self.Lb, pb.L, Dg, self.Hcache)
@@ -178,12 +181,16 @@ def try_coefficients(pb, ws, w_ws):
     w_full[ws] = pb.penalty.prox(w_ws, 0.0)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)
     K.predict_subset(pb.design.kx, w_full, ws, 0.0, z_acc)
-    z_acc += pb.intercept[0]
+    b = pb.intercept[0]
     if pb.lsq:  # least squares runs on the residual z = Xw + b - y
         z_acc -= pb.y_dual
+        if pb.kernel_intercept:  # the candidate is judged with its own optimal intercept
+            b = -float(np.mean(z_acc))
+    z_acc += b
     if pb.objective(w_full, z_acc) < pb.objective():
         pb.w[ws] = w_full[ws]
         pb.z[:] = z_acc
+        pb.intercept[0] = b
         return True
     return False
 

@@ -237,27 +237,45 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
 
 # --------------------------------------------------------------------------- epochs
 @njit(cache=True)
-def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs):
+def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu):
     """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``.
 
     ``parts = (df, dfp, lsq, pen, pp, smooth, curv)``. With ``L_j`` the exact coordinate
     curvature for least squares each step is the exact coordinate minimiser (the 'cyclic' /
     block_size=1 / 'gradient' combination of BCD).
+
+    Implicit centring (least squares with an intercept, ``mu`` the column means, empty
+    otherwise): the intercept is kept at its optimum ``mean(y) - mu^T w`` after every
+    coordinate step, which is coordinate descent on the centred columns ``X_j - mu_j`` (an
+    exact change of variables; ``L`` must then be their curvatures). A step ``w_j += a``
+    moves the intercept by ``-a mu_j``: that uniform shift of the residual is carried as one
+    scalar ``c`` (the residual is ``z + c``), so a step costs ``O(nnz)`` of its column and the
+    shift is applied to ``z`` once per epoch.
     """
     df, dfp, lsq, pen, pp, smooth, curv = parts
     inv_n = 1.0 / y.shape[0]
+    centred = fit_intercept and lsq and mu.shape[0] > 0
     for _ in range(n_epochs):
+        c = 0.0
         for k in range(ws.shape[0]):
             j = ws[k]
             Lj = L[j]
             if Lj <= 0.0:
                 continue
             g = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+            if centred:
+                g += c * mu[j]  # X_j^T (z + c) / n, and sum(z + c) = 0 at the optimal b
             old = w[j]
             new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj)
             if new != old:
                 w[j] = new
                 col_axpy(kx, j, new - old, z)
+                if centred:
+                    c -= (new - old) * mu[j]
+        if centred and c != 0.0:
+            for i in range(z.shape[0]):
+                z[i] += c
+            intercept[0] += c
         if fit_intercept:
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
 

@@ -43,6 +43,11 @@ class Problem:
     grad_ref : float
         The largest gradient entry (row norm) at zero: the reference of the fixed-point
         criterion of penalties without a duality gap.
+    mu, L_centred : ndarray
+        Implicit centring of sparse least squares with an intercept (empty / None
+        otherwise): the column means and the curvatures ``||X_j - mu_j||^2 / n`` of the
+        centred columns, for the coordinate epochs that keep the intercept at its optimum
+        after every step (:func:`._kernels_cd.cd_epochs`).
     rng : numpy Generator
     report : Progress
     """
@@ -70,6 +75,8 @@ class Problem:
     newton_tol: float = 1e-10
     raw: np.ndarray = None
     grad_ref: float = 1.0
+    mu: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    L_centred: np.ndarray = None
 
     @property
     def has_gap(self):

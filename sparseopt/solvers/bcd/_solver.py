@@ -407,6 +407,8 @@ class BlockCoordinateDescent(ParamsMixin):
                      kernel_intercept=kernel_intercept, L=L, P0=P0,
                      tol=tol, rng=np.random.default_rng(self.random_state), tau=tau,
                      grad_ref=grad_ref)
+        if kernel_intercept and lsq and design.is_sparse:
+            pb.mu, pb.L_centred = _centred_curvatures(design.X, float(datafit.curvature))
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
@@ -459,6 +461,18 @@ class BlockCoordinateDescent(ParamsMixin):
             pb.report.close()
         result.intercept = b if fit_intercept else np.zeros(n_classes)
         return W, self._finish(result, pb, max_iter)
+
+
+def _centred_curvatures(X, curvature):
+    """Column means of a CSC matrix and the curvatures ``c ||X_j - mu_j||^2 / n`` of its
+    centred columns, without cancellation: ``sum_nz (x - mu_j)^2 + (n - nnz_j) mu_j^2``."""
+    n = X.shape[0]
+    nnz = np.diff(X.indptr)
+    cols = np.repeat(np.arange(X.shape[1]), nnz)
+    mu = np.bincount(cols, X.data, minlength=X.shape[1]) / n
+    dev = X.data - mu[cols]
+    ss = np.bincount(cols, dev * dev, minlength=X.shape[1]) + (n - nnz) * mu * mu
+    return np.ascontiguousarray(mu), curvature * ss / n
 
 
 def _check_representable(design, L, P0, center):

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_nonnegative, check_positive_int, power_of_two_scale
+from ..utils import check_nonnegative, check_positive_int, is_complex, power_of_two_scale
 
 # data whose largest entry lies in this range is solved as given; outside it, squares and
 # sums of squares (column norms, the objective, the gap) could over- or underflow
@@ -91,3 +91,13 @@ def unscaled_alphas(alphas, sx, sy):
             "X and y are too large: the regularisation path of these data (alpha_max = "
             "||X^T y||_inf / n) overflows float64; divide X and y by a common scale.")
     return out
+
+
+def refuse_complex(**arrays):
+    """A ValueError naming the first complex input (these models are real; scikit-learn's
+    own refusal, whose wording is kept, does not name the argument)."""
+    for name, value in arrays.items():
+        dtype = getattr(value, "dtype", None)
+        if (dtype is not None and dtype.kind == "c") or (dtype is None and is_complex(value)):
+            raise ValueError(f"Complex data not supported: {name} must be real, got complex "
+                             "values.")

@@ -13,6 +13,7 @@ from ..penalties import GroupTopK, WeightedGroupSparseEnvelope
 from ..solvers import BlockCoordinateDescent, ProximalGradient
 from ..utils import check_bool, check_nonnegative, check_positive_int
 from ..utils.groups import check_groups, group_labels
+from ._base import refuse_complex
 
 
 class GroupSparseRegression(RegressorMixin, BaseEstimator):
@@ -114,6 +115,7 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         exact = check_bool("exact", self.exact)
         fit_intercept = check_bool("fit_intercept", self.fit_intercept)
         warm_start = check_bool("warm_start", self.warm_start)
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         n, p = X.shape
         alpha = check_nonnegative("alpha", self.alpha, allow_zero=False)

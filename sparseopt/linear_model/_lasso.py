@@ -10,11 +10,19 @@ from sklearn.utils.validation import check_array, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_bool, check_positive_int, check_real, parallel_map
+from ..utils import (
+    check_bool,
+    check_n_jobs,
+    check_positive_int,
+    check_real,
+    check_verbose,
+    parallel_map,
+)
 from ._base import (
     check_common,
     least_squares_scales,
     linear_predict,
+    refuse_complex,
     resolve_solver,
     scaled_copy,
     unscaled_alphas,
@@ -124,6 +132,7 @@ class Lasso(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         alpha = check_common(self)
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
         solver = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
@@ -259,9 +268,14 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
     >>> coefs.shape
     (2, 10, 5)
     """
+    fit_intercept = check_bool("fit_intercept", fit_intercept)
+    return_intercepts = check_bool("return_intercepts", return_intercepts)
+    verbose = check_verbose(verbose)
+    check_n_jobs(n_jobs)
+    refuse_complex(X=X, y=y)
     X = check_array(X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                    accept_large_sparse=True)
-    y = check_array(y, ensure_2d=False, dtype=np.float64)
+                    accept_large_sparse=True, input_name="X")
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
     if y.ndim not in (1, 2) or y.shape[0] != X.shape[0] or (y.ndim == 2 and y.shape[1] == 0):
         raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, n_targets), "
                          f"got {y.shape}.")

@@ -7,10 +7,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from ..utils import parallel_map
+from ..utils import check_positive_int, parallel_map
 from ._base import (
     least_squares_scales,
     linear_predict,
+    refuse_complex,
     resolve_solver,
     scaled_copy,
     unscaled_alphas,
@@ -135,6 +136,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         if isinstance(self.verbose, bool) or not isinstance(self.verbose, numbers.Integral) \
                 or self.verbose < 0:
             raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
         # extreme data are solved on an exactly rescaled copy (see least_squares_scales):
@@ -152,6 +154,8 @@ class LassoCV(RegressorMixin, BaseEstimator):
                              max_iter=self.max_iter, verbose=0)
         from sklearn.model_selection import check_cv  # lazy: keeps the first import light
 
+        if isinstance(self.cv, numbers.Integral | bool | np.bool_) or isinstance(self.cv, str):
+            check_positive_int("cv", self.cv, minimum=2)  # a number of folds: at least 2
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
         mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)

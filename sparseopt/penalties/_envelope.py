@@ -133,8 +133,9 @@ class SparseEnvelope(Penalty):
         """``(1 / (2 alpha)) * sum of the k largest u_i^2``."""
         k, a = self._params()
         u = check_vector(u, "u")
-        top, _ = _topk_sorted_desc(u * u, k)
-        return float(top.sum()) / (2.0 * a)
+        s = power_of_two_scale(u)  # 2-homogeneous: squares of u / s, exact
+        top, _ = _topk_sorted_desc((u / s) ** 2, k)
+        return float(top.sum()) / (2.0 * a) * s * s
 
 
 class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
@@ -221,9 +222,10 @@ class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
         k, a = self._params()
         u = check_vector(u, "u")
         _, _, w, _ = self._encoding(u.size)
-        q = self.group_norms(u) ** 2 / (w * w)
+        s = power_of_two_scale(u)  # 2-homogeneous: norms of u / s, exact
+        q = (self.group_norms(u / s) / w) ** 2
         top, _ = _topk_sorted_desc(q, k)
-        return float(top.sum()) / (2.0 * a)
+        return float(top.sum()) / (2.0 * a) * s * s
 
 
 class GroupTopK(GroupedPenalty, Penalty):

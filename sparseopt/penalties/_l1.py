@@ -164,10 +164,11 @@ class L1(Penalty):
         else:
             pen = a * (np.abs(u) - np.abs(w))
             v0 = np.abs(g) - a
-        direct = -(g * d + 0.5 * safe_L * d * d + pen)
+        direct = -(g * d + 0.5 * (safe_L * d) * d + pen)
         same_piece = ((u > 0) & (w > 0)) | ((u < 0) & (w < 0))
-        score = np.where(same_piece, 0.5 * safe_L * d * d, direct)
-        score = np.where(w == 0, 0.5 * np.maximum(v0, 0.0) ** 2 / safe_L, score)
+        score = np.where(same_piece, 0.5 * (safe_L * d) * d, direct)
+        v0 = np.maximum(v0, 0.0)
+        score = np.where(w == 0, 0.5 * v0 * (v0 / safe_L), score)  # no underflow of v0^2
         return np.where(L > 0, np.maximum(score, 0.0), 0.0)
 
 
@@ -238,11 +239,12 @@ def gsq_1d(params, w, g, L):
     alpha = params[0]
     if w == 0.0:
         v = -g - alpha if params[1] != 0.0 else abs(g) - alpha
-        return 0.5 * v * v / L if v > 0.0 else 0.0
+        # (v / L) first: v * v alone underflows when the data are tiny (v ~ L ~ s^2)
+        return 0.5 * v * (v / L) if v > 0.0 else 0.0
     u = prox_1d(params, w - g / L, 1.0 / L)
     d = u - w
     if (u > 0.0 and w > 0.0) or (u < 0.0 and w < 0.0):
-        return 0.5 * L * d * d
+        return 0.5 * (L * d) * d
     q = g * d + 0.5 * L * d * d + value_1d(params, u) - value_1d(params, w)
     return -q if q < 0.0 else 0.0
 

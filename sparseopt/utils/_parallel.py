@@ -77,7 +77,7 @@ def spawn_seeds(random_state, n):
     return ss.spawn(n)
 
 
-def _check_n_jobs(n_jobs):
+def check_n_jobs(n_jobs):
     """joblib's ``n_jobs``: None or a nonzero int (negative counts from the number of cores)."""
     if n_jobs is None:
         return
@@ -167,7 +167,7 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
     if blas_threads is not None:
         blas_threads = check_positive_int("blas_threads", blas_threads)
     stacklevel = check_positive_int("stacklevel", stacklevel)
-    _check_n_jobs(n_jobs)
+    check_n_jobs(n_jobs)
     from joblib import Parallel, delayed
 
     try:

@@ -3,9 +3,39 @@
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_nonnegative, check_positive_int
+from ..utils import check_nonnegative, check_positive_int, is_complex, power_of_two_scale
+
+# data whose largest entry lies in this range is solved as given; outside it, squares and
+# sums of squares (column norms, the objective, the gap) could over- or underflow
+_SAFE_SCALE = (2.0**-256, 2.0**256)
+
+
+def least_squares_scales(X, y):
+    """``(sx, sy)``: powers of two to divide ``X`` and ``y`` by before a least-squares fit
+    (both 1.0 unless the data lie outside the safe range).
+
+    The Lasso is exactly equivariant under ``X -> X / sx``, ``y -> y / sy``: the solution of
+    the scaled problem with ``alpha / (sx sy)`` is ``coef * sx / sy``, its intercept
+    ``intercept / sy`` and its objective and duality gap are divided by ``sy^2``. Dividing by
+    powers of two is exact, so the fit on the scaled copy is the fit, bit for bit, wherever
+    nothing overflows.
+    """
+    # 2^1024 (the power of two above data near float64's maximum) is inf: cap at 2^1023
+    with np.errstate(over="ignore"):
+        sx = min(power_of_two_scale(X.data if sp.issparse(X) else X), 2.0**1023)
+        sy = min(power_of_two_scale(y), 2.0**1023)
+    lo, hi = _SAFE_SCALE
+    if lo <= sx <= hi and lo <= sy <= hi:
+        return 1.0, 1.0
+    return sx, sy
+
+
+def scaled_copy(X, s):
+    """``X / s`` (a copy; ``X`` itself when ``s == 1``)."""
+    return X if s == 1.0 else X / s
 
 
 def resolve_solver(solver, default, *, tol, max_iter, verbose):
@@ -49,3 +79,25 @@ def linear_predict(est, X):
     X = validate_data(est, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                       reset=False, accept_large_sparse=True)
     return np.asarray(X @ est.coef_).ravel() + est.intercept_
+
+
+def unscaled_alphas(alphas, sx, sy):
+    """The grid ``alphas`` of the rescaled problem in the units of the data; a ValueError
+    naming X and y when it is not representable in float64."""
+    with np.errstate(over="ignore"):
+        out = alphas * sx * sy
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            "X and y are too large: the regularisation path of these data (alpha_max = "
+            "||X^T y||_inf / n) overflows float64; divide X and y by a common scale.")
+    return out
+
+
+def refuse_complex(**arrays):
+    """A ValueError naming the first complex input (these models are real; scikit-learn's
+    own refusal, whose wording is kept, does not name the argument)."""
+    for name, value in arrays.items():
+        dtype = getattr(value, "dtype", None)
+        if (dtype is not None and dtype.kind == "c") or (dtype is None and is_complex(value)):
+            raise ValueError(f"Complex data not supported: {name} must be real, got complex "
+                             "values.")

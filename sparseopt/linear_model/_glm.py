@@ -7,9 +7,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..datafits import Logistic, Quadratic
-from ..penalties import L1
+from ..penalties import L1, Penalty
 from ..solvers import BlockCoordinateDescent, ProximalGradient
-from ._base import linear_predict
+from ..utils import check_bool
+from ._base import linear_predict, refuse_complex
 
 
 class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
@@ -68,6 +69,11 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
         self : GeneralizedLinearEstimator
             The fitted estimator.
         """
+        fit_intercept = check_bool("fit_intercept", self.fit_intercept)
+        if self.penalty is not None and not isinstance(self.penalty, Penalty):
+            raise TypeError(f"penalty must be None or a sparseopt penalty (L1, GroupL2, ...), "
+                            f"got {self.penalty!r}.")
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True)
         datafit = copy.deepcopy(self.datafit) if self.datafit is not None else Quadratic()
@@ -85,11 +91,11 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
                 ProximalGradient()
         if isinstance(solver, BlockCoordinateDescent):
             solver = BlockCoordinateDescent(**solver.get_params())
-            w, res = solver.solve(datafit, penalty, X, y, fit_intercept=self.fit_intercept)
+            w, res = solver.solve(datafit, penalty, X, y, fit_intercept=fit_intercept)
             intercept = res.intercept
         elif isinstance(solver, ProximalGradient):
             solver = ProximalGradient(**solver.get_params())
-            if self.fit_intercept:
+            if fit_intercept:
                 if not isinstance(datafit, Quadratic) or not isinstance(X, np.ndarray):
                     raise ValueError("fit_intercept with ProximalGradient needs the Quadratic "
                                      "datafit and dense X.")

@@ -1,16 +1,19 @@
 """Least squares with the weighted group sparse envelope, refined to exactly k groups."""
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..datafits import Quadratic
 from ..penalties import GroupTopK, WeightedGroupSparseEnvelope
 from ..solvers import BlockCoordinateDescent, ProximalGradient
-from ..utils import check_nonnegative, check_positive_int
+from ..utils import check_bool, check_nonnegative, check_positive_int
 from ..utils.groups import check_groups, group_labels
+from ._base import refuse_complex
 
 
 class GroupSparseRegression(RegressorMixin, BaseEstimator):
@@ -109,6 +112,10 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         self : GroupSparseRegression
             The fitted estimator.
         """
+        exact = check_bool("exact", self.exact)
+        fit_intercept = check_bool("fit_intercept", self.fit_intercept)
+        warm_start = check_bool("warm_start", self.warm_start)
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         n, p = X.shape
         alpha = check_nonnegative("alpha", self.alpha, allow_zero=False)
@@ -134,17 +141,20 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         enc = (grp_ptr, grp_indices)
         labels = group_labels(grp_ptr, grp_indices)
 
-        if self.fit_intercept:
+        if fit_intercept:
             X_mean, y_mean = X.mean(axis=0), float(y.mean())
         else:
             X_mean, y_mean = np.zeros(p), 0.0
         Xc, yc = X - X_mean, y - y_mean
         hist = {k_: [] for k_ in ("objective", "gap", "t", "n_active_groups", "stage")}
         datafit = Quadratic()
-        w0 = None
-        if self.warm_start and getattr(self, "coef_", None) is not None \
+        # a warm start resumes each stage from its own previous answer: the convex stage from
+        # convex_coef_, the refinement from coef_ (tried first as the refined solution)
+        w0 = previous = None
+        if warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (p,):
-            w0 = self.coef_
+            w0 = getattr(self, "convex_coef_", self.coef_)
+            previous = self.coef_
         if not np.any(yc):
             w = np.zeros(p)
             self.dual_gap_, n_iter = 0.0, 1
@@ -165,11 +175,11 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
                 hist["n_active_groups"].append(np.nan)
                 hist["stage"].append(0)
         self.convex_coef_ = w.copy()
-        if self.exact and np.any(w):
-            w, n_ref = self._refine(Xc, yc, w, k, enc, labels, m, max_iter, hist)
+        if exact and np.any(w):
+            w, n_ref = self._refine(Xc, yc, w, k, enc, labels, m, max_iter, hist, previous)
             n_iter += n_ref
         self.coef_ = w
-        self.intercept_ = (y_mean - float(X_mean @ w)) if self.fit_intercept else 0.0
+        self.intercept_ = (y_mean - float(X_mean @ w)) if fit_intercept else 0.0
         norms = np.sqrt(np.bincount(labels, w * w, minlength=m))
         self.active_groups_ = np.flatnonzero(norms > 0)
         self.n_groups_ = m
@@ -177,12 +187,24 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         self.history_ = {k_: np.asarray(v) for k_, v in hist.items()}
         return self
 
-    def _refine(self, Xc, yc, w, k, enc, labels, m, max_iter, hist):
-        """Prox-gradient on GroupTopK with continuation, ending in group IHT + a polish."""
+    def _refine(self, Xc, yc, w, k, enc, labels, m, max_iter, hist, previous=None):
+        """Prox-gradient on GroupTopK with continuation, ending in group IHT + a polish.
+
+        A previous refined solution (warm start) is accepted at once if it is still a
+        group-IHT fixed point of these data. If ``max_iter`` ends the continuation before
+        it settles, the iterate is projected onto its ``k`` largest groups and polished (least
+        squares on them), and a ConvergenceWarning says so: the answer always has exactly
+        ``k`` groups (fewer only if fewer are nonzero).
+        """
         n = Xc.shape[0]
         datafit = Quadratic()
         L = datafit.global_lipschitz(Xc)
         eta = 1.0 / L
+        if previous is not None:
+            kept = np.flatnonzero(np.bincount(labels, previous * previous, minlength=m) > 0)
+            if len(kept) == k and (w_ls := self._iht_fixed_point(Xc, yc, kept, k, enc, labels,
+                                                                 m, eta)) is not None:
+                return w_ls, 1
         t0, growth = self.continuation
         stable = 0
         sup_prev = None
@@ -206,16 +228,34 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
             hist["n_active_groups"].append(len(sup))
             hist["stage"].append(1)
             if t_i >= 1.0 and stable >= 10 and len(sup) == k:
-                # least squares on the kept groups; accept if it is a group-IHT fixed point
-                cols = np.flatnonzero(np.isin(labels, sup))
-                w_ls = np.zeros_like(w)
-                w_ls[cols] = np.linalg.lstsq(Xc[:, cols], yc, rcond=None)[0]
-                g_ls = Xc.T @ (Xc @ w_ls - yc) / n
-                cand = GroupTopK(k, enc, alpha=1.0).prox(w_ls - eta * g_ls, 1.0)
-                cn = np.sqrt(np.bincount(labels, cand * cand, minlength=m))
-                if np.array_equal(np.flatnonzero(cn > 0), sup):
+                w_ls = self._iht_fixed_point(Xc, yc, sup, k, enc, labels, m, eta)
+                if w_ls is not None:
                     return w_ls, it
-        return w, it
+        # cut short: the k largest groups of the iterate, polished
+        w = GroupTopK(k, enc).project(w)
+        kept = np.flatnonzero(np.bincount(labels, w * w, minlength=m) > 0)
+        cols = np.flatnonzero(np.isin(labels, kept))
+        w_ls = np.zeros_like(w)
+        w_ls[cols] = np.linalg.lstsq(Xc[:, cols], yc, rcond=None)[0]
+        warnings.warn(
+            f"GroupSparseRegression: the refinement to exactly {k} groups did not settle "
+            f"within max_iter={max_iter} (tol={self.tol}); the {len(kept)} largest groups of "
+            "its last iterate were kept and refitted. Increase max_iter.",
+            ConvergenceWarning, stacklevel=3)
+        return w_ls, it
+
+    @staticmethod
+    def _iht_fixed_point(Xc, yc, sup, k, enc, labels, m, eta):
+        """Least squares on the groups ``sup`` if it is a group-IHT fixed point (the
+        projected gradient step keeps exactly these groups), else None."""
+        n = Xc.shape[0]
+        cols = np.flatnonzero(np.isin(labels, sup))
+        w_ls = np.zeros(Xc.shape[1])
+        w_ls[cols] = np.linalg.lstsq(Xc[:, cols], yc, rcond=None)[0]
+        g_ls = Xc.T @ (Xc @ w_ls - yc) / n
+        cand = GroupTopK(k, enc, alpha=1.0).prox(w_ls - eta * g_ls, 1.0)
+        cn = np.sqrt(np.bincount(labels, cand * cand, minlength=m))
+        return w_ls if np.array_equal(np.flatnonzero(cn > 0), sup) else None
 
     def predict(self, X):
         """Predict ``X @ coef_ + intercept_``.

@@ -1,5 +1,7 @@
 """The Lasso: least squares with an L1 penalty, solved by block coordinate descent."""
 
+import numbers
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -8,8 +10,23 @@ from sklearn.utils.validation import check_array, validate_data
 from ..datafits import Quadratic
 from ..penalties import L1
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_nonnegative, check_positive_int, parallel_map
-from ._base import check_common, linear_predict, resolve_solver
+from ..utils import (
+    check_bool,
+    check_n_jobs,
+    check_positive_int,
+    check_real,
+    check_verbose,
+    parallel_map,
+)
+from ._base import (
+    check_common,
+    least_squares_scales,
+    linear_predict,
+    refuse_complex,
+    resolve_solver,
+    scaled_copy,
+    unscaled_alphas,
+)
 
 
 def _default_lasso_solver():
@@ -54,7 +71,8 @@ class Lasso(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     dual_gap_ : float
-        Final duality gap (same scaling as the objective).
+        Duality gap of the returned ``coef_`` (at its own rescaled-residual dual point, see
+        Notes; same scaling as the objective).
     n_iter_ : int
         Outer iterations run (>= 1).
     history_ : dict of ndarray
@@ -114,21 +132,22 @@ class Lasso(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         alpha = check_common(self)
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
         solver = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
                                 max_iter=self.max_iter, verbose=self.verbose)
+        positive = check_bool("positive", self.positive)
+        sx, sy = least_squares_scales(X, y)  # exact rescaling of extreme data (else 1, 1)
         w0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
-            w0 = self.coef_
-        if not isinstance(self.positive, bool | np.bool_):
-            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
-        w, res = solver.solve(Quadratic(), L1(alpha, positive=bool(self.positive)), X, y, w0,
-                              fit_intercept=self.fit_intercept)
-        self.coef_ = w
-        self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0
-        self.dual_gap_ = float(res.dual_gap)
+            w0 = self.coef_ * (sx / sy)
+        w, res = solver.solve(Quadratic(), L1(alpha / sx / sy, positive=positive),
+                              scaled_copy(X, sx), y / sy, w0, fit_intercept=self.fit_intercept)
+        self.coef_ = w * (sy / sx)
+        self.intercept_ = float(res.intercept) * sy if self.fit_intercept else 0.0
+        self.dual_gap_ = float(res.dual_gap) * sy * sy
         self.n_iter_ = max(int(res.n_iter), 1)
         self.history_ = res.history
         self.solver_result_ = res
@@ -156,7 +175,7 @@ class Lasso(RegressorMixin, BaseEstimator):
 def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
     """``n_alphas`` values log-spaced from ``alpha_max`` (largest over the columns of ``Y``)."""
     n_alphas = check_positive_int("n_alphas", n_alphas)
-    eps = check_nonnegative("eps", eps, allow_zero=False)
+    eps = check_real("eps", eps, low=0.0, low_inclusive=False, high=1.0)
     Yc = Y - Y.mean(axis=0) if fit_intercept else Y
     corr = np.asarray(X.T @ Yc)
     if fit_intercept:
@@ -166,7 +185,14 @@ def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
 
 
 def _check_alphas(alphas):
-    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    """The grid given by the user, sorted decreasingly: real numbers, finite and >= 0."""
+    if isinstance(alphas, str) or hasattr(alphas, "tocsr"):
+        raise TypeError(f"alphas must be a sequence of real numbers, got {alphas!r}.")
+    values = np.asarray(alphas, dtype=object).ravel()
+    for i, a in enumerate(values):
+        if isinstance(a, bool | np.bool_) or not isinstance(a, numbers.Real):
+            raise TypeError(f"alphas[{i}] must be a real number, got {a!r}.")
+    alphas = np.sort(values.astype(np.float64))[::-1]
     if alphas.size == 0 or np.any(~np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alphas must be a non-empty array of finite values >= 0.")
     return alphas
@@ -242,17 +268,25 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
     >>> coefs.shape
     (2, 10, 5)
     """
+    fit_intercept = check_bool("fit_intercept", fit_intercept)
+    return_intercepts = check_bool("return_intercepts", return_intercepts)
+    verbose = check_verbose(verbose)
+    check_n_jobs(n_jobs)
+    refuse_complex(X=X, y=y)
     X = check_array(X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                    accept_large_sparse=True)
-    y = check_array(y, ensure_2d=False, dtype=np.float64)
+                    accept_large_sparse=True, input_name="X")
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
     if y.ndim not in (1, 2) or y.shape[0] != X.shape[0] or (y.ndim == 2 and y.shape[1] == 0):
         raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, n_targets), "
                          f"got {y.shape}.")
     Y = y.reshape(y.shape[0], -1)
+    sx, sy = least_squares_scales(X, y)  # exact rescaling of extreme data (else 1, 1)
+    X, y, Y = scaled_copy(X, sx), y / sy, Y / sy
     if alphas is None:
         alphas = _alpha_grid(X, Y, n_alphas, eps, fit_intercept)
     else:
-        alphas = _check_alphas(alphas)
+        alphas = _check_alphas(alphas) / sx / sy
+    alphas_out = unscaled_alphas(alphas, sx, sy)
     bcd = resolve_solver(solver, _default_lasso_solver(), tol=tol, max_iter=max_iter, verbose=0)
     if sp.issparse(X):
         X = X.tocsc()
@@ -263,6 +297,8 @@ def lasso_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, fit_intercept=False
                                            fit_intercept) for j in range(Y.shape[1])],
                            n_jobs=n_jobs, verbose=verbose, desc="lasso_path")
         coefs, gaps, intercepts = (np.stack([o[i] for o in out]) for i in range(3))
+    alphas, coefs, gaps, intercepts = (alphas_out, coefs * (sy / sx), gaps * sy * sy,
+                                       intercepts * sy)
     if return_intercepts:
         return alphas, coefs, gaps, intercepts
     return alphas, coefs, gaps

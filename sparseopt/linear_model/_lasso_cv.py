@@ -7,9 +7,23 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from ..utils import parallel_map
-from ._base import linear_predict, resolve_solver
+from ..utils import check_positive_int, parallel_map
+from ._base import (
+    least_squares_scales,
+    linear_predict,
+    refuse_complex,
+    resolve_solver,
+    scaled_copy,
+    unscaled_alphas,
+)
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
+
+
+def _null_correlation(alpha_max, X, y):
+    """``alpha_max`` is zero up to the rounding of the centring: ``y`` is constant or ``X``
+    is zero (relative to the data's own scale, so the test is the same at every scale)."""
+    x_max = float(abs(X).max()) if X.shape[0] * X.shape[1] else 0.0
+    return alpha_max <= 16 * np.finfo(np.float64).eps * x_max * float(np.max(np.abs(y)))
 
 
 def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept):
@@ -122,33 +136,43 @@ class LassoCV(RegressorMixin, BaseEstimator):
         if isinstance(self.verbose, bool) or not isinstance(self.verbose, numbers.Integral) \
                 or self.verbose < 0:
             raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
+        # extreme data are solved on an exactly rescaled copy (see least_squares_scales):
+        # alphas in its units are alpha / (sx sy), held-out errors are divided by sy^2
+        sx, sy = least_squares_scales(X, y)
+        X, y = scaled_copy(X, sx), y / sy
         if self.alphas is None:
             alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
-            if alphas[0] <= np.finfo(np.float64).resolution:  # y is constant (or X is zero)
-                alphas = np.full(alphas.size, np.finfo(np.float64).resolution)
+            if _null_correlation(alphas[0], X, y):  # y is constant (or X is zero)
+                alphas = np.full(alphas.size, np.finfo(np.float64).resolution / sx / sy)
         else:
-            alphas = _check_alphas(self.alphas)
+            alphas = _check_alphas(self.alphas) / sx / sy
+        alphas_out = unscaled_alphas(alphas, sx, sy)
         bcd = resolve_solver(self.solver, _default_lasso_solver(), tol=self.tol,
                              max_iter=self.max_iter, verbose=0)
         from sklearn.model_selection import check_cv  # lazy: keeps the first import light
 
+        if isinstance(self.cv, numbers.Integral | bool | np.bool_) or isinstance(self.cv, str):
+            check_positive_int("cv", self.cv, minimum=2)  # a number of folds: at least 2
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
         mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)
                                        for train, test in folds],
                            n_jobs=self.n_jobs, verbose=self.verbose, desc="LassoCV folds")
-        self.alphas_ = alphas
-        self.mse_path_ = np.column_stack(mse)
-        best = int(np.argmin(self.mse_path_.mean(axis=1)))  # ties: the largest alpha
-        self.alpha_ = float(alphas[best])
-        final = Lasso(self.alpha_, fit_intercept=self.fit_intercept, solver=self.solver,
+        mse = np.column_stack(mse)
+        best = int(np.argmin(mse.mean(axis=1)))  # ties: the largest alpha
+        final = Lasso(float(alphas[best]), fit_intercept=self.fit_intercept, solver=self.solver,
                       max_iter=self.max_iter, tol=self.tol,
                       verbose=max(int(self.verbose) - 1, 0)).fit(X, y)
-        self.coef_ = final.coef_
-        self.intercept_ = final.intercept_
-        self.dual_gap_ = final.dual_gap_
+        self.alphas_ = alphas_out
+        with np.errstate(over="ignore"):  # errors above float64's range are inf, honestly
+            self.mse_path_ = mse * sy * sy
+        self.alpha_ = float(self.alphas_[best])
+        self.coef_ = final.coef_ * (sy / sx)
+        self.intercept_ = final.intercept_ * sy
+        self.dual_gap_ = final.dual_gap_ * sy * sy
         self.n_iter_ = final.n_iter_
         self.history_ = final.history_
         return self

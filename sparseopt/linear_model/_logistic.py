@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..datafits import Logistic, Multinomial
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
-from ._base import check_common, resolve_solver
+from ._base import check_common, refuse_complex, resolve_solver
 
 
 def _default_logistic_solver():
@@ -100,6 +100,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         alpha = check_common(self)
+        refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              accept_large_sparse=True)
         if y.dtype.kind in "biu" or (y.dtype.kind == "f" and np.array_equal(y, np.round(y))):

@@ -8,7 +8,7 @@ checked numerically by the tests (Fenchel-Young certificates, closed forms, cvxp
 
 import numpy as np
 
-from ..utils import check_nonnegative
+from ..utils import check_nonnegative, power_of_two_scale
 from ._base import Penalty
 from ._groups_base import GroupedPenalty, check_k, check_step, check_vector
 
@@ -133,8 +133,9 @@ class SparseEnvelope(Penalty):
         """``(1 / (2 alpha)) * sum of the k largest u_i^2``."""
         k, a = self._params()
         u = check_vector(u, "u")
-        top, _ = _topk_sorted_desc(u * u, k)
-        return float(top.sum()) / (2.0 * a)
+        s = power_of_two_scale(u)  # 2-homogeneous: squares of u / s, exact
+        top, _ = _topk_sorted_desc((u / s) ** 2, k)
+        return float(top.sum()) / (2.0 * a) * s * s
 
 
 class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
@@ -192,13 +193,22 @@ class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
         k, a = self._params()
         x = check_vector(x)
         _, _, w, _ = self._encoding(x.size)
-        return a * sparse_envelope_value(w * self.group_norms(x), k)
+        # 2-homogeneous: evaluated on x / s (s a power of two, exact) so that the squares
+        # of the radii neither overflow nor underflow, then scaled back by s^2
+        s = power_of_two_scale(x)
+        return a * sparse_envelope_value(w * self.group_norms(x / s), k) * s * s
 
     def prox(self, x, step):
         """``argmin_z step * alpha * WGSEF_k(z) + ||z - x||^2 / 2`` (exact)."""
         k, a = self._params()
         x = check_vector(x)
         lam = check_step(step) * a
+        # the prox of a 2-homogeneous function is 1-homogeneous: solved on x / s (s a power
+        # of two, exact), whose radii square without overflow or underflow
+        s = power_of_two_scale(x)
+        return s * self._prox_unit(x / s, k, lam)
+
+    def _prox_unit(self, x, k, lam):
         _, _, w, labels = self._encoding(x.size)
         v = self.group_norms(x)
         unit = bool(np.all(w == 1.0))
@@ -212,9 +222,10 @@ class WeightedGroupSparseEnvelope(GroupedPenalty, Penalty):
         k, a = self._params()
         u = check_vector(u, "u")
         _, _, w, _ = self._encoding(u.size)
-        q = self.group_norms(u) ** 2 / (w * w)
+        s = power_of_two_scale(u)  # 2-homogeneous: norms of u / s, exact
+        q = (self.group_norms(u / s) / w) ** 2
         top, _ = _topk_sorted_desc(q, k)
-        return float(top.sum()) / (2.0 * a)
+        return float(top.sum()) / (2.0 * a) * s * s
 
 
 class GroupTopK(GroupedPenalty, Penalty):
@@ -255,12 +266,13 @@ class GroupTopK(GroupedPenalty, Penalty):
         """``alpha * (WGSEF_k(x) - ||x||^2/2)``: exactly 0 with at most k nonzero groups."""
         k, a = self._params()
         x = check_vector(x)
-        v = self.group_norms(x)
+        sx = power_of_two_scale(x)  # 2-homogeneous: evaluated on x / sx, exact
+        v = self.group_norms(x / sx)
         if np.count_nonzero(v) <= k:
             return 0.0
         # tail-only form: s_k(v) - |v|^2/2 = T_N^2/(2(k-N)) - 1/2 sum_{i>N} v_[i]^2
         s = sparse_envelope_value(v, k)
-        return a * max(s - 0.5 * float(v @ v), 0.0)
+        return a * max(s - 0.5 * float(v @ v), 0.0) * sx * sx
 
     def project(self, x):
         """Keep the ``k`` groups of largest norm (ties to the lower group index)."""

@@ -1,21 +1,42 @@
 """Shared group handling of the group penalties (encoding resolved lazily per n_features)."""
 
 import numbers
+import pickle
+from hashlib import blake2b
 
 import numpy as np
 
-from ..utils import check_nonnegative
+from ..utils import check_finite_array, check_nonnegative, power_of_two_scale
 from ..utils.groups import check_groups, check_weights, group_labels
 
 
+def _fingerprint(*objs):
+    """A digest of the content of ``objs`` (None when they cannot be serialised): the cache
+    key of an encoding, so that groups or weights mutated in place are encoded afresh."""
+    try:
+        return blake2b(pickle.dumps(objs, protocol=pickle.HIGHEST_PROTOCOL),
+                       digest_size=16).digest()
+    except Exception:  # noqa: BLE001  (unpicklable input: never cached)
+        return None
+
+
 def check_vector(x, name="x"):
-    """A 1-D real float64 copy-free view of ``x`` (complex raises TypeError)."""
+    """A 1-D real finite float64 copy-free view of ``x``.
+
+    Complex, string or object input raises a TypeError naming ``name``; NaN/inf and a wrong
+    number of dimensions a ValueError.
+    """
+    if hasattr(x, "tocsr"):
+        raise TypeError(f"{name} must be a dense 1-D array, got a sparse matrix.")
     x = np.asarray(x)
     if np.iscomplexobj(x):
         raise TypeError(f"{name} must be real; complex input is not supported.")
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {x.dtype}.")
     x = np.ascontiguousarray(x, dtype=np.float64)
     if x.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {x.shape}.")
+    check_finite_array(name, x)
     return x
 
 
@@ -38,8 +59,9 @@ class GroupedPenalty:
 
     def _encoding(self, n_features):
         cache = getattr(self, "_enc_cache", None)
-        key = (n_features, id(self.groups), id(getattr(self, "weights", None)))
-        if cache is not None and cache[0] == key:
+        digest = _fingerprint(self.groups, getattr(self, "weights", None))
+        key = (n_features, digest)
+        if digest is not None and cache is not None and cache[0] == key:
             return cache[1]
         grp_ptr, grp_indices = check_groups(self.groups, n_features)
         weights = check_weights(getattr(self, "weights", None), grp_ptr,
@@ -55,8 +77,16 @@ class GroupedPenalty:
         return self._encoding(n_features)
 
     def group_norms(self, x):
-        """Euclidean norm of every group of ``x``."""
+        """Euclidean norm of every group of ``x``.
+
+        Each group is scaled by the power of two above its largest entry before squaring
+        (exact), so norms neither overflow nor underflow for any finite input.
+        """
         x = check_vector(x)
         _, _, _, labels = self._encoding(x.size)
         m = int(labels.max()) + 1 if labels.size else 0
-        return np.sqrt(np.bincount(labels, x * x, minlength=m))
+        top = np.zeros(m)
+        np.maximum.at(top, labels, np.abs(x))
+        scale = power_of_two_scale(top[:, None], axis=1).ravel()
+        u = x / scale[labels]
+        return scale * np.sqrt(np.bincount(labels, u * u, minlength=m))

@@ -2,10 +2,23 @@
 
 import numpy as np
 
-from ..utils import check_nonnegative, njit
+from ..utils import check_bool, check_finite_array, check_nonnegative, njit
 from ._base import Penalty
 
 CODE = 0
+
+
+def _real_vector(x, name):
+    """``x`` as a finite real float64 array (any shape): complex, string or object input is
+    a TypeError naming ``name``, NaN/inf a ValueError (never silently cast or passed on)."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        kind = "complex" if x.dtype.kind == "c" else f"dtype {x.dtype}"
+        raise TypeError(f"{name} must be real, got {kind} input; the L1 penalty of complex "
+                        "coefficients is not supported.")
+    x = np.asarray(x, dtype=np.float64)
+    check_finite_array(name, x)
+    return x
 
 
 class L1(Penalty):
@@ -63,20 +76,23 @@ class L1(Penalty):
 
     def kernel_params(self):
         """``(alpha, 1.0 if positive else 0.0)``."""
-        return np.array([self._alpha(), 1.0 if self.positive else 0.0])
+        return np.array([self._alpha(), 1.0 if self._positive() else 0.0])
 
     def is_zero(self):
         """``alpha = 0`` without the sign constraint."""
-        return self._alpha() == 0.0 and not self.positive
+        return self._alpha() == 0.0 and not self._positive()
 
     def _alpha(self):
         return check_nonnegative("alpha", self.alpha)
 
+    def _positive(self):
+        return check_bool("positive", self.positive)
+
     def value(self, w):
         """Penalty value (``inf`` for a negative entry when ``positive``)."""
         a = self._alpha()
-        w = np.asarray(w)
-        if self.positive:
+        w = _real_vector(w, "w")
+        if self._positive():
             if np.any(w < 0):
                 return np.inf
             return a * float(w.sum())
@@ -90,8 +106,8 @@ class L1(Penalty):
         elif np.any(~np.isfinite(step)) or np.any(step < 0):
             raise ValueError("step must be finite and >= 0.")
         t = step * self._alpha()
-        x = np.asarray(x, dtype=np.float64)
-        if self.positive:
+        x = _real_vector(x, "x")
+        if self._positive():
             return np.maximum(x - t, 0.0)
         return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)
 
@@ -99,7 +115,7 @@ class L1(Penalty):
         """Fenchel conjugate: 0 on the dual ball, ``inf`` outside (1e-12 relative slack)."""
         a = self._alpha()
         v = np.asarray(v, dtype=np.float64)
-        m = float(np.max(v)) if self.positive else float(np.max(np.abs(v)))
+        m = float(np.max(v)) if self._positive() else float(np.max(np.abs(v)))
         return 0.0 if m <= a * (1 + 1e-12) + 1e-300 else np.inf
 
     def dual_norm(self, v):
@@ -107,13 +123,13 @@ class L1(Penalty):
         v = np.asarray(v, dtype=np.float64)
         if v.size == 0:
             return 0.0
-        return float(np.max(v)) if self.positive else float(np.max(np.abs(v)))
+        return float(np.max(v)) if self._positive() else float(np.max(np.abs(v)))
 
     def safe_zeros(self, xt, margin):
         """Gap Safe rule: coordinates with ``|X_j^T theta| + margin_j < alpha`` are zero at
         every optimum (one-sided ``X_j^T theta`` when ``positive``); ``margin_j`` is the
         safe radius times ``||X_j||``."""
-        corr = xt if self.positive else np.abs(xt)
+        corr = xt if self._positive() else np.abs(xt)
         return corr + margin < self._alpha()
 
     def piece_gradient(self, w):
@@ -126,7 +142,7 @@ class L1(Penalty):
         a = self._alpha()
         w = np.asarray(w, dtype=np.float64)
         g = np.asarray(g, dtype=np.float64)
-        if self.positive:
+        if self._positive():
             return np.where(w > 0, np.abs(g + a), np.maximum(-(g + a), 0.0))
         return np.where(w != 0, np.abs(g + a * np.sign(w)), np.maximum(np.abs(g) - a, 0.0))
 
@@ -142,16 +158,17 @@ class L1(Penalty):
         safe_L = np.where(L > 0, L, 1.0)
         u = self.prox(w - g / safe_L, 1.0 / safe_L)
         d = u - w
-        if self.positive:
+        if self._positive():
             pen = a * d
             v0 = -g - a
         else:
             pen = a * (np.abs(u) - np.abs(w))
             v0 = np.abs(g) - a
-        direct = -(g * d + 0.5 * safe_L * d * d + pen)
+        direct = -(g * d + 0.5 * (safe_L * d) * d + pen)
         same_piece = ((u > 0) & (w > 0)) | ((u < 0) & (w < 0))
-        score = np.where(same_piece, 0.5 * safe_L * d * d, direct)
-        score = np.where(w == 0, 0.5 * np.maximum(v0, 0.0) ** 2 / safe_L, score)
+        score = np.where(same_piece, 0.5 * (safe_L * d) * d, direct)
+        v0 = np.maximum(v0, 0.0)
+        score = np.where(w == 0, 0.5 * v0 * (v0 / safe_L), score)  # no underflow of v0^2
         return np.where(L > 0, np.maximum(score, 0.0), 0.0)
 
 
@@ -222,11 +239,12 @@ def gsq_1d(params, w, g, L):
     alpha = params[0]
     if w == 0.0:
         v = -g - alpha if params[1] != 0.0 else abs(g) - alpha
-        return 0.5 * v * v / L if v > 0.0 else 0.0
+        # (v / L) first: v * v alone underflows when the data are tiny (v ~ L ~ s^2)
+        return 0.5 * v * (v / L) if v > 0.0 else 0.0
     u = prox_1d(params, w - g / L, 1.0 / L)
     d = u - w
     if (u > 0.0 and w > 0.0) or (u < 0.0 and w < 0.0):
-        return 0.5 * L * d * d
+        return 0.5 * (L * d) * d
     q = g * d + 0.5 * L * d * d + value_1d(params, u) - value_1d(params, w)
     return -q if q < 0.0 else 0.0
 

@@ -254,6 +254,8 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
             report = progress(total=K, desc="LabelPropagation", verbose=self.verbose)
             for c in solved:
                 with warnings.catch_warnings():
+                    # not swallowed: replaced by the estimator's own warning just below, which
+                    # names the class and the estimator's max_iter and tol
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     f, res = system.solve(B_r[:, c], tol=tol_c, max_iter=per_class)
                 if not res.converged:

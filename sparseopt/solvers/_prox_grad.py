@@ -150,7 +150,13 @@ class ProximalGradient(ParamsMixin):
         w_prev = w.copy()
         Xw = Xz.copy()
         report = progress(total=max_iter, desc="ProxGrad", verbose=self.verbose)
-        for it in range(1, max_iter + 1):
+        # a certificate is checked before the first step too: a warm start at the solution
+        # costs no iteration (the fixed-point criterion needs a step, so it waits)
+        it = 0
+        done = kind != "fixed_point" and self._check(
+            (kind, datafit, penalty, X, y, tol, scale), 0, w, Xw, w, 0, hist, result, report,
+            t0, True)
+        for it in range(1, 0 if done else max_iter + 1):
             Fz = datafit.value(y, Xz)
             grad = np.asarray(X.T @ datafit.raw_grad(y, Xz)).ravel()
             while True:
@@ -185,25 +191,9 @@ class ProximalGradient(ParamsMixin):
                     support_prev is not None and np.array_equal(sup, support_prev)) else 0
                 support_prev = sup
             if it % gap_freq == 0 or it == max_iter:
-                crit, obj = self._criterion(kind, datafit, penalty, X, y, w, Xw, w_prev)
-                hist["iter"].append(it)
-                hist["time"].append(time.perf_counter() - t0)
-                hist["objective"].append(obj)
-                hist["criterion"].append(crit)
-                hist["n_restarts"].append(n_restarts)
-                result.criterion = crit
-                report.update(it - report.n, objective=obj, criterion=crit)
-                ref = scale if kind in ("dual_gap", "fenchel_young") else 1.0
-                if kind == "gradient":
-                    ref = np.linalg.norm(np.asarray(X.T @ datafit.raw_grad(y, np.zeros(n))))
-                result.rel_gap = crit / ref if ref > 0 else crit
-                if kind in ("dual_gap", "fenchel_young"):
-                    result.dual_gap = crit
-                done = crit <= tol * ref or crit == 0.0
-                if kind == "fixed_point":
-                    done = done and stable_support >= gap_freq - 1
-                if done:
-                    result.converged = True
+                check = (kind, datafit, penalty, X, y, tol, scale)
+                if self._check(check, it, w, Xw, w_prev, n_restarts, hist, result, report, t0,
+                               stable_support >= gap_freq - 1):
                     break
         report.close()
         result.n_iter = it
@@ -215,6 +205,29 @@ class ProximalGradient(ParamsMixin):
                 f"final criterion {result.criterion:.3e}. Increase max_iter or tol.",
                 ConvergenceWarning, stacklevel=2)
         return w, result
+
+    def _check(self, check, it, w, Xw, w_prev, n_restarts, hist, result, report, t0, stable):
+        """Record the criterion at ``w``; True (and ``converged``) if it is met."""
+        kind, datafit, penalty, X, y, tol, scale = check
+        crit, obj = self._criterion(kind, datafit, penalty, X, y, w, Xw, w_prev)
+        hist["iter"].append(it)
+        hist["time"].append(time.perf_counter() - t0)
+        hist["objective"].append(obj)
+        hist["criterion"].append(crit)
+        hist["n_restarts"].append(n_restarts)
+        result.criterion = crit
+        report.update(it - report.n, objective=obj, criterion=crit)
+        ref = scale if kind in ("dual_gap", "fenchel_young") else 1.0
+        if kind == "gradient":
+            ref = np.linalg.norm(np.asarray(X.T @ datafit.raw_grad(y, np.zeros(y.shape[0]))))
+        result.rel_gap = crit / ref if ref > 0 else crit
+        if kind in ("dual_gap", "fenchel_young"):
+            result.dual_gap = crit
+        done = crit <= tol * ref or crit == 0.0
+        if kind == "fixed_point":
+            done = done and stable
+        result.converged = bool(done)
+        return result.converged
 
     def _criterion(self, kind, datafit, penalty, X, y, w, Xw, w_prev):
         pen = 0.0 if penalty is None else penalty.value(w)

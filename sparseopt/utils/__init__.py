@@ -50,6 +50,7 @@ __all__ = [
 from ._complex import _as_numeric as as_numeric  # noqa: E402, F401
 from ._complex import check_complex_array, is_complex, ravel_column  # noqa: E402, F401
 from ._numba import cache_report, kernel_dispatchers  # noqa: E402, F401
+from ._parallel import check_n_jobs  # noqa: E402, F401
 from ._scale import db_to_ratio, power_of_two_scale  # noqa: E402, F401
 from ._validation import (  # noqa: E402, F401
     check_indices,

@@ -25,11 +25,12 @@ same order whichever process runs them.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
 from ._progress import progress
-from ._validation import check_positive_int
+from ._validation import check_positive_int, reemit_warnings
 
 
 def spawn_seeds(random_state, n):
@@ -76,7 +77,7 @@ def spawn_seeds(random_state, n):
     return ss.spawn(n)
 
 
-def _check_n_jobs(n_jobs):
+def check_n_jobs(n_jobs):
     """joblib's ``n_jobs``: None or a nonzero int (negative counts from the number of cores)."""
     if n_jobs is None:
         return
@@ -87,7 +88,27 @@ def _check_n_jobs(n_jobs):
 
 
 def _call_limited(func, args, blas_threads):
-    """``func(*args)`` with at most ``blas_threads`` BLAS threads (module-level: picklable)."""
+    """``(func(*args), warnings)`` with at most ``blas_threads`` BLAS threads (module-level:
+    picklable).
+
+    The warnings the call raises are recorded as ``(category, message)`` pairs and returned
+    with its result, so that the caller re-emits them: a worker process's warnings would
+    otherwise go to that worker's stderr and never reach the caller. Recording changes the
+    process-wide warning filters, so it is done only in a main thread (a worker process, or the
+    caller itself); in a worker thread (joblib's threading backend) warnings reach the caller's
+    process directly and are left alone.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _call(func, args, blas_threads), []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _call(func, args, blas_threads)
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _call(func, args, blas_threads):
     if blas_threads is None:
         return func(*args)
     from threadpoolctl import threadpool_limits
@@ -96,7 +117,8 @@ def _call_limited(func, args, blas_threads):
         return func(*args)
 
 
-def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_threads=1):
+def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_threads=1,
+                 stacklevel=2):
     """``[func(*args) for args in arg_tuples]`` through joblib, in order.
 
     The building block of :func:`run_trials` and of the path routines (targets of
@@ -118,11 +140,21 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
         Label of the progress report.
     blas_threads : int or None, default=1
         BLAS threads inside each call (threadpoolctl); None leaves them as they are.
+    stacklevel : int, default=2
+        Where the re-emitted warnings point: 2 is the caller of ``parallel_map``.
 
     Returns
     -------
     list
         The results, in the order of ``arg_tuples``.
+
+    Notes
+    -----
+    Warnings raised inside the calls (in the main process or in worker processes) are
+    recorded and re-emitted here, in the caller, once per distinct (category, message) with
+    the number of calls that raised it, so nothing a worker warns about is lost (a
+    :class:`~sklearn.exceptions.ConvergenceWarning` of a fold reaches the caller for every
+    ``n_jobs``).
 
     Examples
     --------
@@ -134,7 +166,8 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
         raise TypeError(f"func must be callable, got {func!r}.")
     if blas_threads is not None:
         blas_threads = check_positive_int("blas_threads", blas_threads)
-    _check_n_jobs(n_jobs)
+    stacklevel = check_positive_int("stacklevel", stacklevel)
+    check_n_jobs(n_jobs)
     from joblib import Parallel, delayed
 
     try:
@@ -147,12 +180,14 @@ def parallel_map(func, arg_tuples, *, n_jobs=None, verbose=0, desc=None, blas_th
             raise TypeError("arg_tuples must hold one tuple of positional arguments per call, "
                             f"got an element {args!r}.")
     tasks = (delayed(_call_limited)(func, tuple(args), blas_threads) for args in arg_tuples)
-    results = []
+    results, records = [], []
     with progress(total=len(arg_tuples), desc=desc or getattr(func, "__name__", "tasks"),
                   verbose=verbose) as report:
-        for res in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
+        for res, caught in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
             results.append(res)
+            records.append(caught)
             report.update()
+    reemit_warnings(records, "calls", stacklevel=stacklevel + 1)
     return results
 
 
@@ -210,4 +245,4 @@ def run_trials(trial, n_trials, config=None, *, n_jobs=None, random_state=None, 
     seeds = spawn_seeds(random_state, n_trials)
     return parallel_map(trial, [(seed, config) for seed in seeds], n_jobs=n_jobs,
                         verbose=verbose, desc=desc or getattr(trial, "__name__", "trials"),
-                        blas_threads=blas_threads)
+                        blas_threads=blas_threads, stacklevel=3)

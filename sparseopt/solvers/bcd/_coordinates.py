@@ -16,6 +16,7 @@ from ...utils import gap_from_predictor
 from . import _kernels_block as KB
 from . import _kernels_cd as K
 from . import _kernels_select as KS
+from ._newton import prox_newton_step
 from ._partition import make_partition
 from ._rules import SELECTION_RULES, UPDATE_CODES
 from ._working_set import build_working_set
@@ -102,18 +103,17 @@ class Plan:
         if self.prox_newton:
             # inexact Newton: the model is solved to a tolerance tied to the current gap
             for _ in range(max(1, n_updates // max(self.n_blocks, 1))):
-                sweep_tol = pb.newton_tol
-                sweeps = K.prox_newton_step(kx, pb.y, pb.z, pb.w, pb.intercept,
-                                            pb.kernel_intercept, self.ws, pb.parts, 20,
-                                            sweep_tol)
-                if sweeps < 0:
+                if not prox_newton_step(pb, self.ws, pb.newton_tol):
                     # no step accepted: the inexact model solve was too coarse; tighten it
-                    pb.newton_tol = max(sweep_tol * 1e-3, 1e-12)
+                    pb.newton_tol = max(pb.newton_tol * 1e-3, 1e-12)
             return
         n_blocks = max(self.n_blocks, 1)
         if self.fast and n_updates % n_blocks == 0:
+            # with implicit centring (pb.mu nonempty) the steps use the centred columns'
+            # curvatures
             K.cd_epochs(kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept, self.ws_order,
-                        pb.L, pb.parts, n_updates // n_blocks)
+                        pb.L_centred if pb.mu.size else pb.L, pb.parts, n_updates // n_blocks,
+                        pb.mu)
             return
         seed = int(pb.rng.integers(2**31 - 1))
         plan = (self.ws, self.blk_ptr, self.blk_pos, self.Lb, pb.L, Dg, self.Hcache)
@@ -175,16 +175,22 @@ class CoordinateSubproblem:
 def try_coefficients(pb, ws, w_ws):
     """Move to ``w[ws] = w_ws`` (projected on the penalty's domain) if that lowers the
     objective; ``w`` is zero outside ``ws`` (it holds the support)."""
+    if not np.all(np.isfinite(w_ws)):  # an extrapolation that overflowed: not a candidate
+        return False
     w_full = pb.w.copy()
     w_full[ws] = pb.penalty.prox(w_ws, 0.0)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)
     K.predict_subset(pb.design.kx, w_full, ws, 0.0, z_acc)
-    z_acc += pb.intercept[0]
+    b = pb.intercept[0]
     if pb.lsq:  # least squares runs on the residual z = Xw + b - y
         z_acc -= pb.y_dual
+        if pb.kernel_intercept:  # the candidate is judged with its own optimal intercept
+            b = -float(np.mean(z_acc))
+    z_acc += b
     if pb.objective(w_full, z_acc) < pb.objective():
         pb.w[ws] = w_full[ws]
         pb.z[:] = z_acc
+        pb.intercept[0] = b
         return True
     return False
 
@@ -200,7 +206,7 @@ class Coordinates:
         self.mu = pb.datafit.dual_modulus(n)
         self.prev_sign = None
         self.stable = 0
-        self.monitor = None  # set by the loop (best dual point for screening)
+        self.monitor = None  # set by the loop (its dual point serves Gap Safe screening)
         self.all = np.arange(p, dtype=np.int64)
         result.active_set_iter = 0
 
@@ -227,7 +233,7 @@ class Coordinates:
     def _screen(self, gap):
         pb = self.pb
         radius = math.sqrt(2.0 * gap / self.mu)
-        newly = pb.penalty.safe_zeros(self.monitor.best_xt, self.col_norms * radius)
+        newly = pb.penalty.safe_zeros(self.monitor.xt, self.col_norms * radius)
         newly &= ~self.screened
         if not newly.any():
             return
@@ -294,7 +300,16 @@ def _paper_criterion(pb, g0):
     gap, primal, _, xt = gap_from_predictor(pb.datafit, pb.penalty, pb.design.X, pb.y, pb.w,
                                             pb.z, y_dual=pb.y_dual)
     if pb.alpha == 0.0:
-        crit = float(np.linalg.norm(xt))
+        if pb.smooth:
+            crit = float(np.linalg.norm(xt))
+        else:
+            # a constraint without a penalty (L1(0, positive=True): w >= 0): the norm of the
+            # projected gradient step, in gradient units; zero exactly at the optimum, where
+            # the raw gradient need not vanish on the coordinates held at the bound
+            g, L = pb.gradient(), pb.L
+            safe_L = np.where(L > 0, L, 1.0)
+            step = pb.penalty.prox(pb.w - g / safe_L, 1.0 / safe_L) - pb.w
+            crit = float(np.linalg.norm(np.where(L > 0, L * step, 0.0)))
         return crit, primal, max(crit, np.finfo(float).tiny) if g0 is None else g0, False
     return max(gap, 0.0), primal, pb.P0, True
 

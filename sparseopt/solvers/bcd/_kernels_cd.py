@@ -237,27 +237,45 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
 
 # --------------------------------------------------------------------------- epochs
 @njit(cache=True)
-def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs):
+def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu):
     """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``.
 
     ``parts = (df, dfp, lsq, pen, pp, smooth, curv)``. With ``L_j`` the exact coordinate
     curvature for least squares each step is the exact coordinate minimiser (the 'cyclic' /
     block_size=1 / 'gradient' combination of BCD).
+
+    Implicit centring (least squares with an intercept, ``mu`` the column means, empty
+    otherwise): the intercept is kept at its optimum ``mean(y) - mu^T w`` after every
+    coordinate step, which is coordinate descent on the centred columns ``X_j - mu_j`` (an
+    exact change of variables; ``L`` must then be their curvatures). A step ``w_j += a``
+    moves the intercept by ``-a mu_j``: that uniform shift of the residual is carried as one
+    scalar ``c`` (the residual is ``z + c``), so a step costs ``O(nnz)`` of its column and the
+    shift is applied to ``z`` once per epoch.
     """
     df, dfp, lsq, pen, pp, smooth, curv = parts
     inv_n = 1.0 / y.shape[0]
+    centred = fit_intercept and lsq and mu.shape[0] > 0
     for _ in range(n_epochs):
+        c = 0.0
         for k in range(ws.shape[0]):
             j = ws[k]
             Lj = L[j]
             if Lj <= 0.0:
                 continue
             g = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+            if centred:
+                g += c * mu[j]  # X_j^T (z + c) / n, and sum(z + c) = 0 at the optimal b
             old = w[j]
             new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj)
             if new != old:
                 w[j] = new
                 col_axpy(kx, j, new - old, z)
+                if centred:
+                    c -= (new - old) * mu[j]
+        if centred and c != 0.0:
+            for i in range(z.shape[0]):
+                z[i] += c
+            intercept[0] += c
         if fit_intercept:
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
 
@@ -304,53 +322,86 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
 
 # --------------------------------------------------------------------------- proximal Newton
 @njit(cache=True, inline="always")
-def _newton_model(kx, y, z, ws, df, dfp):
+def _newton_model(kx, y, z, ws, df, dfp, fit_intercept):
     """Gradient and curvature of the datafit's quadratic model at ``z``, per coordinate of
-    ``ws``, and per sample (``raw = f'(z)``, ``h = f''(z)``)."""
+    ``ws``, and per sample (``raw = f'(z)``, ``h = f''(z)``).
+
+    With an intercept, also ``hx_j = sum_i h_i X_ij`` and the curvature of the model with the
+    intercept eliminated, ``sum_i h_i (X_ij - m_j)^2`` with ``m_j = hx_j / sum(h)`` (the
+    column centred at its curvature-weighted mean), computed without cancellation and in
+    ``O(nnz)`` for a sparse column; otherwise ``hx`` is zero and the two curvatures agree.
+    """
     Xd, data, indices, indptr, is_sparse = kx
     n = y.shape[0]
     m = ws.shape[0]
     inv_n = 1.0 / n
     raw = np.empty(n)
     h = np.empty(n)
+    hb = 0.0
     for i in range(n):
         raw[i] = D.loss_grad(df, dfp, y[i], z[i]) * inv_n
         h[i] = D.loss_hess(df, dfp, y[i], z[i]) * inv_n
+        hb += h[i]
+    center = fit_intercept and hb > 1e-300
     g = np.empty(m)
     curv = np.empty(m)
+    hx = np.zeros(m)
     for k in range(m):
         j = ws[k]
         s = 0.0
         c = 0.0
+        q = 0.0
         if is_sparse:
             for t in range(indptr[j], indptr[j + 1]):
                 i = indices[t]
                 s += data[t] * raw[i]
-                c += data[t] * data[t] * h[i]
+                q += data[t] * h[i]
         else:
             for i in range(n):
                 s += Xd[j * n + i] * raw[i]
-                c += Xd[j * n + i] * Xd[j * n + i] * h[i]
+                q += Xd[j * n + i] * h[i]
         g[k] = s
+        mean = q / hb if center else 0.0
+        if is_sparse:
+            h_nz = 0.0
+            for t in range(indptr[j], indptr[j + 1]):
+                i = indices[t]
+                c += (data[t] - mean) * (data[t] - mean) * h[i]
+                h_nz += h[i]
+            rest = hb - h_nz if center else 0.0
+            c += mean * mean * (rest if rest > 0.0 else 0.0)
+        else:
+            for i in range(n):
+                c += (Xd[j * n + i] - mean) * (Xd[j * n + i] - mean) * h[i]
         curv[k] = c
-    return raw, h, g, curv
+        if center:
+            hx[k] = q
+    return raw, h, g, curv, hx, hb if center else 0.0
 
 
 @njit(cache=True, inline="always")
-def _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv, max_sweeps,
-                      sweep_tol, d, v):
-    """Minimise the Newton model by cyclic coordinate descent on the model residual
-    ``v = X_ws d + d_b``; returns ``(d_b, sweeps)`` (``d`` and ``v`` filled in place)."""
+def _newton_direction(kx, w, ws, pen, pp, raw, g, h, curv, hx, hb, max_sweeps, sweep_tol, d,
+                      v):
+    """Minimise the Newton model by cyclic coordinate descent; returns ``(d_b, sweeps)``
+    (``d`` filled in place, ``v = X_ws d + d_b`` on return).
+
+    With an intercept (``hb > 0``) it is eliminated exactly: for every ``d`` the model's best
+    intercept step is ``d_b = -(sum(raw) + h^T X d) / hb``, kept current as ``d`` changes, and
+    each coordinate minimises the reduced model (curvature ``curv``, that of the column
+    centred at its ``h``-weighted mean). This is coordinate descent on the centred columns,
+    an exact change of variables: the intercept no longer competes with uncentred features
+    that are nearly collinear with it. Every update costs ``O(nnz)`` of its column.
+    """
     Xd, data, indices, indptr, is_sparse = kx
     n = raw.shape[0]
     m = ws.shape[0]
-    gb = 0.0
-    hb = 0.0
-    for i in range(n):
-        gb += raw[i]
-        hb += h[i]
     db = 0.0
-    hv = np.zeros(n)  # h o v, kept current so each model gradient is one (BLAS) dot product
+    if hb > 0.0:
+        gb = 0.0
+        for i in range(n):
+            gb += raw[i]
+        db = -gb / hb
+    hv = np.zeros(n)  # h o (X d), kept current so each model gradient is one dot product
     sweeps = 0
     for sweep in range(max_sweeps):
         sweeps = sweep + 1
@@ -360,12 +411,14 @@ def _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv, max_sw
             if curv[k] <= 1e-300:
                 continue
             j = ws[k]
-            s = g[k] + col_dot(kx, j, hv)
+            s = g[k] + col_dot(kx, j, hv) + db * hx[k]
             old = w[j] + d[k]
             new = P.prox_1d(pen, pp, old - s / curv[k], 1.0 / curv[k])
             change = new - old
             if change != 0.0:
                 d[k] += change
+                if hb > 0.0:
+                    db -= change * hx[k] / hb
                 if is_sparse:
                     for t in range(indptr[j], indptr[j + 1]):
                         i = indices[t]
@@ -381,48 +434,52 @@ def _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv, max_sw
                     max_change = abs(change)
             if abs(new) > max_val:
                 max_val = abs(new)
-        if fit_intercept and hb > 1e-300:
-            s = gb
-            for i in range(n):
-                s += hv[i]
-            change = -s / hb
-            db += change
-            for i in range(n):
-                v[i] += change
-                hv[i] += change * h[i]
-            if abs(change) > max_change:
-                max_change = abs(change)
         if max_change <= sweep_tol * (1.0 + max_val):
             break
+    if db != 0.0:
+        for i in range(n):
+            v[i] += db
     return db, sweeps
 
 
 @njit(cache=True)
-def prox_newton_step(kx, y, z, w, intercept, fit_intercept, ws, parts, max_sweeps, sweep_tol):
-    """One proximal Newton step on the coordinates ``ws`` (and the intercept).
+def newton_direction(kx, y, z, w, ws, parts, fit_intercept, max_sweeps, sweep_tol):
+    """The proximal Newton direction on the coordinates ``ws`` (and the intercept).
 
     The quadratic model of the datafit at ``z`` (weights ``f''(z)``) plus the penalty is
-    minimised by cyclic coordinate descent, then an Armijo backtracking search on the true
-    objective sets the step (glmnet / skglm ProxNewton). Returns the number of model sweeps,
-    negated when no step was taken (no descent direction or no acceptable step length).
+    minimised by cyclic coordinate descent (glmnet / skglm ProxNewton). Returns
+    ``(d, v, db, g, gb, h, hx, hb, sweeps)``: the direction on ``ws``, its predictor
+    ``v = X_ws d + db``, the intercept step, the model's gradient on ``ws`` and on the
+    intercept (``sum f'(z)``), the per-sample curvature, and the intercept elimination terms
+    (see :func:`_newton_model`).
     """
+    df, dfp, lsq, pen, pp, smooth, curv_bound = parts
+    raw, h, g, curv, hx, hb = _newton_model(kx, y, z, ws, df, dfp, fit_intercept)
+    d = np.zeros(ws.shape[0])
+    v = np.zeros(y.shape[0])
+    db, sweeps = _newton_direction(kx, w, ws, pen, pp, raw, g, h, curv, hx, hb, max_sweeps,
+                                   sweep_tol, d, v)
+    gb = 0.0
+    for i in range(y.shape[0]):
+        gb += raw[i]
+    return d, v, db, g, gb, h, hx, hb, sweeps
+
+
+@njit(cache=True)
+def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb):
+    """Armijo backtracking along the Newton direction ``(d, db)`` on the true objective;
+    applies the accepted step to ``w``, ``intercept`` and ``z`` and returns True, or returns
+    False (nothing changed) when ``d`` is no descent direction or no step is acceptable.
+    ``gb`` is the model's intercept gradient ``sum f'(z)``."""
     df, dfp, lsq, pen, pp, smooth, curv_bound = parts
     n = y.shape[0]
     m = ws.shape[0]
     inv_n = 1.0 / n
-    raw, h, g, curv = _newton_model(kx, y, z, ws, df, dfp)
-    d = np.zeros(m)
-    v = np.zeros(n)
-    db, sweeps = _newton_direction(kx, w, ws, fit_intercept, pen, pp, raw, h, g, curv,
-                                   max_sweeps, sweep_tol, d, v)
-    gb = 0.0
-    for i in range(n):
-        gb += raw[i]
     dec = db * gb
     for k in range(m):
         dec += g[k] * d[k] + P.value_diff_1d(pen, pp, w[ws[k]], d[k])
     if dec >= 0.0:
-        return -sweeps
+        return False
     t = 1.0
     ok = False
     for _ in range(40):
@@ -437,10 +494,10 @@ def prox_newton_step(kx, y, z, w, intercept, fit_intercept, ws, parts, max_sweep
             break
         t *= 0.5
     if not ok:
-        return -sweeps
+        return False
     for k in range(m):
         w[ws[k]] += t * d[k]
     intercept[0] += t * db
     for i in range(n):
         z[i] += t * v[i]
-    return sweeps
+    return True

@@ -166,6 +166,13 @@ def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
     ws_, blk_ptr, blk_pos, Lb, L, Dg, Hcache = plan
     best = -1.0
     blk = -1
+    ref = 0.0  # GS: block norms of the scores relative to the largest (no underflow)
+    if sel == SEL_GS:
+        for k in range(score.shape[0]):
+            if score[k] > ref:
+                ref = score[k]
+    if ref == 0.0:
+        ref = 1.0
     for b in range(blk_ptr.shape[0] - 1):
         s = 0.0
         if sel == SEL_GSQ:
@@ -179,7 +186,7 @@ def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
             for t in range(blk_ptr[b], blk_ptr[b + 1]):
                 k = blk_pos[t]
                 if sel == SEL_GS:
-                    s += score[k] * score[k]
+                    s += (score[k] / ref) * (score[k] / ref)
                 elif sel == SEL_GSL:
                     s += P.gsq_1d(pen, pp, w[ws[k]], gvec[k], Lb[b])
                 else:

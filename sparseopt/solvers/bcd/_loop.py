@@ -51,10 +51,13 @@ def run_working_sets(family, result, *, max_iter, max_epochs, freq, anderson):
     family.monitor = monitor
     epochs = updates = 0
     ws_size = 0
-    for t in range(max_iter):
+    for t in range(max_iter + 1):
+        # check t certifies the iterate after t subproblems: at most max_iter subproblems,
+        # the last one followed by its own check (n_iter counts checks, capped at max_iter)
         family.before_check(t)
         grad, gap = monitor.check(result, t, ws_size)
-        if result.converged or t == max_iter - 1 or epochs >= max_epochs:
+        result.n_iter = min(t + 1, max_iter)
+        if result.converged or t == max_iter or epochs >= max_epochs:
             break
         ws, eps, cap = family.next_working_set(grad, gap)
         ws_size = len(ws)

@@ -87,8 +87,9 @@ class BlockCoordinateDescent(ParamsMixin):
         the sweeps (about 7x on the paper's lattice); ``max_iter`` then counts CG iterations
         (None: 1000) and ``n_updates`` the forest solves.
     max_iter : int or None, default=None
-        Outer iterations (working sets), or block updates in paper mode. None: 100 outer
-        iterations, or ``1000 * ceil(n_features / block_size)`` updates.
+        Outer iterations (working-set subproblems, each followed by a gap check, so
+        ``max_iter=1`` solves one subproblem), or block updates in paper mode. None: 100
+        outer iterations, or ``1000 * ceil(n_features / block_size)`` updates.
     max_epochs : int, default=50_000
         Budget of inner epochs over the whole run.
     tol : float, default=1e-6
@@ -226,7 +227,8 @@ class BlockCoordinateDescent(ParamsMixin):
                 "ProximalGradient.")
         if penalty.structure == "block":
             self._check_block_options(tau)
-        if self.update == "two_metric" and not (isinstance(penalty, L1) and penalty.positive):
+        if self.update == "two_metric" and not (isinstance(penalty, L1)
+                                                and penalty.kernel_params()[1] != 0.0):
             raise ValueError("update='two_metric' is the two-metric projection for non-negative "
                              "problems: it needs penalty=L1(alpha, positive=True).")
         return check_nonnegative("alpha", penalty.alpha)
@@ -368,10 +370,19 @@ class BlockCoordinateDescent(ParamsMixin):
         # Least squares on dense data: centre once instead of carrying an intercept coordinate.
         center = None
         if fit_intercept and lsq and not sp.issparse(X):
-            center = (np.asarray(X.mean(axis=0)).ravel(), float(y.mean()))
+            with np.errstate(over="ignore", invalid="ignore"):  # refused below if not finite
+                center = (np.asarray(X.mean(axis=0)).ravel(), float(y.mean()))
+            _check_representable(None, None, None, center)
             X = X - center[0]
             y = y - center[1]
         design = Design.of(X)
+        with np.errstate(over="ignore", invalid="ignore"):  # refused just below if not finite
+            z0 = np.zeros_like(y)
+            if fit_intercept:
+                z0 += datafit.best_intercept(y, z0)
+            P0 = datafit.value(y, z0)
+            L = datafit.lipschitz(design.X)
+        _check_representable(design, L, P0, center)
         kernel_intercept = fit_intercept and center is None
         b0 = 0.0 if intercept0 is None else float(intercept0)
         intercept = np.array([b0 if kernel_intercept else 0.0])
@@ -381,10 +392,6 @@ class BlockCoordinateDescent(ParamsMixin):
             z = np.asarray(design.X @ w).ravel() + intercept[0]
         elif kernel_intercept:
             K.intercept_step(parts[0], parts[1], lsq, parts[6], y, z, intercept)
-        z0 = np.zeros_like(y)
-        if fit_intercept:
-            z0 += datafit.best_intercept(y, z0)
-        P0 = datafit.value(y, z0)
         grad_ref = 1.0
         if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
             grad_ref = float(np.max(np.abs(design.X.T @ datafit.raw_grad(y, z0)), initial=0.0))
@@ -397,9 +404,11 @@ class BlockCoordinateDescent(ParamsMixin):
             y = np.zeros_like(y)
         pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
                      parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
-                     kernel_intercept=kernel_intercept, L=datafit.lipschitz(design.X), P0=P0,
+                     kernel_intercept=kernel_intercept, L=L, P0=P0,
                      tol=tol, rng=np.random.default_rng(self.random_state), tau=tau,
                      grad_ref=grad_ref)
+        if kernel_intercept and lsq and design.is_sparse:
+            pb.mu, pb.L_centred = _centred_curvatures(design.X, float(datafit.curvature))
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
@@ -452,6 +461,42 @@ class BlockCoordinateDescent(ParamsMixin):
             pb.report.close()
         result.intercept = b if fit_intercept else np.zeros(n_classes)
         return W, self._finish(result, pb, max_iter)
+
+
+def _centred_curvatures(X, curvature):
+    """Column means of a CSC matrix and the curvatures ``c ||X_j - mu_j||^2 / n`` of its
+    centred columns, without cancellation: ``sum_nz (x - mu_j)^2 + (n - nnz_j) mu_j^2``."""
+    n = X.shape[0]
+    nnz = np.diff(X.indptr)
+    cols = np.repeat(np.arange(X.shape[1]), nnz)
+    mu = np.bincount(cols, X.data, minlength=X.shape[1]) / n
+    dev = X.data - mu[cols]
+    ss = np.bincount(cols, dev * dev, minlength=X.shape[1]) + (n - nnz) * mu * mu
+    return np.ascontiguousarray(mu), curvature * ss / n
+
+
+def _check_representable(design, L, P0, center):
+    """Refuse data whose derived quantities over- or underflow float64 (a ValueError naming
+    X or y) instead of returning a silently wrong answer: the column means and curvatures,
+    and the objective at zero."""
+    if center is not None:
+        for name, mean in (("X", center[0]), ("y", center[1])):
+            if not np.all(np.isfinite(mean)):
+                raise ValueError(f"{name} is too large: its mean overflows float64; divide X "
+                                 "and y by a common scale.")
+    if L is None:
+        return
+    if not np.all(np.isfinite(L)):
+        raise ValueError("X is too large: its squared column norms overflow float64; divide X "
+                         "by a common scale.")
+    if not np.isfinite(P0):
+        raise ValueError("y is too large: the objective at w = 0 overflows float64; divide y "
+                         "(and X) by a common scale.")
+    small = np.flatnonzero(L < np.finfo(np.float64).tiny)
+    if small.size and np.any(abs(design.X[:, small]).max(axis=0).toarray()
+                             if design.is_sparse else np.abs(design.X[:, small]).max(axis=0)):
+        raise ValueError("X is too small: the squared norm of a nonzero column underflows "
+                         "float64; multiply X by a common scale.")
 
 
 def bcd_solve(datafit, penalty, X, y, *, w0=None, fit_intercept=False, **params):

@@ -41,39 +41,45 @@ __all__ = ["block_scale", "block_value", "dual_norm_1d", "gsq_1d", "prox_1d",
 
 
 @njit(cache=True)
-def prox_1d(code, params, x, step):
-    """Proximal operator of ``step * psi`` at ``x``."""
-    return l1.prox_1d(params, x, step)  # L1
+def prox_1d(code, params, x, step, j):
+    """Proximal operator of ``step * psi_j`` at ``x``."""
+    return l1.prox_1d(params, x, step, j)  # L1
 
 
 @njit(cache=True)
-def value_1d(code, params, x):
-    """``psi(x)``."""
-    return l1.value_1d(params, x)  # L1
+def value_1d(code, params, x, j):
+    """``psi_j(x)``."""
+    return l1.value_1d(params, x, j)  # L1
 
 
 @njit(cache=True)
-def value_diff_1d(code, params, w, d):
-    """``psi(w + d) - psi(w)`` without cancellation."""
-    return l1.value_diff_1d(params, w, d)  # L1
+def value_diff_1d(code, params, w, d, j):
+    """``psi_j(w + d) - psi_j(w)`` without cancellation."""
+    return l1.value_diff_1d(params, w, d, j)  # L1
 
 
 @njit(cache=True)
-def subdiff_distance_1d(code, params, w, g):
-    """GS-s score ``dist(-g, d psi(w))``."""
-    return l1.subdiff_distance_1d(params, w, g)  # L1
+def subdiff_distance_1d(code, params, w, g, j):
+    """GS-s score ``dist(-g, d psi_j(w))``."""
+    return l1.subdiff_distance_1d(params, w, g, j)  # L1
 
 
 @njit(cache=True)
-def gsq_1d(code, params, w, g, L):
+def gsq_1d(code, params, w, g, L, j):
     """GS-q score: decrease of the prox-gradient step with constant ``L``."""
-    return l1.gsq_1d(params, w, g, L)  # L1
+    return l1.gsq_1d(params, w, g, L, j)  # L1
 
 
 @njit(cache=True)
-def dual_norm_1d(code, params, u):
+def dual_norm_1d(code, params, u, j):
     """Normalised dual-norm part of one coordinate (penalties with a duality gap)."""
-    return l1.dual_norm_1d(params, u)  # L1
+    return l1.dual_norm_1d(params, u, j)  # L1
+
+
+@njit(cache=True)
+def conjugate_1d(code, params, u, j):
+    """``psi_j^*(u)`` at a rescaled dual point (penalties with a duality gap)."""
+    return l1.conjugate_1d(params, u, j)  # L1
 
 
 @njit(cache=True)

@@ -131,7 +131,8 @@ def subproblem_gap(pb, features):
     dn = pb.penalty.dual_norm(u)
     scale = 1.0 if dn <= pb.alpha else pb.alpha / dn
     theta = -scale * pb.datafit.raw_grad(pb.y, pb.z)
-    return pb.objective() - pb.datafit.dual(pb.y_dual, theta)
+    return (pb.objective() - pb.datafit.dual(pb.y_dual, theta)
+            + pb.penalty.rescaled_conjugate(scale * u))
 
 
 def restricted_gradient(pb, features):

@@ -221,9 +221,9 @@ class BlockCoordinateDescent(ParamsMixin):
                  else P.SEPARABLE_CODES)
         if getattr(penalty, "code", -1) not in known or not hasattr(penalty, "kernel_params"):
             raise TypeError(
-                f"penalty must be a penalty with block coordinate descent kernels (L1, GroupL2) "
-                f"or None, got {type(penalty).__name__}; other penalties are solved by "
-                "ProximalGradient.")
+                f"penalty must be a penalty with block coordinate descent kernels (a "
+                f"separable or block penalty of sparseopt.penalties) or None, got "
+                f"{type(penalty).__name__}; other penalties are solved by ProximalGradient.")
         if penalty.structure == "block":
             self._check_block_options(tau)
         if self.update == "two_metric" and not (isinstance(penalty, L1) and penalty.positive):
@@ -310,6 +310,7 @@ class BlockCoordinateDescent(ParamsMixin):
         tau, tol = self._validated(n_features)
         penalty = L1(0.0) if penalty is None else penalty
         alpha = self._check_penalty(penalty, tau)
+        penalty.check_n_features(n_features)
         if isinstance(datafit, Multinomial):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)

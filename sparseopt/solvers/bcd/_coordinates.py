@@ -177,7 +177,8 @@ def try_coefficients(pb, ws, w_ws):
     """Move to ``w[ws] = w_ws`` (projected on the penalty's domain) if that lowers the
     objective; ``w`` is zero outside ``ws`` (it holds the support)."""
     w_full = pb.w.copy()
-    w_full[ws] = pb.penalty.prox(w_ws, 0.0)  # projection on the domain (w >= 0, say)
+    w_full[ws] = w_ws
+    w_full = pb.penalty.prox(w_full, 0.0)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)
     K.predict_subset(pb.design.kx, w_full, ws, 0.0, z_acc)
     z_acc += pb.intercept[0]

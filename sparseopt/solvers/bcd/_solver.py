@@ -314,9 +314,14 @@ class BlockCoordinateDescent(ParamsMixin):
         if isinstance(datafit, Multinomial):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)
+        offsets = None
+        if hasattr(datafit, "reduce_problem"):  # sample weights: an equivalent problem
+            datafit, X, y, offsets = datafit.reduce_problem(X, y, fit_intercept)
+            fit_intercept = fit_intercept and offsets is None
         if getattr(datafit, "code", -1) not in D.CODES:
-            raise TypeError(f"datafit must be Quadratic, Logistic, Multinomial or GraphQuadratic, "
+            raise TypeError(f"datafit must be a datafit of sparseopt.datafits with kernels, "
                             f"got {type(datafit).__name__}.")
+        self._check_curvature(datafit, tau)
         y = np.ascontiguousarray(y, dtype=np.float64)
         if y.shape != (n_samples,):
             raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
@@ -348,7 +353,22 @@ class BlockCoordinateDescent(ParamsMixin):
         result.intercept = float(pb.intercept[0])
         if center is not None:
             result.intercept = center[1] - float(center[0] @ pb.w)
+        if offsets is not None:
+            result.intercept = offsets[1] - float(offsets[0] @ pb.w)
         return pb.w, self._finish(result, pb, max_iter)
+
+    def _check_curvature(self, datafit, tau):
+        """A datafit without a global curvature bound (Poisson, Gamma) needs proximal Newton
+        steps on single coordinates."""
+        if np.isfinite(datafit.curvature):
+            return
+        if (self.update != "newton" or self.selection != "cyclic" or tau != 1
+                or self.partition == "variable"):
+            raise ValueError(
+                f"datafit {type(datafit).__name__} has no global curvature bound, so "
+                f"update={self.update!r} / selection={self.selection!r} / block_size={tau} "
+                "cannot be used: use update='newton' with selection='cyclic' and "
+                "block_size=1 (proximal Newton).")
 
     def _finish(self, result, pb, max_iter):
         result.history = pb.history.arrays()

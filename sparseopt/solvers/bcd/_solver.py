@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ...datafits import GraphQuadratic, Multinomial
+from ...datafits import GraphQuadratic, Multinomial, QuadraticMultiTask
 from ...datafits import dispatch as D
 from ...penalties import L1
 from ...penalties import dispatch as P
@@ -311,7 +311,7 @@ class BlockCoordinateDescent(ParamsMixin):
         penalty = L1(0.0) if penalty is None else penalty
         alpha = self._check_penalty(penalty, tau)
         penalty.check_n_features(n_features)
-        if isinstance(datafit, Multinomial):
+        if isinstance(datafit, Multinomial | QuadraticMultiTask):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)
         offsets = None
@@ -424,19 +424,21 @@ class BlockCoordinateDescent(ParamsMixin):
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
-        """Multinomial loss, a group penalty on the rows of ``W`` (Bohning row bounds)."""
+        """A group penalty on the rows of ``W``: the multinomial loss (Bohning row bounds) or
+        multi-task least squares (exact row steps)."""
         n, p = X.shape
         Y = np.ascontiguousarray(Y, dtype=np.float64)
         if Y.ndim != 2 or Y.shape[0] != n:
-            raise ValueError(f"y must be one-hot of shape ({n}, n_classes), got {Y.shape}.")
+            what = "one-hot" if isinstance(datafit, Multinomial) else "2-D"
+            raise ValueError(f"y must be {what} of shape ({n}, n_classes), got {Y.shape}.")
         n_classes = Y.shape[1]
         rows = np.arange(0, p * n_classes + 1, n_classes)
         if penalty.structure == "block":
             ptr, idx, _, _ = penalty.encoding(p * n_classes)
         if (penalty.structure != "block" or len(ptr) != p + 1 or np.any(ptr != rows)
                 or np.any(idx != np.arange(p * n_classes))):
-            raise ValueError("penalty: with Multinomial the blocks are the rows of the "
-                             "(n_features, n_classes) coefficient matrix: use "
+            raise ValueError(f"penalty: with {type(datafit).__name__} the blocks are the rows "
+                             "of the (n_features, n_classes) coefficient matrix: use "
                              "GroupL2(alpha, groups=n_classes).")
         design = Design.of(X)
         W = np.zeros((p, n_classes)) if W0 is None else np.array(W0, dtype=np.float64, copy=True)

@@ -36,7 +36,7 @@ class QuadraticMultiTask(ParamsMixin):
     >>> import numpy as np
     >>> from sparseopt.datafits import QuadraticMultiTask
     >>> QuadraticMultiTask().value(np.ones((2, 3)), np.zeros((2, 3)))
-    0.75
+    1.5
     """
 
     code = -1

@@ -98,15 +98,19 @@ class Lasso(RegressorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse input is used as CSC without densifying.
+            Training data; sparse input is used as CSC without densifying (except with
+            ``sample_weight`` and an intercept: the weighted centring densifies it).
         y : array-like of shape (n_samples,)
             Targets.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights ``>= 0``, rescaled to sum to ``n_samples`` (scikit-learn's
+            convention: integer weights equal repeated rows).
 
         Returns
         -------
@@ -124,7 +128,10 @@ class Lasso(RegressorMixin, BaseEstimator):
             w0 = self.coef_
         if not isinstance(self.positive, bool | np.bool_):
             raise TypeError(f"positive must be a bool, got {self.positive!r}.")
-        w, res = solver.solve(Quadratic(), L1(alpha, positive=bool(self.positive)), X, y, w0,
+        from ._sparse_regressor import least_squares_datafit
+
+        datafit, X = least_squares_datafit(X, sample_weight, self.fit_intercept)
+        w, res = solver.solve(datafit, L1(alpha, positive=bool(self.positive)), X, y, w0,
                               fit_intercept=self.fit_intercept)
         self.coef_ = w
         self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0
@@ -172,14 +179,15 @@ def _check_alphas(alphas):
     return alphas
 
 
-def _single_path(X, y, alphas, bcd, fit_intercept):
+def _single_path(X, y, alphas, bcd, fit_intercept, datafit=None):
     """One warm-started path (module-level so that joblib workers can run it)."""
+    datafit = Quadratic() if datafit is None else datafit
     coefs = np.zeros((X.shape[1], len(alphas)))
     gaps = np.zeros(len(alphas))
     intercepts = np.zeros(len(alphas))
     w = None
     for k, a in enumerate(alphas):
-        w, res = bcd.solve(Quadratic(), L1(float(a)), X, y, w, fit_intercept=fit_intercept)
+        w, res = bcd.solve(datafit, L1(float(a)), X, y, w, fit_intercept=fit_intercept)
         coefs[:, k] = w
         gaps[k] = res.dual_gap
         intercepts[k] = res.intercept

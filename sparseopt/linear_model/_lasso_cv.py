@@ -10,14 +10,20 @@ from sklearn.utils.validation import validate_data
 from ..utils import parallel_map
 from ._base import linear_predict, resolve_solver
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
+from ._sparse_regressor import least_squares_datafit
 
 
-def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept):
-    """Test mean squared error of every alpha of the path fitted on one training fold."""
+def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept, sw=None):
+    """Test mean squared error (weighted by ``sw``) of every alpha of the path fitted on one
+    training fold."""
     X_train = X[train].tocsc() if sp.issparse(X) else X[train]
-    coefs, _, intercepts = _single_path(X_train, y[train], alphas, bcd, fit_intercept)
+    datafit = None
+    if sw is not None:
+        datafit, X_train = least_squares_datafit(X_train, sw[train], fit_intercept)
+    coefs, _, intercepts = _single_path(X_train, y[train], alphas, bcd, fit_intercept, datafit)
     pred = np.asarray(X[test] @ coefs) + intercepts[None, :]
-    return np.mean((y[test][:, None] - pred) ** 2, axis=0)
+    return np.average((y[test][:, None] - pred) ** 2, axis=0,
+                      weights=None if sw is None else sw[test])
 
 
 class LassoCV(RegressorMixin, BaseEstimator):
@@ -102,7 +108,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Choose ``alpha`` by cross-validation, then refit on all the data.
 
         Parameters
@@ -111,6 +117,9 @@ class LassoCV(RegressorMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,)
             Targets.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights (scikit-learn's convention), used in the fits, the grid and the
+            held-out errors.
 
         Returns
         -------
@@ -124,7 +133,18 @@ class LassoCV(RegressorMixin, BaseEstimator):
             raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
-        if self.alphas is None:
+        sw = None
+        if sample_weight is not None:
+            from sklearn.utils.validation import _check_sample_weight
+
+            sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if self.alphas is None and sw is not None:  # the grid of the weighted problem
+            datafit, Xg = least_squares_datafit(X, sw, self.fit_intercept)
+            _, Xg, yg, _ = datafit.reduce_problem(Xg, y, self.fit_intercept)
+            alphas = _alpha_grid(Xg, yg[:, None], self.n_alphas, self.eps, False)
+            if alphas[0] <= np.finfo(np.float64).resolution:
+                alphas = np.full(alphas.size, np.finfo(np.float64).resolution)
+        elif self.alphas is None:
             alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
             if alphas[0] <= np.finfo(np.float64).resolution:  # y is constant (or X is zero)
                 alphas = np.full(alphas.size, np.finfo(np.float64).resolution)
@@ -136,7 +156,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
 
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
-        mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)
+        mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept, sw)
                                        for train, test in folds],
                            n_jobs=self.n_jobs, verbose=self.verbose, desc="LassoCV folds")
         self.alphas_ = alphas
@@ -145,7 +165,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         self.alpha_ = float(alphas[best])
         final = Lasso(self.alpha_, fit_intercept=self.fit_intercept, solver=self.solver,
                       max_iter=self.max_iter, tol=self.tol,
-                      verbose=max(int(self.verbose) - 1, 0)).fit(X, y)
+                      verbose=max(int(self.verbose) - 1, 0)).fit(X, y, sample_weight=sw)
         self.coef_ = final.coef_
         self.intercept_ = final.intercept_
         self.dual_gap_ = final.dual_gap_

@@ -440,6 +440,11 @@ class BlockCoordinateDescent(ParamsMixin):
             raise ValueError(f"penalty: with {type(datafit).__name__} the blocks are the rows "
                              "of the (n_features, n_classes) coefficient matrix: use "
                              "GroupL2(alpha, groups=n_classes).")
+        center = None
+        if fit_intercept and getattr(datafit, "is_least_squares", False) and not sp.issparse(X):
+            # multi-task least squares on dense data: centre instead of an intercept variable
+            center = (np.asarray(X.mean(axis=0)).ravel(), Y.mean(axis=0))
+            X, Y, fit_intercept, b0 = X - center[0], Y - center[1], False, None
         design = Design.of(X)
         W = np.zeros((p, n_classes)) if W0 is None else np.array(W0, dtype=np.float64, copy=True)
         if W.shape != (p, n_classes):
@@ -474,6 +479,8 @@ class BlockCoordinateDescent(ParamsMixin):
         finally:
             pb.report.close()
         result.intercept = b if fit_intercept else np.zeros(n_classes)
+        if center is not None:
+            result.intercept = center[1] - center[0] @ W
         return W, self._finish(result, pb, max_iter)
 
 

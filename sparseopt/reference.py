@@ -221,3 +221,106 @@ def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadrat
 
 __all__ = ["group_lasso_reference", "lasso_reference", "logistic_l1_reference",
            "multinomial_group_reference", "reference_solve"]
+
+
+def _loss_expr(cp, datafit, y, z, n):
+    """The cvxpy expression of a single-output datafit at the predictor ``z``."""
+    from .datafits import Gamma, Huber, Logistic, Poisson, Quadratic, WeightedQuadratic
+
+    if isinstance(datafit, WeightedQuadratic):
+        s = np.asarray(datafit.sample_weight, dtype=np.float64)
+        return cp.sum(cp.multiply(s, cp.square(y - z))) / (2 * s.sum())
+    if isinstance(datafit, Quadratic):
+        return cp.sum_squares(y - z) / (2 * n)
+    if isinstance(datafit, Logistic):
+        return cp.sum(cp.logistic(-cp.multiply(y, z))) / n
+    if isinstance(datafit, Huber):
+        # cvxpy's huber(r, M) is 2 h_M(r): half of it is the datafit's h_delta
+        return cp.sum(cp.huber(y - z, float(datafit.delta))) / (2 * n)
+    if isinstance(datafit, Poisson):
+        return cp.sum(cp.exp(z) - cp.multiply(y, z)) / n
+    if isinstance(datafit, Gamma):
+        return cp.sum(z + cp.multiply(y, cp.exp(-z)) - 1.0 - np.log(y)) / n
+    raise TypeError(f"glm_reference has no cvxpy form of {type(datafit).__name__}.")
+
+
+def _penalty_expr(cp, penalty, w):
+    """The cvxpy expression (and constraints) of a convex penalty."""
+    from .penalties import L1, L1L2, Box, GroupL2, WeightedL1
+
+    if isinstance(penalty, L1L2):
+        a = penalty.alpha * penalty.l1_ratio
+        b = penalty.alpha * (1 - penalty.l1_ratio)
+        cons = [w >= 0] if penalty.positive else []
+        return a * cp.norm1(w) + 0.5 * b * cp.sum_squares(w), cons
+    if isinstance(penalty, WeightedL1):
+        cons = [w >= 0] if penalty.positive else []
+        weights = np.asarray(penalty.weights, dtype=np.float64)
+        return penalty.alpha * cp.sum(cp.multiply(weights, cp.abs(w))), cons
+    if isinstance(penalty, L1):
+        return penalty.alpha * cp.norm1(w), ([w >= 0] if penalty.positive else [])
+    if isinstance(penalty, Box):
+        lo, up = penalty._scalars()
+        cons = [w >= lo] if np.isfinite(lo) else []
+        cons += [w <= up] if np.isfinite(up) else []
+        return 0.0, cons
+    if isinstance(penalty, GroupL2):
+        grp_ptr, grp_indices, gw, _ = penalty.encoding(w.shape[0])
+        expr = sum(gw[j] * cp.norm(w[grp_indices[grp_ptr[j]:grp_ptr[j + 1]]], 2)
+                   for j in range(len(grp_ptr) - 1))
+        return penalty.alpha * expr, []
+    raise TypeError(f"glm_reference has no cvxpy form of {type(penalty).__name__}.")
+
+
+def glm_reference(datafit, penalty, X, y, *, fit_intercept=False):
+    """Solve ``datafit(Xw + b) + penalty(w)`` with cvxpy for the convex pairs of the catalogue.
+
+    Parameters
+    ----------
+    datafit : Quadratic, WeightedQuadratic, Logistic, Huber, Poisson or Gamma
+    penalty : L1, L1L2, WeightedL1, Box or GroupL2
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    fit_intercept : bool, default=False
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+    intercept : float
+    objective : float
+    """
+    cp = _import_cvxpy()
+
+    n, p = X.shape
+    Xc = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    w = cp.Variable(p)
+    b = cp.Variable() if fit_intercept else 0.0
+    pen, cons = _penalty_expr(cp, penalty, w)
+    prob = cp.Problem(cp.Minimize(_loss_expr(cp, datafit, y, Xc @ w + b, n) + pen), cons)
+    _solve(prob)
+    intercept = float(b.value) if fit_intercept else 0.0
+    return np.asarray(w.value).ravel(), intercept, float(prob.value)
+
+
+def multitask_lasso_reference(X, Y, alpha, *, fit_intercept=False):
+    """Solve ``||Y - XW - 1 b^T||_F^2 / (2n) + alpha sum_j ||W_j||_2`` with cvxpy.
+
+    Returns
+    -------
+    W : ndarray of shape (n_features, n_tasks)
+    intercept : ndarray of shape (n_tasks,)
+    objective : float
+    """
+    cp = _import_cvxpy()
+
+    n, p = X.shape
+    T = Y.shape[1]
+    W = cp.Variable((p, T))
+    b = cp.Variable(T) if fit_intercept else np.zeros(T)
+    Z = X @ W + (cp.reshape(b, (1, T), order="C") if fit_intercept else 0.0)
+    obj = cp.sum_squares(Y - Z) / (2 * n) + alpha * cp.sum(cp.norm(W, 2, axis=1))
+    prob = cp.Problem(cp.Minimize(obj))
+    _solve(prob)
+    intercept = np.asarray(b.value).ravel() if fit_intercept else np.zeros(T)
+    return np.asarray(W.value), intercept, float(prob.value)

@@ -21,13 +21,22 @@ The multinomial datafit (a row of scores per sample) has one kernel, ``softmax_r
 """
 
 from ..utils import njit
+from . import _gamma as gamma
+from . import _huber as huber
 from . import _logistic as logistic
+from . import _poisson as poisson
 from . import _quadratic as quadratic
+from . import _weighted_logistic as signed_logistic
 from ._multinomial import softmax_row
 
 QUADRATIC = quadratic.CODE
 LOGISTIC = logistic.CODE
-CODES = (QUADRATIC, LOGISTIC)  # checked in Python before any kernel runs
+HUBER = huber.CODE
+POISSON = poisson.CODE
+GAMMA = gamma.CODE
+SIGNED_LOGISTIC = signed_logistic.CODE
+# checked in Python before any kernel runs
+CODES = (QUADRATIC, LOGISTIC, HUBER, POISSON, GAMMA, SIGNED_LOGISTIC)
 
 __all__ = ["loss", "loss_conjugate", "loss_diff", "loss_grad", "loss_hess", "softmax_row"]
 
@@ -37,6 +46,14 @@ def loss(code, params, y, z):
     """``loss(y, z)`` of one sample."""
     if code == LOGISTIC:
         return logistic.loss(params, y, z)
+    if code == HUBER:
+        return huber.loss(params, y, z)
+    if code == POISSON:
+        return poisson.loss(params, y, z)
+    if code == GAMMA:
+        return gamma.loss(params, y, z)
+    if code == SIGNED_LOGISTIC:
+        return signed_logistic.loss(params, y, z)
     return quadratic.loss(params, y, z)  # QUADRATIC
 
 
@@ -45,6 +62,14 @@ def loss_grad(code, params, y, z):
     """``d loss(y, z) / dz``."""
     if code == LOGISTIC:
         return logistic.loss_grad(params, y, z)
+    if code == HUBER:
+        return huber.loss_grad(params, y, z)
+    if code == POISSON:
+        return poisson.loss_grad(params, y, z)
+    if code == GAMMA:
+        return gamma.loss_grad(params, y, z)
+    if code == SIGNED_LOGISTIC:
+        return signed_logistic.loss_grad(params, y, z)
     return quadratic.loss_grad(params, y, z)  # QUADRATIC
 
 
@@ -53,6 +78,14 @@ def loss_hess(code, params, y, z):
     """``d^2 loss(y, z) / dz^2``."""
     if code == LOGISTIC:
         return logistic.loss_hess(params, y, z)
+    if code == HUBER:
+        return huber.loss_hess(params, y, z)
+    if code == POISSON:
+        return poisson.loss_hess(params, y, z)
+    if code == GAMMA:
+        return gamma.loss_hess(params, y, z)
+    if code == SIGNED_LOGISTIC:
+        return signed_logistic.loss_hess(params, y, z)
     return quadratic.loss_hess(params, y, z)  # QUADRATIC
 
 
@@ -61,6 +94,14 @@ def loss_diff(code, params, y, z, delta):
     """``loss(y, z + delta) - loss(y, z)`` without cancellation."""
     if code == LOGISTIC:
         return logistic.loss_diff(params, y, z, delta)
+    if code == HUBER:
+        return huber.loss_diff(params, y, z, delta)
+    if code == POISSON:
+        return poisson.loss_diff(params, y, z, delta)
+    if code == GAMMA:
+        return gamma.loss_diff(params, y, z, delta)
+    if code == SIGNED_LOGISTIC:
+        return signed_logistic.loss_diff(params, y, z, delta)
     return quadratic.loss_diff(params, y, z, delta)  # QUADRATIC
 
 
@@ -69,4 +110,12 @@ def loss_conjugate(code, params, y, u):
     """``loss^*(y, u)``, ``+inf`` outside the conjugate's domain."""
     if code == LOGISTIC:
         return logistic.loss_conjugate(params, y, u)
+    if code == HUBER:
+        return huber.loss_conjugate(params, y, u)
+    if code == POISSON:
+        return poisson.loss_conjugate(params, y, u)
+    if code == GAMMA:
+        return gamma.loss_conjugate(params, y, u)
+    if code == SIGNED_LOGISTIC:
+        return signed_logistic.loss_conjugate(params, y, u)
     return quadratic.loss_conjugate(params, y, u)  # QUADRATIC

@@ -1,17 +1,27 @@
-"""Sparse linear models: Lasso, LassoCV, SparseLogisticRegression, GroupSparseRegression,
+"""Sparse linear models: Lasso, LassoCV, ElasticNet, ElasticNetCV, WeightedLasso,
+MCPRegression, GroupLasso, MultiTaskLasso, SparseLogisticRegression, GroupSparseRegression,
 lasso_path and the generic GeneralizedLinearEstimator (any datafit with any penalty)."""
 
+from ._elastic_net_cv import ElasticNetCV
 from ._glm import GeneralizedLinearEstimator
 from ._group_sparse import GroupSparseRegression
 from ._lasso import Lasso, lasso_path
 from ._lasso_cv import LassoCV
 from ._logistic import SparseLogisticRegression
+from ._multitask_lasso import MultiTaskLasso
+from ._penalised import ElasticNet, GroupLasso, MCPRegression, WeightedLasso
 
 __all__ = [
+    "ElasticNet",
+    "ElasticNetCV",
     "GeneralizedLinearEstimator",
+    "GroupLasso",
     "GroupSparseRegression",
     "Lasso",
     "LassoCV",
+    "MCPRegression",
+    "MultiTaskLasso",
     "SparseLogisticRegression",
+    "WeightedLasso",
     "lasso_path",
 ]

@@ -6,11 +6,36 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from ..datafits import Logistic, Quadratic
+from ..datafits import Logistic, Quadratic, WeightedLogistic
+from ..datafits import dispatch as D
 from ..penalties import L1, Penalty
 from ..solvers import BlockCoordinateDescent, ProximalGradient
 from ..utils import check_bool
 from ._base import linear_predict, refuse_complex
+
+
+def check_pair(datafit, penalty):
+    """Whether the pair runs on block coordinate descent (True) or proximal gradient (False);
+    a ValueError naming both for a pair no solver supports."""
+    d_name, p_name = type(datafit).__name__, type(penalty).__name__
+    kernels = getattr(datafit, "code", -1) in D.CODES or hasattr(datafit, "reduce_problem")
+    structure = getattr(penalty, "structure", None)
+    bcd = structure in ("separable", "block") and getattr(penalty, "code", -1) >= 0
+    unbounded = not np.isfinite(getattr(datafit, "curvature", 1.0))
+    if not kernels or structure is None:
+        raise ValueError(f"datafit {d_name} with penalty {p_name} is not supported by "
+                         "GeneralizedLinearEstimator: it needs a single-output datafit and a "
+                         "penalty of sparseopt (multi-output models have their own "
+                         "estimators: MultiTaskLasso, SparseLogisticRegression).")
+    if bcd and structure == "block" and unbounded:
+        raise ValueError(f"datafit {d_name} with penalty {p_name} is not supported: block "
+                         f"penalties take 1/L steps and {d_name} has no global curvature "
+                         "bound (use a separable penalty, e.g. L1 or MCP).")
+    if not bcd and not isinstance(datafit, Quadratic | Logistic):
+        raise ValueError(f"datafit {d_name} with penalty {p_name} is not supported: "
+                         f"{p_name} couples all coordinates (proximal gradient), which "
+                         "runs with Quadratic or Logistic only.")
+    return bcd
 
 
 class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
@@ -18,15 +43,18 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    datafit : Quadratic or Logistic, default=None
-        None means ``Quadratic()`` (least squares). With ``Logistic`` the targets must be in
-        {-1, 1} and ``predict`` returns signs.
+    datafit : datafit object or None, default=None
+        A single-output datafit of :mod:`sparseopt.datafits` (Quadratic, Logistic, Huber,
+        Poisson, Gamma, WeightedQuadratic, WeightedLogistic); None means ``Quadratic()``.
+        With a logistic datafit the targets must be in {-1, 1} and ``predict`` returns signs.
     penalty : penalty object or None, default=None
         Any penalty of :mod:`sparseopt.penalties` (None means ``L1(1.0)``).
     solver : BlockCoordinateDescent, ProximalGradient or None, default=None
         None picks block coordinate descent for penalties it can split into coordinates or
-        groups (those with kernels: L1, GroupL2) and proximal gradient otherwise (the envelopes
-        couple all coordinates).
+        groups (those with kernels) and proximal gradient otherwise (the envelopes couple all
+        coordinates); datafits without a global curvature bound (Poisson, Gamma) get
+        proximal Newton steps (``update='newton'``). A pair no solver supports raises a
+        ValueError naming both.
     fit_intercept : bool, default=False
         Unpenalised intercept (with proximal gradient: least squares only, by centring).
 
@@ -78,17 +106,17 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
                              y_numeric=True)
         datafit = copy.deepcopy(self.datafit) if self.datafit is not None else Quadratic()
         penalty = copy.deepcopy(self.penalty) if self.penalty is not None else L1(1.0)
-        if not isinstance(datafit, Quadratic | Logistic):
-            raise TypeError(f"datafit must be Quadratic or Logistic, got "
-                            f"{type(datafit).__name__}.")
-        if isinstance(datafit, Logistic) and not np.all(np.isin(y, (-1.0, 1.0))):
-            raise ValueError("y must hold -1 and 1 with the Logistic datafit.")
-        separable = (getattr(penalty, "structure", "vector") != "vector"
-                     and getattr(penalty, "code", -1) >= 0)
+        separable = check_pair(datafit, penalty)
+        if isinstance(datafit, Logistic | WeightedLogistic) \
+                and not np.all(np.isin(y, (-1.0, 1.0))):
+            raise ValueError(f"y must hold -1 and 1 with the {type(datafit).__name__} "
+                             "datafit.")
         solver = self.solver
         if solver is None:
-            solver = BlockCoordinateDescent(selection="cyclic") if separable else \
-                ProximalGradient()
+            newton = not np.isfinite(getattr(datafit, "curvature", 1.0))
+            solver = BlockCoordinateDescent(selection="cyclic",
+                                            update="newton" if newton else "gradient") \
+                if separable else ProximalGradient()
         if isinstance(solver, BlockCoordinateDescent):
             solver = BlockCoordinateDescent(**solver.get_params())
             w, res = solver.solve(datafit, penalty, X, y, fit_intercept=fit_intercept)
@@ -127,7 +155,7 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         out = linear_predict(self, X)
-        if isinstance(self.datafit, Logistic):
+        if isinstance(self.datafit, Logistic | WeightedLogistic):
             return np.where(out > 0, 1.0, -1.0)
         return out
 

@@ -116,15 +116,19 @@ class Lasso(RegressorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse input is used as CSC without densifying.
+            Training data; sparse input is used as CSC without densifying (except with
+            ``sample_weight`` and an intercept: the weighted centring densifies it).
         y : array-like of shape (n_samples,)
             Targets.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights ``>= 0``, rescaled to sum to ``n_samples`` (scikit-learn's
+            convention: integer weights equal repeated rows).
 
         Returns
         -------
@@ -143,8 +147,11 @@ class Lasso(RegressorMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
             w0 = self.coef_ * (sx / sy)
-        w, res = solver.solve(Quadratic(), L1(alpha / sx / sy, positive=positive),
-                              scaled_copy(X, sx), y / sy, w0, fit_intercept=self.fit_intercept)
+        from ._sparse_regressor import least_squares_datafit
+
+        datafit, Xs = least_squares_datafit(scaled_copy(X, sx), sample_weight, self.fit_intercept)
+        w, res = solver.solve(datafit, L1(alpha / sx / sy, positive=positive), Xs, y / sy, w0,
+                              fit_intercept=self.fit_intercept)
         self.coef_ = w * (sy / sx)
         self.intercept_ = float(res.intercept) * sy if self.fit_intercept else 0.0
         self.dual_gap_ = float(res.dual_gap) * sy * sy
@@ -198,14 +205,15 @@ def _check_alphas(alphas):
     return alphas
 
 
-def _single_path(X, y, alphas, bcd, fit_intercept):
+def _single_path(X, y, alphas, bcd, fit_intercept, datafit=None):
     """One warm-started path (module-level so that joblib workers can run it)."""
+    datafit = Quadratic() if datafit is None else datafit
     coefs = np.zeros((X.shape[1], len(alphas)))
     gaps = np.zeros(len(alphas))
     intercepts = np.zeros(len(alphas))
     w = None
     for k, a in enumerate(alphas):
-        w, res = bcd.solve(Quadratic(), L1(float(a)), X, y, w, fit_intercept=fit_intercept)
+        w, res = bcd.solve(datafit, L1(float(a)), X, y, w, fit_intercept=fit_intercept)
         coefs[:, k] = w
         gaps[k] = res.dual_gap
         intercepts[k] = res.intercept

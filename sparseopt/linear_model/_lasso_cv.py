@@ -17,6 +17,7 @@ from ._base import (
     unscaled_alphas,
 )
 from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
+from ._sparse_regressor import least_squares_datafit
 
 
 def _null_correlation(alpha_max, X, y):
@@ -26,12 +27,17 @@ def _null_correlation(alpha_max, X, y):
     return alpha_max <= 16 * np.finfo(np.float64).eps * x_max * float(np.max(np.abs(y)))
 
 
-def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept):
-    """Test mean squared error of every alpha of the path fitted on one training fold."""
+def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept, sw=None):
+    """Test mean squared error (weighted by ``sw``) of every alpha of the path fitted on one
+    training fold."""
     X_train = X[train].tocsc() if sp.issparse(X) else X[train]
-    coefs, _, intercepts = _single_path(X_train, y[train], alphas, bcd, fit_intercept)
+    datafit = None
+    if sw is not None:
+        datafit, X_train = least_squares_datafit(X_train, sw[train], fit_intercept)
+    coefs, _, intercepts = _single_path(X_train, y[train], alphas, bcd, fit_intercept, datafit)
     pred = np.asarray(X[test] @ coefs) + intercepts[None, :]
-    return np.mean((y[test][:, None] - pred) ** 2, axis=0)
+    return np.average((y[test][:, None] - pred) ** 2, axis=0,
+                      weights=None if sw is None else sw[test])
 
 
 class LassoCV(RegressorMixin, BaseEstimator):
@@ -116,7 +122,7 @@ class LassoCV(RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Choose ``alpha`` by cross-validation, then refit on all the data.
 
         Parameters
@@ -125,6 +131,9 @@ class LassoCV(RegressorMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,)
             Targets.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights (scikit-learn's convention), used in the fits, the grid and the
+            held-out errors.
 
         Returns
         -------
@@ -143,8 +152,16 @@ class LassoCV(RegressorMixin, BaseEstimator):
         # alphas in its units are alpha / (sx sy), held-out errors are divided by sy^2
         sx, sy = least_squares_scales(X, y)
         X, y = scaled_copy(X, sx), y / sy
+        sw = None
+        if sample_weight is not None:  # checked and rescaled to sum to n_samples
+            sw = least_squares_datafit(X, sample_weight, self.fit_intercept)[0].sample_weight
         if self.alphas is None:
-            alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
+            if sw is not None:  # the grid of the weighted problem
+                datafit, Xg = least_squares_datafit(X, sw, self.fit_intercept)
+                _, Xg, yg, _ = datafit.reduce_problem(Xg, y, self.fit_intercept)
+                alphas = _alpha_grid(Xg, yg[:, None], self.n_alphas, self.eps, False)
+            else:
+                alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
             if _null_correlation(alphas[0], X, y):  # y is constant (or X is zero)
                 alphas = np.full(alphas.size, np.finfo(np.float64).resolution / sx / sy)
         else:
@@ -158,14 +175,14 @@ class LassoCV(RegressorMixin, BaseEstimator):
             check_positive_int("cv", self.cv, minimum=2)  # a number of folds: at least 2
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X  # row slicing
-        mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept)
+        mse = parallel_map(_fold_mse, [(Xf, y, train, test, alphas, bcd, self.fit_intercept, sw)
                                        for train, test in folds],
                            n_jobs=self.n_jobs, verbose=self.verbose, desc="LassoCV folds")
         mse = np.column_stack(mse)
         best = int(np.argmin(mse.mean(axis=1)))  # ties: the largest alpha
         final = Lasso(float(alphas[best]), fit_intercept=self.fit_intercept, solver=self.solver,
                       max_iter=self.max_iter, tol=self.tol,
-                      verbose=max(int(self.verbose) - 1, 0)).fit(X, y)
+                      verbose=max(int(self.verbose) - 1, 0)).fit(X, y, sample_weight=sw)
         self.alphas_ = alphas_out
         with np.errstate(over="ignore"):  # errors above float64's range are inf, honestly
             self.mse_path_ = mse * sy * sy

@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..datafits import Logistic, Multinomial
+from ..datafits import Logistic, Multinomial, WeightedLogistic
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
 from ._base import check_common, refuse_complex, resolve_solver
@@ -85,7 +85,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
@@ -93,6 +93,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             Two classes (any labels).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights ``>= 0`` (two classes only): the loss becomes the weighted mean
+            ``sum_i s_i loss_i / sum_i s_i``, so integer weights equal repeated rows.
 
         Returns
         -------
@@ -120,6 +123,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                 f"{self.classes_[0]!r}."
             )
         if len(self.classes_) > 2:
+            if sample_weight is not None:
+                raise ValueError("sample_weight is supported for two classes only (the "
+                                 "multinomial solver has no sample weights).")
             return self._fit_multinomial(X, y, alpha)
         y_pm = np.where(y == self.classes_[1], 1.0, -1.0)
         solver = resolve_solver(self.solver, _default_logistic_solver(), tol=self.tol,
@@ -128,7 +134,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (1, X.shape[1]):
             w0, b0 = self.coef_.ravel(), float(self.intercept_[0])
-        w, res = solver.solve(Logistic(), L1(alpha), X, y_pm, w0,
+        datafit = Logistic()
+        if sample_weight is not None:
+            from sklearn.utils.validation import _check_sample_weight
+
+            datafit = WeightedLogistic(_check_sample_weight(sample_weight, X, dtype=np.float64))
+        w, res = solver.solve(datafit, L1(alpha), X, y_pm, w0,
                               fit_intercept=self.fit_intercept, intercept0=b0)
         self.coef_ = w.reshape(1, -1)
         self.intercept_ = np.array([res.intercept if self.fit_intercept else 0.0])

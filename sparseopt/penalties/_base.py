@@ -38,3 +38,13 @@ class Penalty(ParamsMixin):
     def is_zero(self):
         """The penalty is identically zero (then block models are solved by Cholesky)."""
         return False
+
+    def rescaled_conjugate(self, u):
+        """``Psi^*(u)`` at a dual point already rescaled into the conjugate's domain (by
+        ``dual_norm``): 0 for a norm, whose conjugate is the indicator of its dual ball; a
+        penalty with a smooth part (elastic net, box) returns its finite conjugate."""
+        return 0.0
+
+    def check_n_features(self, n_features):
+        """Check per-coordinate parameters (weights) against ``n_features`` (ValueError);
+        the solvers call it before any kernel reads them."""

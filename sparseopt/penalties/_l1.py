@@ -173,9 +173,9 @@ class L1(Penalty):
 
 
 # ---------------------------------------------------------------- kernels (one coordinate)
-# params = (alpha, positive): positive != 0 restricts to w >= 0.
+# params = (alpha, positive): positive != 0 restricts to w >= 0; j (the coordinate) is unused.
 @njit(cache=True, inline="always")
-def prox_1d(params, x, step):
+def prox_1d(params, x, step, j):
     """Soft threshold of ``x`` at ``step * alpha`` (one-sided when positive)."""
     t = step * params[0]
     if params[1] != 0.0:
@@ -189,7 +189,7 @@ def prox_1d(params, x, step):
 
 
 @njit(cache=True, inline="always")
-def value_1d(params, x):
+def value_1d(params, x, j):
     """``alpha |x|`` (``alpha x`` when positive; the caller keeps ``x >= 0``)."""
     if params[1] != 0.0:
         return params[0] * x
@@ -197,7 +197,7 @@ def value_1d(params, x):
 
 
 @njit(cache=True, inline="always")
-def value_diff_1d(params, w, d):
+def value_diff_1d(params, w, d, j):
     """``psi(w + d) - psi(w)``, exact (no cancellation) on one linear piece."""
     alpha = params[0]
     if params[1] != 0.0:
@@ -211,7 +211,7 @@ def value_diff_1d(params, w, d):
 
 
 @njit(cache=True, inline="always")
-def subdiff_distance_1d(params, w, g):
+def subdiff_distance_1d(params, w, g, j):
     """Distance of ``-g`` to the subdifferential of the penalty at ``w`` (GS-s score)."""
     alpha = params[0]
     if params[1] != 0.0:
@@ -228,7 +228,7 @@ def subdiff_distance_1d(params, w, g):
 
 
 @njit(cache=True, inline="always")
-def gsq_1d(params, w, g, L):
+def gsq_1d(params, w, g, L, j):
     """Decrease guaranteed by the 1-D prox-gradient step with constant ``L`` (GS-q score).
 
     Without cancellation: when the step stays on one linear piece the decrease is exactly
@@ -241,18 +241,24 @@ def gsq_1d(params, w, g, L):
         v = -g - alpha if params[1] != 0.0 else abs(g) - alpha
         # (v / L) first: v * v alone underflows when the data are tiny (v ~ L ~ s^2)
         return 0.5 * v * (v / L) if v > 0.0 else 0.0
-    u = prox_1d(params, w - g / L, 1.0 / L)
+    u = prox_1d(params, w - g / L, 1.0 / L, j)
     d = u - w
     if (u > 0.0 and w > 0.0) or (u < 0.0 and w < 0.0):
         return 0.5 * (L * d) * d
-    q = g * d + 0.5 * L * d * d + value_1d(params, u) - value_1d(params, w)
+    q = g * d + 0.5 * (L * d) * d + value_1d(params, u, j) - value_1d(params, w, j)
     return -q if q < 0.0 else 0.0
 
 
 @njit(cache=True, inline="always")
-def dual_norm_1d(params, u):
+def dual_norm_1d(params, u, j):
     """This coordinate's part of the dual norm, normalised: ``|u| / alpha`` (``u / alpha``
     when positive); a dual point is feasible when the largest part is at most 1."""
     if params[1] != 0.0:
         return u / params[0]
     return abs(u) / params[0]
+
+
+@njit(cache=True, inline="always")
+def conjugate_1d(params, u, j):
+    """This coordinate's part of the conjugate at a feasible (rescaled) dual point: 0."""
+    return 0.0

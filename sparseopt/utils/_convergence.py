@@ -85,6 +85,8 @@ def gap_from_predictor(datafit, penalty, X, y, w, z, grad=None, y_dual=None, raw
     scale = 1.0 if dn <= alpha else alpha / dn
     theta = -scale * raw
     dual = datafit.dual(y if y_dual is None else y_dual, theta)
+    if hasattr(penalty, "rescaled_conjugate"):  # 0 for a norm (an indicator at theta)
+        dual -= penalty.rescaled_conjugate(-scale * grad)
     return primal - dual, primal, dual, -scale * grad
 
 

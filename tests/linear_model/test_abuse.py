@@ -173,7 +173,8 @@ def test_lasso_path_bad_arguments_are_named(name, value):
 @pytest.mark.parametrize("label, Xb, yb", [
     ("X nan", np.full_like(X, np.nan), Y), ("y inf", X, np.full_like(Y, np.inf)),
     ("y rows", X, Y[:-1]), ("y 3d", X, Y[:, None, None]), ("X 1d", Y, Y),
-    ("X complex", X + 1j, Y), ("y empty targets", X, Y[:, :0] if Y.ndim == 2 else Y[:, None][:, :0]),
+    ("X complex", X + 1j, Y),
+    ("y empty targets", X, Y[:, :0] if Y.ndim == 2 else Y[:, None][:, :0]),
 ])
 def test_lasso_path_bad_data_is_refused(label, Xb, yb):
     with pytest.raises(ERR):

@@ -29,7 +29,8 @@ def test_l1_kernels_match_the_reference_methods(positive):
     w, g, L = _points(rng)
     if positive:
         w = np.abs(w)
-    one = lambda f, *a: np.array([f(code, pp, *map(float, x)) for x in zip(*a, strict=True)])  # noqa: E731
+    one = lambda f, *a: np.array([f(code, pp, *map(float, x), j)  # noqa: E731
+                                  for j, x in enumerate(zip(*a, strict=True))])
     np.testing.assert_allclose(one(P.prox_1d, w - g / L, 1 / L), pen.prox(w - g / L, 1 / L),
                                rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(one(P.value_1d, w), [pen.value([v]) for v in w], rtol=1e-14)

@@ -325,11 +325,12 @@ def test_gsq_fixed_blocks_pick_the_brute_force_best_block():
     K.block_bounds(kx, np.zeros(30), X @ w - y, ws, np.array([0, 4, 8, 12]), ws, 0, np.zeros(0),
                    1.0, Hc)
     pp = L1(0.0).kernel_params()
-    ours = [K.gsq_block(Hc[i], 4, g[b], w[b], L1.code, pp, True) for i, b in enumerate(blocks)]
+    ours = [K.gsq_block(Hc[i], 4, g[b], w[b], np.asarray(b, dtype=np.int64), L1.code, pp, True)
+            for i, b in enumerate(blocks)]
     np.testing.assert_allclose(ours, dense, rtol=1e-10)
     # with tau = 1 the GSL, GSD(d=L) and GSQ scores rank coordinates identically
     L = np.sum(X**2, axis=0) / 30
-    gsq1 = [K.gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], L1.code, pp, True)
+    gsq1 = [K.gsq_block(np.array([[L[j]]]), 1, g[[j]], w[[j]], np.array([j]), L1.code, pp, True)
             for j in range(12)]
     np.testing.assert_allclose(gsq1, g**2 / (2 * L), rtol=1e-12)
 

@@ -122,6 +122,15 @@ class Plan:
                        pb.kernel_intercept, n_updates, seed)
 
 
+def local_curvature(pb):
+    """``X_j^T diag(f''(z)) X_j``: the coordinate curvatures at the iterate."""
+    h = pb.datafit.raw_hessian(pb.y, pb.z)
+    X = pb.design.X
+    if sp.issparse(X):
+        return np.asarray(X.multiply(X).T @ h).ravel()
+    return np.einsum("ij,ij,i->j", X, X, h)
+
+
 def subproblem_gap(pb, features):
     """Duality gap of the problem restricted to ``features`` (``w`` is zero elsewhere): the
     dual point is the residual rescaled on those features only."""
@@ -131,7 +140,8 @@ def subproblem_gap(pb, features):
     dn = pb.penalty.dual_norm(u)
     scale = 1.0 if dn <= pb.alpha else pb.alpha / dn
     theta = -scale * pb.datafit.raw_grad(pb.y, pb.z)
-    return pb.objective() - pb.datafit.dual(pb.y_dual, theta)
+    return (pb.objective() - pb.datafit.dual(pb.y_dual, theta)
+            + pb.penalty.rescaled_conjugate(scale * u))
 
 
 def restricted_gradient(pb, features):
@@ -178,7 +188,8 @@ def try_coefficients(pb, ws, w_ws):
     if not np.all(np.isfinite(w_ws)):  # an extrapolation that overflowed: not a candidate
         return False
     w_full = pb.w.copy()
-    w_full[ws] = pb.penalty.prox(w_ws, 0.0)  # projection on the domain (w >= 0, say)
+    w_full[ws] = w_ws
+    w_full = pb.penalty.prox(w_full, 0.0)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)
     K.predict_subset(pb.design.kx, w_full, ws, 0.0, z_acc)
     b = pb.intercept[0]
@@ -219,6 +230,10 @@ class Coordinates:
     def before_check(self, t):
         pb = self.pb
         pb.refresh_intercept()
+        if not np.isfinite(pb.parts[6]):
+            # no global curvature bound (Poisson, Gamma): the working-set scores and the
+            # fixed-point residual use the curvature at the iterate
+            pb.L[:] = local_curvature(pb)
         sign = np.sign(pb.w)
         if self.prev_sign is not None and np.array_equal(sign, self.prev_sign):
             self.stable += 1
@@ -245,7 +260,7 @@ class Coordinates:
 
     def next_working_set(self, grad, gap):
         pb = self.pb
-        if self.opts.screening and pb.penalty.screening and pb.has_gap:
+        if self.opts.screening and pb.penalty.screening and pb.has_gap and self.mu > 0:
             self._screen(gap)
         _, _, _, pen, pp, _, _ = pb.parts
         score = np.empty(pb.w.shape[0])

@@ -8,6 +8,7 @@ multinomial solver always did) and the subproblem criterion.
 
 import numpy as np
 
+from ...datafits import QuadraticMultiTask
 from . import _kernels_cd as K
 from ._coordinates import (
     block_constants,
@@ -15,7 +16,7 @@ from ._coordinates import (
     subproblem_gap,
     try_coefficients,
 )
-from ._kernels_rows import row_epochs
+from ._kernels_rows import quadratic_row_epochs, row_epochs
 from ._working_set import build_working_set
 
 
@@ -100,6 +101,10 @@ class RowSubproblem:
     def epochs(self, n):
         f, pb = self.family, self.family.pb
         _, _, _, pen, pp, _, _ = pb.parts
+        if isinstance(pb.datafit, QuadraticMultiTask):  # exact row steps
+            quadratic_row_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept,
+                                 pb.kernel_intercept, pb.L, pen, pp, f.gw, self.ws, n)
+            return
         row_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept, pb.L,
                    pen, pp, f.gw, self.ws, n, f.R)
 

@@ -108,7 +108,7 @@ def cholesky_solve(H, nb, rhs, out):
 
 # --------------------------------------------------------------------------- block models
 @njit(cache=True)
-def block_qp(H, nb, g, wb, pen, pp, smooth, d, max_sweeps=1000):
+def block_qp(H, nb, g, wb, js, pen, pp, smooth, d, max_sweeps=1000):
     """Minimise ``g^T d + d^T H d / 2 + psi(w_b + d) - psi(w_b)`` over ``d`` (size ``nb``).
 
     Unpenalised blocks use a Cholesky solve; otherwise (or if H is singular) cyclic coordinate
@@ -132,7 +132,7 @@ def block_qp(H, nb, g, wb, pen, pp, smooth, d, max_sweeps=1000):
                 continue
             grad_a = g[a] + Hd[a]
             x = wb[a] + d[a]
-            new_x = P.prox_1d(pen, pp, x - grad_a / haa, 1.0 / haa)
+            new_x = P.prox_1d(pen, pp, x - grad_a / haa, 1.0 / haa, js[a])
             change = new_x - x
             if change != 0.0:
                 d[a] += change
@@ -147,7 +147,7 @@ def block_qp(H, nb, g, wb, pen, pp, smooth, d, max_sweeps=1000):
 
 
 @njit(cache=True)
-def gsq_block(H, nb, g, wb, pen, pp, smooth):
+def gsq_block(H, nb, g, wb, js, pen, pp, smooth):
     """Decrease guaranteed by minimising the block model with matrix H (GS-q / GSQ score)."""
     d = np.empty(nb)
     if smooth:
@@ -159,13 +159,13 @@ def gsq_block(H, nb, g, wb, pen, pp, smooth):
             for a in range(nb):
                 s -= g[a] * d[a]
             return 0.5 * s
-    block_qp(H, nb, g, wb, pen, pp, smooth, d)
+    block_qp(H, nb, g, wb, js, pen, pp, smooth, d)
     q = 0.0
     for a in range(nb):
         hd = 0.0
         for c in range(nb):
             hd += H[a, c] * d[c]
-        q += g[a] * d[a] + 0.5 * d[a] * hd + P.value_diff_1d(pen, pp, wb[a], d[a])
+        q += g[a] * d[a] + 0.5 * d[a] * hd + P.value_diff_1d(pen, pp, wb[a], d[a], js[a])
     return -q if q < 0.0 else 0.0
 
 
@@ -206,12 +206,12 @@ def two_metric_direction(H, nb, ge, wb, d, eps=1e-4):
 
 # --------------------------------------------------------------------------- block updates
 @njit(cache=True, inline="always")
-def gradient_delta(nb, wb, gb, Lblk, pen, pp, delta):
+def gradient_delta(nb, wb, js, gb, Lblk, pen, pp, delta):
     """The ``1/L_b`` proximal gradient step; False if ``L_b <= 0`` (no step)."""
     if Lblk <= 0.0:
         return False
     for a in range(nb):
-        delta[a] = P.prox_1d(pen, pp, wb[a] - gb[a] / Lblk, 1.0 / Lblk) - wb[a]
+        delta[a] = P.prox_1d(pen, pp, wb[a] - gb[a] / Lblk, 1.0 / Lblk, js[a]) - wb[a]
     return True
 
 
@@ -259,7 +259,7 @@ def two_metric_delta(kx, js, nb, wb, gb, H, Lblk, y, z, parts, work):
             if dphi <= 1e-4 * dec:
                 return True
         t *= 0.5
-    return gradient_delta(nb, wb, gb, Lblk, pen, pp, delta)
+    return gradient_delta(nb, wb, js, gb, Lblk, pen, pp, delta)
 
 
 @njit(cache=True, inline="always")
@@ -269,13 +269,13 @@ def model_delta(kx, js, nb, wb, gb, H, Lblk, hessian, y, z, parts, work):
     step."""
     df, dfp, lsq, pen, pp, smooth, curv = parts
     delta, ge, dirn, xd = work
-    block_qp(H, nb, gb, wb, pen, pp, smooth, delta)
+    block_qp(H, nb, gb, wb, js, pen, pp, smooth, delta)
     if not hessian:
         return True
     inv_n = 1.0 / y.shape[0]
     dec = 0.0
     for a in range(nb):
-        dec += gb[a] * delta[a] + P.value_diff_1d(pen, pp, wb[a], delta[a])
+        dec += gb[a] * delta[a] + P.value_diff_1d(pen, pp, wb[a], delta[a], js[a])
     _line_change(kx, js, nb, delta, xd)
     t = 1.0
     if dec < 0.0:
@@ -285,10 +285,10 @@ def model_delta(kx, js, nb, wb, gb, H, Lblk, hessian, y, z, parts, work):
                 dphi += D.loss_diff(df, dfp, y[i], z[i], t * xd[i])
             dphi *= inv_n
             for a in range(nb):
-                dphi += P.value_diff_1d(pen, pp, wb[a], t * delta[a])
+                dphi += P.value_diff_1d(pen, pp, wb[a], t * delta[a], js[a])
             if dphi <= 1e-4 * t * dec:
                 for a in range(nb):
                     delta[a] *= t
                 return True
             t *= 0.5
-    return gradient_delta(nb, wb, gb, Lblk, pen, pp, delta)
+    return gradient_delta(nb, wb, js, gb, Lblk, pen, pp, delta)

@@ -156,7 +156,7 @@ def intercept_step(df, dfp, lsq, curv, y, z, intercept):
 def gsq_scores(pen, pp, w, g, L, out):
     """GS-q score of every coordinate (the penalty's ``gsq_1d``)."""
     for j in range(w.shape[0]):
-        out[j] = P.gsq_1d(pen, pp, w[j], g[j], L[j])
+        out[j] = P.gsq_1d(pen, pp, w[j], g[j], L[j], j)
 
 
 @njit(cache=True)
@@ -170,7 +170,7 @@ def fixed_point_violation(pen, pp, w, g, L, idx):
         Lj = L[j]
         if Lj <= 0.0:
             continue
-        v = Lj * abs(P.prox_1d(pen, pp, w[j] - g[k] / Lj, 1.0 / Lj) - w[j])
+        v = Lj * abs(P.prox_1d(pen, pp, w[j] - g[k] / Lj, 1.0 / Lj, j) - w[j])
         if v > worst:
             worst = v
     return worst
@@ -210,7 +210,9 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
     The quantities of :func:`sparseopt.utils.gap_from_predictor` for a separable penalty with
     a duality gap, in one compiled pass: ``raw = f'(z)``, ``grad = X^T raw``; the dual point
     is ``theta = -s raw`` with ``s = min(1, 1 / max_j dual_norm_1d(-grad_j))`` and the dual
-    value ``-(1/n) sum_i loss^*(y_i, -n theta_i)``. Returns ``(primal, dual, s)``.
+    value ``-(1/n) sum_i loss^*(y_i, -n theta_i) - sum_j psi_j^*(-s grad_j)`` (the penalty's
+    part is zero for a norm, whose conjugate is the indicator of the rescaled dual ball).
+    Returns ``(primal, dual, s)``.
     """
     n = y.shape[0]
     inv_n = 1.0 / n
@@ -219,10 +221,10 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
         loss += D.loss(df, dfp, y[i], z[i])
     primal = loss * inv_n
     for j in range(w.shape[0]):
-        primal += P.value_1d(pen, pp, w[j])
+        primal += P.value_1d(pen, pp, w[j], j)
     dn = 0.0
     for j in range(grad.shape[0]):
-        v = P.dual_norm_1d(pen, pp, -grad[j])
+        v = P.dual_norm_1d(pen, pp, -grad[j], j)
         if j == 0 or v > dn:
             dn = v
     s = 1.0 if dn <= 1.0 else 1.0 / dn
@@ -232,7 +234,10 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
         if c == np.inf:
             return primal, -np.inf, s
         dual -= c
-    return primal, dual * inv_n, s
+    dual *= inv_n
+    for j in range(grad.shape[0]):
+        dual -= P.conjugate_1d(pen, pp, -s * grad[j], j)
+    return primal, dual, s
 
 
 # --------------------------------------------------------------------------- epochs
@@ -266,7 +271,7 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu)
             if centred:
                 g += c * mu[j]  # X_j^T (z + c) / n, and sum(z + c) = 0 at the optimal b
             old = w[j]
-            new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj)
+            new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj, j)
             if new != old:
                 w[j] = new
                 col_axpy(kx, j, new - old, z)
@@ -413,7 +418,7 @@ def _newton_direction(kx, w, ws, pen, pp, raw, g, h, curv, hx, hb, max_sweeps, s
             j = ws[k]
             s = g[k] + col_dot(kx, j, hv) + db * hx[k]
             old = w[j] + d[k]
-            new = P.prox_1d(pen, pp, old - s / curv[k], 1.0 / curv[k])
+            new = P.prox_1d(pen, pp, old - s / curv[k], 1.0 / curv[k], j)
             change = new - old
             if change != 0.0:
                 d[k] += change
@@ -477,7 +482,7 @@ def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb):
     inv_n = 1.0 / n
     dec = db * gb
     for k in range(m):
-        dec += g[k] * d[k] + P.value_diff_1d(pen, pp, w[ws[k]], d[k])
+        dec += g[k] * d[k] + P.value_diff_1d(pen, pp, w[ws[k]], d[k], ws[k])
     if dec >= 0.0:
         return False
     t = 1.0
@@ -488,7 +493,7 @@ def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb):
             dphi += D.loss_diff(df, dfp, y[i], z[i], t * v[i])
         dphi *= inv_n
         for k in range(m):
-            dphi += P.value_diff_1d(pen, pp, w[ws[k]], t * d[k])
+            dphi += P.value_diff_1d(pen, pp, w[ws[k]], t * d[k], ws[k])
         if dphi <= 1e-4 * t * dec:
             ok = True
             break

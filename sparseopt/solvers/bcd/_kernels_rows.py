@@ -112,3 +112,75 @@ def row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order, n_epochs
                 for i in range(n):
                     Z[i, c] += step
                     R[i, c] += step * inv_2n
+
+
+@njit(cache=True)
+def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order, n_epochs):
+    """Epochs of exact row steps for multi-task least squares ``||Y - Z||^2 / (2n)``,
+    ``Z = X W + b``.
+
+    Row ``j`` has gradient ``G = X_j^T (Z - Y) / n`` and exact curvature
+    ``L_j = ||X_j||^2 / n``: its step is the penalty's radial prox of ``W_j - G / L_j`` with
+    the row's weight ``gw[j]``, then ``Z += X_j dW_j^T``. The intercept takes the exact step
+    ``b -= mean(Z - Y)`` (per task) after the rows.
+    """
+    Xd, data, indices, indptr, is_sparse = kx
+    n, K = Z.shape
+    inv_n = 1.0 / n
+    G = np.empty(K)
+    U = np.empty(K)
+    for _ in range(n_epochs):
+        for t in range(order.shape[0]):
+            j = order[t]
+            L = Lrow[j]
+            if L <= 0.0:
+                continue
+            for c in range(K):
+                G[c] = 0.0
+            if is_sparse:
+                for p in range(indptr[j], indptr[j + 1]):
+                    i = indices[p]
+                    for c in range(K):
+                        G[c] += data[p] * (Z[i, c] - Y[i, c])
+            else:
+                off = j * n
+                for i in range(n):
+                    x = Xd[off + i]
+                    for c in range(K):
+                        G[c] += x * (Z[i, c] - Y[i, c])
+            nrm = 0.0
+            for c in range(K):
+                U[c] = W[j, c] - G[c] * inv_n / L
+                nrm += U[c] * U[c]
+            scale = P.block_scale(pen, pp, np.sqrt(nrm), 1.0 / L, gw[j])
+            moved = False
+            for c in range(K):
+                new = scale * U[c]
+                U[c] = new - W[j, c]
+                if U[c] != 0.0:
+                    moved = True
+                W[j, c] = new
+            if moved:
+                if is_sparse:
+                    for p in range(indptr[j], indptr[j + 1]):
+                        i = indices[p]
+                        for c in range(K):
+                            Z[i, c] += data[p] * U[c]
+                else:
+                    off = j * n
+                    for i in range(n):
+                        x = Xd[off + i]
+                        if x != 0.0:
+                            for c in range(K):
+                                Z[i, c] += x * U[c]
+        if fit_intercept:
+            for c in range(K):
+                G[c] = 0.0
+            for i in range(n):
+                for c in range(K):
+                    G[c] += Z[i, c] - Y[i, c]
+            for c in range(K):
+                step = -G[c] * inv_n
+                b[c] += step
+                for i in range(n):
+                    Z[i, c] += step

@@ -101,7 +101,7 @@ def greedy_block(kx, ws, gvec, L, curv, inv_n, tau, score, bpos, w, pen, pp):
             j = ws[k]
             if chosen[k] or L[j] <= 0.0:
                 continue
-            sk = P.gsq_1d(pen, pp, w[j] + d[k], r[k], L[j])
+            sk = P.gsq_1d(pen, pp, w[j] + d[k], r[k], L[j], j)
             if sk > best_score:
                 best_score = sk
                 best = k
@@ -124,7 +124,7 @@ def greedy_block(kx, ws, gvec, L, curv, inv_n, tau, score, bpos, w, pen, pp):
                 c = Hc[a, k]
                 if c <= 0.0:
                     continue
-                new = P.prox_1d(pen, pp, w[j] + d[k] - r[k] / c, 1.0 / c) - w[j]
+                new = P.prox_1d(pen, pp, w[j] + d[k] - r[k] / c, 1.0 / c, j) - w[j]
                 delta = new - d[k]
                 if delta != 0.0:
                     d[k] = new
@@ -152,15 +152,15 @@ def _greedy_scores(sel, variable, ws, w, gvec, L, Dg, pen, pp, score):
     for k in range(ws.shape[0]):
         j = ws[k]
         if sel == SEL_GS:
-            score[k] = P.subdiff_distance_1d(pen, pp, w[j], gvec[k])
+            score[k] = P.subdiff_distance_1d(pen, pp, w[j], gvec[k], j)
         elif sel == SEL_GSD:
-            score[k] = P.gsq_1d(pen, pp, w[j], gvec[k], Dg[j])
+            score[k] = P.gsq_1d(pen, pp, w[j], gvec[k], Dg[j], j)
         elif variable:
-            score[k] = P.gsq_1d(pen, pp, w[j], gvec[k], L[j])
+            score[k] = P.gsq_1d(pen, pp, w[j], gvec[k], L[j], j)
 
 
 @njit(cache=True, inline="always")
-def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
+def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb, jb):
     """The fixed block with the largest greedy score (sum of coordinate scores; 'gsl' with
     the block constant; 'gsq' the exact block model with the cached ``H_b``)."""
     ws_, blk_ptr, blk_pos, Lb, L, Dg, Hcache = plan
@@ -181,14 +181,15 @@ def _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb):
                 k = blk_pos[blk_ptr[b] + a]
                 gb[a] = gvec[k]
                 wb[a] = w[ws[k]]
-            s = gsq_block(Hcache[b], nbk, gb, wb, pen, pp, smooth)
+                jb[a] = ws[k]
+            s = gsq_block(Hcache[b], nbk, gb, wb, jb, pen, pp, smooth)
         else:
             for t in range(blk_ptr[b], blk_ptr[b + 1]):
                 k = blk_pos[t]
                 if sel == SEL_GS:
                     s += (score[k] / ref) * (score[k] / ref)
                 elif sel == SEL_GSL:
-                    s += P.gsq_1d(pen, pp, w[ws[k]], gvec[k], Lb[b])
+                    s += P.gsq_1d(pen, pp, w[ws[k]], gvec[k], Lb[b], ws[k])
                 else:
                     s += score[k]
         if s > best:
@@ -326,7 +327,8 @@ def bcd_updates(kx, model, parts, plan, rule, gram, upd, fit_intercept, n_update
                 have_g = True
             _greedy_scores(sel, variable, ws, w, gvec, L, Dg, pen, pp, score)
             if not variable:
-                blk = _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb)
+                blk = _best_fixed_block(sel, ws, w, gvec, plan, score, pen, pp, smooth, gb, wb,
+                                        js)
             elif sel == SEL_GSQ:
                 nb = greedy_block(kx, ws, gvec, L, curv, inv_n, tau, score, bpos, w, pen, pp)
             else:
@@ -353,7 +355,7 @@ def bcd_updates(kx, model, parts, plan, rule, gram, upd, fit_intercept, n_update
                 block_matrix(kx, js, nb, y, z, df, dfp, hessian, curv, H, scratch)
         Lblk = _block_constant(kx, js, nb, blk, plan, upd, hessian, y, z, parts, H, scratch)
         if upd == UPD_GRADIENT:
-            moved = gradient_delta(nb, wb, gb, Lblk, pen, pp, delta)
+            moved = gradient_delta(nb, wb, js, gb, Lblk, pen, pp, delta)
         elif upd == UPD_TMP:
             moved = two_metric_delta(kx, js, nb, wb, gb, H, Lblk, y, z, parts, work)
         else:

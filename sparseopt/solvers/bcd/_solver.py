@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ...datafits import GraphQuadratic, Multinomial
+from ...datafits import GraphQuadratic, Multinomial, QuadraticMultiTask
 from ...datafits import dispatch as D
 from ...penalties import L1
 from ...penalties import dispatch as P
@@ -222,9 +222,9 @@ class BlockCoordinateDescent(ParamsMixin):
                  else P.SEPARABLE_CODES)
         if getattr(penalty, "code", -1) not in known or not hasattr(penalty, "kernel_params"):
             raise TypeError(
-                f"penalty must be a penalty with block coordinate descent kernels (L1, GroupL2) "
-                f"or None, got {type(penalty).__name__}; other penalties are solved by "
-                "ProximalGradient.")
+                f"penalty must be a penalty with block coordinate descent kernels (a "
+                f"separable or block penalty of sparseopt.penalties) or None, got "
+                f"{type(penalty).__name__}; other penalties are solved by ProximalGradient.")
         if penalty.structure == "block":
             self._check_block_options(tau)
         if self.update == "two_metric" and not (isinstance(penalty, L1)
@@ -312,12 +312,18 @@ class BlockCoordinateDescent(ParamsMixin):
         tau, tol = self._validated(n_features)
         penalty = L1(0.0) if penalty is None else penalty
         alpha = self._check_penalty(penalty, tau)
-        if isinstance(datafit, Multinomial):
+        penalty.check_n_features(n_features)
+        if isinstance(datafit, Multinomial | QuadraticMultiTask):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)
+        offsets = None
+        if hasattr(datafit, "reduce_problem"):  # sample weights: an equivalent problem
+            datafit, X, y, offsets = datafit.reduce_problem(X, y, fit_intercept)
+            fit_intercept = fit_intercept and offsets is None
         if getattr(datafit, "code", -1) not in D.CODES:
-            raise TypeError(f"datafit must be Quadratic, Logistic, Multinomial or GraphQuadratic, "
+            raise TypeError(f"datafit must be a datafit of sparseopt.datafits with kernels, "
                             f"got {type(datafit).__name__}.")
+        self._check_curvature(datafit, tau)
         y = np.ascontiguousarray(y, dtype=np.float64)
         if y.shape != (n_samples,):
             raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
@@ -349,7 +355,22 @@ class BlockCoordinateDescent(ParamsMixin):
         result.intercept = float(pb.intercept[0])
         if center is not None:
             result.intercept = center[1] - float(center[0] @ pb.w)
+        if offsets is not None:
+            result.intercept = offsets[1] - float(offsets[0] @ pb.w)
         return pb.w, self._finish(result, pb, max_iter)
+
+    def _check_curvature(self, datafit, tau):
+        """A datafit without a global curvature bound (Poisson, Gamma) needs proximal Newton
+        steps on single coordinates."""
+        if np.isfinite(datafit.curvature):
+            return
+        if (self.update != "newton" or self.selection != "cyclic" or tau != 1
+                or self.partition == "variable"):
+            raise ValueError(
+                f"datafit {type(datafit).__name__} has no global curvature bound, so "
+                f"update={self.update!r} / selection={self.selection!r} / block_size={tau} "
+                "cannot be used: use update='newton' with selection='cyclic' and "
+                "block_size=1 (proximal Newton).")
 
     def _finish(self, result, pb, max_iter):
         result.history = pb.history.arrays()
@@ -412,20 +433,27 @@ class BlockCoordinateDescent(ParamsMixin):
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
-        """Multinomial loss, a group penalty on the rows of ``W`` (Bohning row bounds)."""
+        """A group penalty on the rows of ``W``: the multinomial loss (Bohning row bounds) or
+        multi-task least squares (exact row steps)."""
         n, p = X.shape
         Y = np.ascontiguousarray(Y, dtype=np.float64)
         if Y.ndim != 2 or Y.shape[0] != n:
-            raise ValueError(f"y must be one-hot of shape ({n}, n_classes), got {Y.shape}.")
+            what = "one-hot" if isinstance(datafit, Multinomial) else "2-D"
+            raise ValueError(f"y must be {what} of shape ({n}, n_classes), got {Y.shape}.")
         n_classes = Y.shape[1]
         rows = np.arange(0, p * n_classes + 1, n_classes)
         if penalty.structure == "block":
             ptr, idx, _, _ = penalty.encoding(p * n_classes)
         if (penalty.structure != "block" or len(ptr) != p + 1 or np.any(ptr != rows)
                 or np.any(idx != np.arange(p * n_classes))):
-            raise ValueError("penalty: with Multinomial the blocks are the rows of the "
-                             "(n_features, n_classes) coefficient matrix: use "
+            raise ValueError(f"penalty: with {type(datafit).__name__} the blocks are the rows "
+                             "of the (n_features, n_classes) coefficient matrix: use "
                              "GroupL2(alpha, groups=n_classes).")
+        center = None
+        if fit_intercept and getattr(datafit, "is_least_squares", False) and not sp.issparse(X):
+            # multi-task least squares on dense data: centre instead of an intercept variable
+            center = (np.asarray(X.mean(axis=0)).ravel(), Y.mean(axis=0))
+            X, Y, fit_intercept, b0 = X - center[0], Y - center[1], False, None
         design = Design.of(X)
         W = np.zeros((p, n_classes)) if W0 is None else np.array(W0, dtype=np.float64, copy=True)
         if W.shape != (p, n_classes):
@@ -460,6 +488,8 @@ class BlockCoordinateDescent(ParamsMixin):
         finally:
             pb.report.close()
         result.intercept = b if fit_intercept else np.zeros(n_classes)
+        if center is not None:
+            result.intercept = center[1] - center[0] @ W
         return W, self._finish(result, pb, max_iter)
 
 

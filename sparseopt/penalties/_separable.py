@@ -1,0 +1,119 @@
+"""Shared Python pieces of the separable penalties of the catalogue (reference methods only).
+
+A separable penalty ``Psi(w) = sum_j psi_j(w_j)`` writes its per-coordinate values
+(``coordinate_values``), its prox and its subdifferential distance; the value and the GS-q
+score follow here. Per-coordinate weights (``weights``) travel to the kernels after the scalar
+parameters, so a kernel reads the weight of coordinate ``j`` as ``params[n_scalars + j]`` (1
+when the array holds the scalars only).
+"""
+
+import numpy as np
+
+from ._base import Penalty
+
+
+def check_weights(weights, name="weights", allow_none=True):
+    """A 1-D float64 array of finite weights ``>= 0`` (None kept when allowed)."""
+    if weights is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name} must be an array of finite values >= 0, got None.")
+    if isinstance(weights, str):
+        raise TypeError(f"{name} must be an array of finite values >= 0, got {weights!r}.")
+    w = np.asarray(weights)
+    if np.iscomplexobj(w) or w.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of real values, got dtype {w.dtype}.")
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    if w.ndim != 1 or w.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {w.shape}.")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(f"{name} must hold finite values >= 0.")
+    return w
+
+
+def check_step_array(step):
+    """A finite step >= 0 (scalar or array)."""
+    step = np.asarray(step, dtype=np.float64)
+    if np.any(~np.isfinite(step)) or np.any(step < 0):
+        raise ValueError("step must be finite and >= 0.")
+    return step
+
+
+class SeparablePenalty(Penalty):
+    """Base of the catalogue's separable penalties: value and GS-q score from the prox."""
+
+    structure = "separable"
+    n_scalars = 0  # scalar parameters before the optional per-coordinate weights
+
+    # --- subclasses write: _scalars(), coordinate_values(w), prox(x, step),
+    # --- subdiff_distance(w, g)
+
+    def kernel_params(self):
+        """The scalar parameters, then the per-coordinate weights if any."""
+        scalars = np.asarray(self._scalars(), dtype=np.float64)
+        weights = check_weights(getattr(self, "weights", None))
+        return scalars if weights is None else np.concatenate([scalars, weights])
+
+    def check_n_features(self, n_features):
+        weights = check_weights(getattr(self, "weights", None))
+        if weights is not None and weights.size != n_features:
+            raise ValueError(f"weights has {weights.size} entries but X has {n_features} "
+                             "features.")
+
+    def _weights(self, w):
+        """The weights aligned with ``w`` (ones without weights)."""
+        weights = check_weights(getattr(self, "weights", None))
+        if weights is None:
+            return np.ones(np.shape(w))
+        if weights.size != np.size(w):
+            raise ValueError(f"weights has {weights.size} entries, w has {np.size(w)}.")
+        return weights.reshape(np.shape(w))
+
+    def value(self, w):
+        """Penalty value ``sum_j psi_j(w_j)``."""
+        return float(np.sum(self.coordinate_values(np.asarray(w, dtype=np.float64))))
+
+    def gsq_score(self, w, g, L):
+        """GS-q score: ``-(g d + L d^2 / 2 + psi(w + d) - psi(w))`` for the prox-gradient step
+        ``d`` with constant ``L`` (0 where ``L <= 0``)."""
+        w, g, L = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (w, g, L)))
+        safe_L = np.where(L > 0, L, 1.0)
+        u = self.prox(w - g / safe_L, 1.0 / safe_L)
+        d = u - w
+        with np.errstate(invalid="ignore"):
+            diff = self.coordinate_values(u) - self.coordinate_values(w)
+        diff = np.where(d == 0, 0.0, diff)
+        score = -(g * d + 0.5 * safe_L * d * d + diff)
+        return np.where(L > 0, np.maximum(score, 0.0), 0.0)
+
+
+class NonconvexPenalty(SeparablePenalty):
+    """Base of the nonconvex separable penalties: no duality gap, so block coordinate descent
+    stops on the fixed-point residual and screens nothing.
+
+    The reference prox minimises ``(u - x)^2 / (2t) + psi(u)`` over the candidates the
+    subclass lists (``_candidates``: the stationary points of each smooth piece, clipped to
+    it, and the pieces' ends, as magnitudes); the smallest objective wins, ties going to the
+    smaller magnitude.
+    """
+
+    convex = False
+    certificate = "fixed_point"
+    screening = False
+    positive = False
+
+    def prox(self, x, step):
+        """Proximal operator of ``step * penalty`` at ``x`` (a global minimiser)."""
+        x = np.asarray(x, dtype=np.float64)
+        t = np.broadcast_to(check_step_array(step), x.shape)
+        ax = np.abs(x)
+        cands = np.stack(np.broadcast_arrays(*self._candidates(ax, t)))
+        obj = np.stack([(c - ax) ** 2 / (2 * np.where(t > 0, t, 1.0))
+                        + self.coordinate_values(c) for c in cands])
+        obj = np.where(np.isnan(obj), np.inf, obj)
+        best = np.take_along_axis(cands, np.argmin(obj, axis=0)[None], axis=0)[0]
+        out = np.sign(x) * best
+        out = np.where(t > 0, out, x)
+        if self.positive:
+            out = np.where(x > 0, out, 0.0)
+        return out

@@ -1,11 +1,9 @@
 """Box constraints ``lower <= w_j <= upper``: the class and its scalar kernels."""
 
-import numbers
-
 import numpy as np
 
-from ..utils import njit
-from ._separable import SeparablePenalty, check_step_array
+from ..utils import check_real, njit
+from ._separable import SeparablePenalty
 
 CODE = 9
 
@@ -13,9 +11,7 @@ CODE = 9
 def _bound(name, value, default):
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or np.isnan(value):
-        raise ValueError(f"{name} must be a real number or None, got {value!r}.")
-    return float(value)
+    return check_real(name, value, allow_inf=True)
 
 
 class Box(SeparablePenalty):
@@ -79,11 +75,10 @@ class Box(SeparablePenalty):
         w = np.asarray(w, dtype=np.float64)
         return np.where((w >= lo) & (w <= up), 0.0, np.inf)
 
-    def prox(self, x, step):
+    def _prox(self, x, t):
         """Projection onto the box (any step)."""
-        check_step_array(step)
         lo, up = self._scalars()
-        return np.clip(np.asarray(x, dtype=np.float64), lo, up)
+        return np.clip(x, lo, up)
 
     def subdiff_distance(self, w, g):
         """Distance of ``-g_j`` to the normal cone of the box at ``w_j``."""

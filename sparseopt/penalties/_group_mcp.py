@@ -74,6 +74,7 @@ class GroupMCP(GroupedPenalty, Penalty):
     def prox(self, x, step):
         """Radial MCP prox of every group."""
         x = check_vector(x)
+        step = check_nonnegative("step", step)
         _, _, _, labels = self._encoding(x.size)
         v = self.group_norms(x)
         p = self._norm_pen(x.size).prox(v, step)

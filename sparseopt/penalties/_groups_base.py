@@ -1,12 +1,11 @@
 """Shared group handling of the group penalties (encoding resolved lazily per n_features)."""
 
-import numbers
 import pickle
 from hashlib import blake2b
 
 import numpy as np
 
-from ..utils import check_finite_array, check_nonnegative, power_of_two_scale
+from ..utils import check_finite_array, check_nonnegative, check_positive_int, power_of_two_scale
 from ..utils.groups import check_groups, check_weights, group_labels
 
 
@@ -47,9 +46,7 @@ def check_step(step):
 
 def check_k(k):
     """An int k >= 1."""
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(f"k must be an int >= 1, got {k!r}.")
-    return int(k)
+    return check_positive_int("k", k)
 
 
 class GroupedPenalty:

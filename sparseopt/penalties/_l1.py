@@ -2,23 +2,11 @@
 
 import numpy as np
 
-from ..utils import check_bool, check_finite_array, check_nonnegative, njit
+from ..utils import check_bool, check_nonnegative, njit
 from ._base import Penalty
+from ._separable import check_step_array, real_input
 
 CODE = 0
-
-
-def _real_vector(x, name):
-    """``x`` as a finite real float64 array (any shape): complex, string or object input is
-    a TypeError naming ``name``, NaN/inf a ValueError (never silently cast or passed on)."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        kind = "complex" if x.dtype.kind == "c" else f"dtype {x.dtype}"
-        raise TypeError(f"{name} must be real, got {kind} input; the L1 penalty of complex "
-                        "coefficients is not supported.")
-    x = np.asarray(x, dtype=np.float64)
-    check_finite_array(name, x)
-    return x
 
 
 class L1(Penalty):
@@ -91,7 +79,7 @@ class L1(Penalty):
     def value(self, w):
         """Penalty value (``inf`` for a negative entry when ``positive``)."""
         a = self._alpha()
-        w = _real_vector(w, "w")
+        w = real_input(w, "w")
         if self._positive():
             if np.any(w < 0):
                 return np.inf
@@ -100,13 +88,8 @@ class L1(Penalty):
 
     def prox(self, x, step):
         """Proximal operator of ``step * penalty`` at ``x``."""
-        step = np.asarray(step, dtype=np.float64)
-        if step.ndim == 0:
-            check_nonnegative("step", float(step))
-        elif np.any(~np.isfinite(step)) or np.any(step < 0):
-            raise ValueError("step must be finite and >= 0.")
-        t = step * self._alpha()
-        x = _real_vector(x, "x")
+        x = real_input(x, "x")
+        t = check_step_array(step, x.shape) * self._alpha()
         if self._positive():
             return np.maximum(x - t, 0.0)
         return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)

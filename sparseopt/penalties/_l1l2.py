@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..utils import check_nonnegative, njit
-from ._separable import SeparablePenalty, check_step_array
+from ..utils import check_bool, check_nonnegative, njit
+from ._separable import SeparablePenalty
 
 CODE = 2
 
@@ -61,8 +61,7 @@ class L1L2(SeparablePenalty):
         rho = check_nonnegative("l1_ratio", self.l1_ratio)
         if rho > 1:
             raise ValueError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}.")
-        if not isinstance(self.positive, bool | np.bool_):
-            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
+        check_bool("positive", self.positive)
         return alpha * rho, alpha * (1.0 - rho)
 
     def _scalars(self):
@@ -81,11 +80,8 @@ class L1L2(SeparablePenalty):
             out = np.where(w < 0, np.inf, out)
         return out
 
-    def prox(self, x, step):
-        """Proximal operator of ``step * penalty`` at ``x``."""
+    def _prox(self, x, t):
         a, b = self._ab()
-        t = check_step_array(step)
-        x = np.asarray(x, dtype=np.float64)
         if self.positive:
             num = np.maximum(x - t * a, 0.0)
         else:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils import check_nonnegative, njit
+from ..utils import check_bool, check_nonnegative, njit
 from ._separable import NonconvexPenalty, check_weights
 
 CODE = 4
@@ -67,8 +67,7 @@ class MCP(NonconvexPenalty):
 
     def _scalars(self):
         check_weights(self.weights)
-        if not isinstance(self.positive, bool | np.bool_):
-            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
+        check_bool("positive", self.positive)
         return (check_nonnegative("alpha", self.alpha), check_gamma(self.gamma, 1.0),
                 1.0 if self.positive else 0.0)
 

@@ -9,7 +9,23 @@ when the array holds the scalars only).
 
 import numpy as np
 
+from ..utils import check_finite_array
 from ._base import Penalty
+
+
+def real_input(x, name):
+    """``x`` as a finite real float64 array (any shape): complex, string or object input is a
+    TypeError naming ``name``, NaN/inf a ValueError (never silently cast or passed on)."""
+    if hasattr(x, "tocsr"):
+        raise TypeError(f"{name} must be a dense array, got a sparse matrix.")
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        kind = "complex" if x.dtype.kind == "c" else f"dtype {x.dtype}"
+        raise TypeError(f"{name} must be real, got {kind} input; penalties of complex "
+                        "coefficients are not supported.")
+    x = np.asarray(x, dtype=np.float64)
+    check_finite_array(name, x)
+    return x
 
 
 def check_weights(weights, name="weights", allow_none=True):
@@ -31,12 +47,21 @@ def check_weights(weights, name="weights", allow_none=True):
     return w
 
 
-def check_step_array(step):
-    """A finite step >= 0 (scalar or array)."""
-    step = np.asarray(step, dtype=np.float64)
-    if np.any(~np.isfinite(step)) or np.any(step < 0):
+def check_step_array(step, shape=None):
+    """A finite step >= 0 (a scalar, or an array broadcast to ``shape`` when given)."""
+    arr = None if isinstance(step, str) or step is None else np.asarray(step)
+    if arr is None or arr.dtype.kind not in "iuf":
+        raise TypeError(f"step must be a real number >= 0 or an array of them, got {step!r}.")
+    arr = np.asarray(arr, dtype=np.float64)
+    if np.any(~np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError("step must be finite and >= 0.")
-    return step
+    if shape is None:
+        return arr
+    try:
+        return np.broadcast_to(arr, shape)
+    except ValueError:
+        raise ValueError(f"step of shape {arr.shape} does not match x of shape "
+                         f"{tuple(shape)}.") from None
 
 
 class SeparablePenalty(Penalty):
@@ -45,8 +70,8 @@ class SeparablePenalty(Penalty):
     structure = "separable"
     n_scalars = 0  # scalar parameters before the optional per-coordinate weights
 
-    # --- subclasses write: _scalars(), coordinate_values(w), prox(x, step),
-    # --- subdiff_distance(w, g)
+    # --- subclasses write: _scalars(), coordinate_values(w), _prox(x, t) (on a checked
+    # --- x and a step t broadcast to its shape), subdiff_distance(w, g)
 
     def kernel_params(self):
         """The scalar parameters, then the per-coordinate weights if any."""
@@ -71,7 +96,13 @@ class SeparablePenalty(Penalty):
 
     def value(self, w):
         """Penalty value ``sum_j psi_j(w_j)``."""
-        return float(np.sum(self.coordinate_values(np.asarray(w, dtype=np.float64))))
+        return float(np.sum(self.coordinate_values(real_input(w, "w"))))
+
+    def prox(self, x, step):
+        """Proximal operator of ``step * penalty`` at ``x``, coordinate-wise (``step``: a
+        scalar, or an array of the shape of ``x``, each ``>= 0``)."""
+        x = real_input(x, "x")
+        return self._prox(x, check_step_array(step, x.shape))
 
     def gsq_score(self, w, g, L):
         """GS-q score: ``-(g d + L d^2 / 2 + psi(w + d) - psi(w))`` for the prox-gradient step
@@ -102,10 +133,8 @@ class NonconvexPenalty(SeparablePenalty):
     screening = False
     positive = False
 
-    def prox(self, x, step):
-        """Proximal operator of ``step * penalty`` at ``x`` (a global minimiser)."""
-        x = np.asarray(x, dtype=np.float64)
-        t = np.broadcast_to(check_step_array(step), x.shape)
+    def _prox(self, x, t):
+        """The prox as a global minimiser over the candidates."""
         ax = np.abs(x)
         cands = np.stack(np.broadcast_arrays(*self._candidates(ax, t)))
         obj = np.stack([(c - ax) ** 2 / (2 * np.where(t > 0, t, 1.0))

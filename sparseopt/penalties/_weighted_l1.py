@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..utils import check_nonnegative, njit
-from ._separable import SeparablePenalty, check_step_array, check_weights
+from ..utils import check_bool, check_nonnegative, njit
+from ._separable import SeparablePenalty, check_weights
 
 CODE = 3
 
@@ -64,8 +64,7 @@ class WeightedL1(SeparablePenalty):
 
     def _scalars(self):
         check_weights(self.weights, allow_none=False)
-        if not isinstance(self.positive, bool | np.bool_):
-            raise TypeError(f"positive must be a bool, got {self.positive!r}.")
+        check_bool("positive", self.positive)
         return check_nonnegative("alpha", self.alpha), 1.0 if self.positive else 0.0
 
     def is_zero(self):
@@ -83,11 +82,9 @@ class WeightedL1(SeparablePenalty):
             out = np.where(w < 0, np.inf, out)
         return out
 
-    def prox(self, x, step):
-        """Proximal operator of ``step * penalty`` at ``x``."""
+    def _prox(self, x, t):
         a = self._scalars()[0]
-        x = np.asarray(x, dtype=np.float64)
-        t = check_step_array(step) * a * self._weights(x)
+        t = t * a * self._weights(x)
         if self.positive:
             return np.maximum(x - t, 0.0)
         return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)

@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import ParamsMixin, njit
+from ..utils import ParamsMixin, check_real_array, njit
 
 
 class GraphQuadratic(ParamsMixin):
@@ -47,10 +47,12 @@ def check_graph_matrix(A):
     structure is the graph; the caller's matrix is never modified (copied only if needed).
     """
     if not sp.issparse(A):
-        A = sp.csr_matrix(np.asarray(A, dtype=np.float64))
+        A = sp.csr_matrix(check_real_array("A", A, ndim=2, min_size=0))
+    elif A.dtype.kind not in "biuf":
+        raise TypeError(f"A must be real, got dtype {A.dtype}.")
     A = sp.csr_matrix(A, dtype=np.float64)
-    if A.shape[0] != A.shape[1]:
-        raise ValueError(f"A must be square, got shape {A.shape}.")
+    if A.shape[0] != A.shape[1] or A.shape[0] == 0:
+        raise ValueError(f"A must be a non-empty square matrix, got shape {A.shape}.")
     if not A.has_canonical_format or not np.all(A.data != 0):
         A = A.copy()  # the forests follow the structure: keep it the (symmetric) nonzeros
         A.sum_duplicates()

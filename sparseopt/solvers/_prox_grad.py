@@ -10,11 +10,13 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..utils import (
     ParamsMixin,
+    check_bool,
     check_nonnegative,
     check_positive_int,
     gap_from_predictor,
     progress,
 )
+from ._inputs import check_design, check_part, check_real_values
 from ._result import SolverResult
 
 
@@ -107,12 +109,19 @@ class ProximalGradient(ParamsMixin):
         max_iter = check_positive_int("max_iter", self.max_iter)
         tol = check_nonnegative("tol", self.tol)
         gap_freq = check_positive_int("gap_freq", self.gap_freq)
-        y = np.ascontiguousarray(y, dtype=np.float64)
+        check_bool("accelerated", self.accelerated)
+        check_bool("restart", self.restart)
+        check_part("datafit", datafit, ("value", "raw_grad", "lipschitz"))
+        check_part("penalty", penalty, ("value", "prox"), allow_none=True)
+        X = check_design(X)
+        y = np.ascontiguousarray(check_real_values("y", y))
         n, p = X.shape
+        if y.shape != (n,):
+            raise ValueError(f"y must have shape ({n},), got {y.shape}.")
+        if w0 is not None and check_real_values("w0", w0).shape != (p,):
+            raise ValueError(f"w0 must have shape ({p},), got {np.shape(w0)}.")
         if sp.issparse(X):
             X = sp.csc_matrix(X, dtype=np.float64)
-        else:
-            X = np.asarray(X, dtype=np.float64)
         kind = _criterion_kind(penalty)
         pen_value = (lambda v: 0.0) if penalty is None else penalty.value
         prox = (lambda v, t: v) if penalty is None else penalty.prox

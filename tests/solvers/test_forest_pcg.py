@@ -106,7 +106,7 @@ def test_bad_options():
         BlockCoordinateDescent(selection="gsl", partition="tree", block_size=None,
                                update="message_passing", krylov=True).solve(
             GraphQuadratic(), None, A, b)
-    with pytest.raises(ValueError, match="krylov"):
+    with pytest.raises(TypeError, match="krylov"):  # strict booleans: a type error
         BlockCoordinateDescent(selection="cyclic", partition="tree", block_size=None,
                                update="message_passing", krylov="yes").solve(
             GraphQuadratic(), None, A, b)

@@ -7,7 +7,6 @@ coordinates (:mod:`._coordinates`), groups or rows (:mod:`._groups`), or the pap
 """
 
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -18,7 +17,16 @@ from ...datafits import GraphQuadratic, Multinomial, QuadraticMultiTask
 from ...datafits import dispatch as D
 from ...penalties import L1
 from ...penalties import dispatch as P
-from ...utils import ParamsMixin, check_choice, check_nonnegative, check_positive_int, progress
+from ...utils import (
+    ParamsMixin,
+    check_bool,
+    check_choice,
+    check_nonnegative,
+    check_positive_int,
+    check_seed,
+    progress,
+)
+from .._inputs import check_design, check_part, check_real_values
 from .._result import SolverResult
 from ..forest import ForestSolver
 from . import _kernels_cd as K
@@ -198,13 +206,15 @@ class BlockCoordinateDescent(ParamsMixin):
         tau = check_positive_int("block_size", self.block_size)
         if tau > n_features:
             raise ValueError(f"block_size={tau} is larger than n_features={n_features}.")
-        if self.working_set not in ("auto", True, False):
+        if not (isinstance(self.working_set, str) and self.working_set == "auto"
+                or isinstance(self.working_set, bool | np.bool_)):
             raise ValueError(
                 f"working_set={self.working_set!r} is not valid; expected 'auto', True or False.")
         check_positive_int("p0", self.p0)
-        if isinstance(self.anderson, bool) or not isinstance(self.anderson, numbers.Integral) \
-                or self.anderson < 0:
-            raise ValueError(f"anderson must be an int >= 0, got {self.anderson!r}.")
+        check_positive_int("anderson", self.anderson, minimum=0)
+        for name in ("screening", "polish", "krylov"):
+            check_bool(name, getattr(self, name))
+        check_seed(self.random_state)
         check_positive_int("max_iter", self.max_iter, allow_none=True)
         check_positive_int("max_epochs", self.max_epochs)
         check_positive_int("gap_freq", self.gap_freq, allow_none=True)
@@ -308,6 +318,12 @@ class BlockCoordinateDescent(ParamsMixin):
             raise ValueError(
                 f"partition={self.partition!r} / update={self.update!r}: forest blocks and "
                 "message passing need the GraphQuadratic datafit (a sparse SPD system).")
+        check_part("datafit", datafit, ("value", "raw_grad"))
+        check_part("penalty", penalty, ("value", "prox"), allow_none=True)
+        X, y = check_design(X), check_real_values("y", y)
+        w0 = None if w0 is None else check_real_values("w0", w0)
+        fit_intercept = check_bool("fit_intercept", fit_intercept)
+        intercept0 = None if intercept0 is None else check_real_values("intercept0", intercept0)
         n_samples, n_features = X.shape
         tau, tol = self._validated(n_features)
         penalty = L1(0.0) if penalty is None else penalty
@@ -426,7 +442,7 @@ class BlockCoordinateDescent(ParamsMixin):
         pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
                      parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
                      kernel_intercept=kernel_intercept, L=L, P0=P0,
-                     tol=tol, rng=np.random.default_rng(self.random_state), tau=tau,
+                     tol=tol, rng=check_seed(self.random_state), tau=tau,
                      grad_ref=grad_ref)
         if kernel_intercept and lsq and design.is_sparse:
             pb.mu, pb.L_centred = _centred_curvatures(design.X, float(datafit.curvature))
@@ -476,7 +492,7 @@ class BlockCoordinateDescent(ParamsMixin):
                      z=np.ascontiguousarray(np.asarray(design.X @ W) + b), intercept=b,
                      kernel_intercept=bool(fit_intercept),
                      L=datafit.row_lipschitz(design.X), P0=P0, tol=tol,
-                     rng=np.random.default_rng(self.random_state), grad_ref=grad_ref)
+                     rng=check_seed(self.random_state), grad_ref=grad_ref)
         max_iter = self.max_iter or 100
         pb.report = progress(total=max_iter, desc="Multinomial BCD", verbose=self.verbose)
         result = SolverResult(effective_selection="cyclic")

@@ -1,13 +1,21 @@
 """The graph solver: forest blocks solved exactly by message passing, swept or inside CG."""
 
-import numbers
+import contextlib
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ...datafits import check_graph_matrix
-from ...utils import ParamsMixin, check_choice, check_nonnegative, check_positive_int
+from ...utils import (
+    ParamsMixin,
+    check_bool,
+    check_choice,
+    check_nonnegative,
+    check_positive_int,
+    check_seed,
+)
+from .._inputs import check_real_values
 from .._result import SolverResult
 from ._partition import color_partition, forest_partition
 from ._pcg import ForestPCG
@@ -87,11 +95,10 @@ class ForestSolver(ParamsMixin):
     def _validate(self):
         check_choice("selection", self.selection, SELECTIONS)
         check_choice("partition", self.partition, PARTITIONS)
-        if self.block_size is not None and (isinstance(self.block_size, bool) or not isinstance(
-                self.block_size, numbers.Integral)):
-            raise ValueError(f"block_size must be None or an int, got {self.block_size!r}.")
-        if self.krylov not in (True, False):
-            raise ValueError(f"krylov must be True or False, got {self.krylov!r}.")
+        check_positive_int("block_size", self.block_size, allow_none=True)
+        check_bool("krylov", self.krylov)
+        check_bool("check_every_update", self.check_every_update)
+        check_seed(self.random_state)
         if self.krylov and self.selection != "cyclic":
             raise ValueError(f"krylov=True sweeps the fixed forest partition symmetrically: it "
                              f"needs selection='cyclic', got selection={self.selection!r}.")
@@ -108,7 +115,8 @@ class ForestSolver(ParamsMixin):
             ptr, nodes = color_partition(A)
         else:
             ptr, nodes = forest_partition(A, max_size=size)
-        return PreparedForest(self, A, ptr, nodes, tol)
+        with _definite(A):
+            return PreparedForest(self, A, ptr, nodes, tol)
 
     def solve(self, A, b, x0=None):
         """Solve ``A x = b``; returns ``(x, SolverResult)``.
@@ -126,6 +134,16 @@ class ForestSolver(ParamsMixin):
         result : SolverResult
         """
         return self.prepare(A).solve(b, x0)
+
+
+@contextlib.contextmanager
+def _definite(A):
+    """A zero pivot of a tree elimination (a singular ``A``) becomes a ValueError naming A."""
+    try:
+        yield
+    except ZeroDivisionError:
+        raise ValueError(f"A must be positive definite: a tree elimination met a zero pivot "
+                         f"(A of shape {A.shape} is singular).") from None
 
 
 class PreparedForest:
@@ -151,19 +169,20 @@ class PreparedForest:
         ``(x, SolverResult)`` and warns (ConvergenceWarning) when ``tol`` is not reached."""
         s = self.solver
         n = self.A.shape[0]
-        b = np.ascontiguousarray(b, dtype=np.float64).ravel()
+        b = np.ascontiguousarray(check_real_values("b", b)).ravel()
         if b.shape != (n,):
             raise ValueError(f"y (the right-hand side b) must have shape ({n},), got {b.shape}.")
         if x0 is not None:
-            x0 = np.asarray(x0, dtype=np.float64)
-            if x0.shape != (n,) or not np.all(np.isfinite(x0)):
-                raise ValueError(f"w0 must be a finite array of shape ({n},), got shape "
+            x0 = check_real_values("x0 (w0)", x0)
+            if x0.shape != (n,):
+                raise ValueError(f"x0 (w0) must be an array of shape ({n},), got shape "
                                  f"{x0.shape}.")
         tol = self.tol if tol is None else check_nonnegative("tol", tol)
         max_iter = s.max_iter if max_iter is None else max_iter
         if self._pcg is not None:
             max_iter = 1000 if max_iter is None else max_iter
-            x, it, converged, hist = self._pcg.solve(b, x0, tol=tol, max_iter=max_iter)
+            with _definite(self.A):
+                x, it, converged, hist = self._pcg.solve(b, x0, tol=tol, max_iter=max_iter)
             solves = self._pcg.block_solves_per_iter
         else:
             # default budget: 1000 sweeps over the forests; greedy rules grow a fresh maximal
@@ -171,11 +190,13 @@ class PreparedForest:
             max_iter = 1000 * self.n_blocks if max_iter is None else max_iter
             greedy = s.selection in ("gs", "gsl") and s.partition == "tree"
             size = None if s.block_size is None else int(s.block_size)
-            x, it, converged, hist = forest_bcd(
-                self.A, b, x0, block_ptr=self.block_ptr, block_nodes=self.block_nodes,
-                selection=s.selection, max_iter=max_iter, tol=tol,
-                random_state=s.random_state, record="every" if s.check_every_update else None,
-                greedy_tree=greedy, max_size=size)
+            with _definite(self.A):
+                x, it, converged, hist = forest_bcd(
+                    self.A, b, x0, block_ptr=self.block_ptr, block_nodes=self.block_nodes,
+                    selection=s.selection, max_iter=max_iter, tol=tol,
+                    random_state=s.random_state,
+                    record="every" if s.check_every_update else None,
+                    greedy_tree=greedy, max_size=size)
             solves = 1
         n_blocks = max(self.n_blocks, 1)
         sweeps = it * solves

@@ -21,6 +21,21 @@ def block_gram(X, block):
     return Xb.T @ Xb
 
 
+def check_pair(y, Xw, name="y"):
+    """Targets and predictions of one evaluation: real 1-D arrays of one length, finite
+    targets (a TypeError or ValueError naming the argument otherwise)."""
+    y, Xw = np.asarray(y), np.asarray(Xw)
+    for label, a in ((name, y), ("Xw", Xw)):
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{label} must hold real numbers, got dtype {a.dtype}.")
+    if y.ndim != 1 or Xw.shape != y.shape:
+        raise ValueError(f"{name} and Xw must be 1-D arrays of one length, got shapes "
+                         f"{y.shape} and {Xw.shape}.")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return np.asarray(y, dtype=np.float64), np.asarray(Xw, dtype=np.float64)
+
+
 class GLMDatafit(ParamsMixin):
     """Base class for datafits of the form ``F(w) = f(Xw)`` with ``f`` separable over samples.
 

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from ..utils import njit
-from ._base import GLMDatafit, column_sq_norms
+from ._base import GLMDatafit, check_pair, column_sq_norms
 from ._poisson import check_targets
 
 CODE = 4
@@ -40,6 +40,7 @@ class Gamma(GLMDatafit):
 
     def value(self, y, Xw):
         """Mean half Gamma deviance."""
+        y, Xw = check_pair(y, Xw)
         y = check_targets(y, "Gamma", strict=True)
         return float(np.mean(Xw + y * np.exp(-Xw) - 1.0 - np.log(y)))
 

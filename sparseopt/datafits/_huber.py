@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
-from ._base import GLMDatafit
+from ._base import GLMDatafit, check_pair
 from ._intercept import monotone_root
 
 CODE = 2
@@ -52,6 +52,7 @@ class Huber(GLMDatafit):
 
     def value(self, y, Xw):
         """Mean Huber loss of the residuals."""
+        y, Xw = check_pair(y, Xw)
         d = self._delta()
         r = np.abs(y - Xw)
         return float(np.mean(np.where(r <= d, 0.5 * r * r, d * r - 0.5 * d * d)))

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import expit, log_expit, xlogy
 
 from ..utils import njit
-from ._base import GLMDatafit
+from ._base import GLMDatafit, check_pair
 
 CODE = 1
 
@@ -42,6 +42,7 @@ class Logistic(GLMDatafit):
 
     def value(self, y, Xw):
         """Mean logistic loss."""
+        y, Xw = check_pair(y, Xw)
         return float(-np.mean(log_expit(y * Xw)))
 
     def raw_grad(self, y, Xw):

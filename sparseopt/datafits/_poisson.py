@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from ..utils import njit
-from ._base import GLMDatafit, column_sq_norms
+from ._base import GLMDatafit, check_pair, column_sq_norms
 
 CODE = 3
 
@@ -50,6 +50,7 @@ class Poisson(GLMDatafit):
 
     def value(self, y, Xw):
         """Mean Poisson deviance part ``exp(Xw) - y Xw``."""
+        y, Xw = check_pair(y, Xw)
         y = check_targets(y, "Poisson", strict=False)
         return float(np.mean(np.exp(Xw) - y * Xw))
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import njit
-from ._base import GLMDatafit
+from ._base import GLMDatafit, check_pair
 
 CODE = 0
 
@@ -40,6 +40,7 @@ class Quadratic(GLMDatafit):
 
     def value(self, y, Xw):
         """Value ``||y - Xw||^2 / (2 n)``."""
+        y, Xw = check_pair(y, Xw)
         r = y - Xw
         return float(r @ r) / (2 * y.shape[0])
 

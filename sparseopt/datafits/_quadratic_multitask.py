@@ -2,13 +2,18 @@
 
 import numpy as np
 
-from ..utils import ParamsMixin
+from ..utils import ParamsMixin, check_finite_array
 from ._base import column_sq_norms
 
 
 def _as_pair(Y, Z):
+    Y, Z = np.asarray(Y), np.asarray(Z)
+    for name, a in (("Y", Y), ("Z", Z)):
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}.")
     Y = np.asarray(Y, dtype=np.float64)
     Z = np.asarray(Z, dtype=np.float64)
+    check_finite_array("Y", Y)
     if Y.ndim != 2 or Y.shape != Z.shape:
         raise ValueError(f"Y (targets) and Z (predictions X @ W) must be 2-D arrays of the same "
                          f"shape (n_samples, n_tasks); got {Y.shape} and {Z.shape}.")

@@ -5,7 +5,7 @@ import numpy as np
 from scipy.special import log_expit, xlogy
 
 from ..utils import njit
-from ._base import GLMDatafit, column_sq_norms
+from ._base import GLMDatafit, check_pair, column_sq_norms
 from ._intercept import monotone_root
 from ._logistic import log1pexp, sigmoid
 from ._logistic import loss_diff as _unit_loss_diff
@@ -61,6 +61,7 @@ class WeightedLogistic(GLMDatafit):
 
     def value(self, y, Xw):
         """Weighted mean logistic loss."""
+        y, Xw = check_pair(y, Xw)
         y = _check_labels(y)
         return float(-self._c(y.shape[0]) @ log_expit(y * Xw)) / y.shape[0]
 
@@ -110,6 +111,7 @@ class SignedLogistic(GLMDatafit):
         return 0.25 * float(np.max(self.weights))
 
     def value(self, t, Xw):
+        t, Xw = check_pair(t, Xw, "t")
         c = np.abs(t)
         return float(-c @ log_expit(np.sign(t) * Xw)) / t.shape[0]
 

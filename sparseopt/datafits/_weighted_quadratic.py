@@ -3,7 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ._base import GLMDatafit
+from ._base import GLMDatafit, check_pair
 from ._quadratic import Quadratic
 from ._weighted import check_sample_weight, normalised
 
@@ -47,6 +47,7 @@ class WeightedQuadratic(GLMDatafit):
 
     def value(self, y, Xw):
         """Weighted mean of ``(y - Xw)^2 / 2``."""
+        y, Xw = check_pair(y, Xw)
         r = y - Xw
         return float(self._c(y.shape[0]) @ (r * r)) / (2 * y.shape[0])
 

@@ -9,7 +9,14 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..penalties import L1L2
-from ..utils import check_nonnegative, check_positive_int, parallel_map
+from ..utils import (
+    check_bool,
+    check_positive_int,
+    check_real,
+    check_real_array,
+    check_sample_weight,
+    parallel_map,
+)
 from ._base import linear_predict, resolve_solver
 from ._lasso import _check_alphas
 from ._penalised import ElasticNet
@@ -17,11 +24,11 @@ from ._sparse_regressor import default_solver, least_squares_datafit
 
 
 def _ratios(l1_ratio):
-    r = np.atleast_1d(np.asarray(l1_ratio, dtype=np.float64))
-    if r.ndim != 1 or r.size == 0 or np.any(~np.isfinite(r)) or np.any(r < 0) or np.any(r > 1):
+    r = None if isinstance(l1_ratio, str) else np.atleast_1d(np.asarray(l1_ratio, dtype=object))
+    if r is None or r.ndim != 1 or r.size == 0:
         raise ValueError(f"l1_ratio must be a float or a list of floats in [0, 1], got "
                          f"{l1_ratio!r}.")
-    return r
+    return np.array([check_real("l1_ratio", v, low=0.0, high=1.0) for v in r])
 
 
 def _grid(X, y, sw, ratio, n_alphas, eps, fit_intercept):
@@ -156,22 +163,18 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         for name in ("fit_intercept", "positive"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}.")
-        if isinstance(self.verbose, bool) or not isinstance(self.verbose, numbers.Integral) \
-                or self.verbose < 0:
-            raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
+            check_bool(name, getattr(self, name))
+        check_positive_int("verbose", self.verbose, minimum=0)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
+        y = check_real_array("y", y, ndim=1)
         ratios = _ratios(self.l1_ratio)
         sw = None
         if sample_weight is not None:
-            from sklearn.utils.validation import _check_sample_weight
-
-            sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            sw = check_sample_weight(sample_weight, X.shape[0])
         if self.alphas is None:
             n_alphas = check_positive_int("n_alphas", self.n_alphas)
-            eps = check_nonnegative("eps", self.eps, allow_zero=False)
+            eps = check_real("eps", self.eps, low=0.0, low_inclusive=False, high=1.0)
             grid = np.stack([_grid(X, y, sw, r, n_alphas, eps, self.fit_intercept)
                              for r in ratios])
         else:
@@ -180,6 +183,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                              max_iter=self.max_iter, verbose=0)
         from sklearn.model_selection import check_cv
 
+        if isinstance(self.cv, numbers.Integral | np.bool_ | str):
+            check_positive_int("cv", self.cv, minimum=2)  # a number of folds: at least 2
         folds = list(check_cv(self.cv).split(X, y))
         Xf = X.tocsr() if sp.issparse(X) else X
         mse = parallel_map(_fold_mse, [(Xf, y, sw, train, test, grid, ratios,

@@ -158,6 +158,33 @@ def check_finite_array(name, arr):
         raise ValueError(f"{name} contains NaN or infinity.")
 
 
+def check_sample_weight(sample_weight, n_samples=None):
+    """A 1-D float64 array of finite weights ``>= 0`` with a positive sum (``n_samples``
+    entries when given; a real scalar is broadcast to them), errors naming ``sample_weight``."""
+    if sample_weight is None or isinstance(sample_weight, str) or hasattr(sample_weight, "tocsr"):
+        raise TypeError(f"sample_weight must be an array of finite values >= 0, got "
+                        f"{type(sample_weight).__name__}.")
+    try:
+        s = np.asarray(sample_weight)
+    except ValueError as err:  # ragged nested sequences
+        raise TypeError(f"sample_weight must be a 1-D array of real numbers: {err}") from None
+    if s.dtype.kind not in "biuf" or s.dtype.kind == "b":
+        raise TypeError(f"sample_weight must hold real numbers, got dtype {s.dtype}.")
+    s = np.ascontiguousarray(s, dtype=np.float64)
+    if s.ndim == 0 and n_samples is not None:
+        s = np.full(n_samples, float(s))
+    if s.ndim != 1:
+        raise ValueError(f"sample_weight must be 1-D, got shape {s.shape}.")
+    if n_samples is not None and s.shape[0] != n_samples:
+        raise ValueError(f"sample_weight has {s.shape[0]} entries but X has {n_samples} "
+                         "samples.")
+    if not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise ValueError("sample_weight must hold finite values >= 0.")
+    if not s.sum() > 0:
+        raise ValueError("sample_weight must not be all zero: the weights need a positive sum.")
+    return s
+
+
 def is_estimator(obj):
     """True for a scikit-learn style estimator (it has ``fit`` and ``get_params``)."""
     return hasattr(obj, "fit") and hasattr(obj, "get_params")

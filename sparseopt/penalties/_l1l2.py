@@ -114,7 +114,7 @@ class L1L2(SeparablePenalty):
         excess = np.maximum(u - a, 0.0) if self.positive else np.maximum(np.abs(u) - a, 0.0)
         if b == 0:
             return 0.0 if float(np.max(excess, initial=0.0)) <= 1e-12 * max(a, 1e-300) else np.inf
-        return float(np.sum(excess**2)) / (2 * b)
+        return float(np.sum(excess * (excess / (2 * b))))  # no under/overflow of excess^2
 
     def rescaled_conjugate(self, u):
         a, b = self._ab()
@@ -200,4 +200,4 @@ def conjugate_1d(params, u, j):
     if b <= 0.0:
         return 0.0
     v = (u if params[2] != 0.0 else abs(u)) - params[0]
-    return 0.5 * v * v / b if v > 0.0 else 0.0
+    return v * (0.5 * v / b) if v > 0.0 else 0.0  # v^2 would under/overflow at scale

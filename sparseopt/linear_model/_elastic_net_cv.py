@@ -19,6 +19,7 @@ from ..utils import (
 )
 from ._base import linear_predict, resolve_solver
 from ._lasso import _check_alphas
+from ._lasso_cv import _null_correlation
 from ._penalised import ElasticNet
 from ._sparse_regressor import default_solver, least_squares_datafit
 
@@ -43,7 +44,9 @@ def _grid(X, y, sw, ratio, n_alphas, eps, fit_intercept):
     if fit_intercept:
         corr = corr - np.asarray(X.mean(axis=0)).ravel() * yc.sum()
     alpha_max = float(np.max(np.abs(corr), initial=0.0)) / (X.shape[0] * max(ratio, 1e-3))
-    alpha_max = max(alpha_max, np.finfo(np.float64).resolution)
+    if _null_correlation(alpha_max, X, y):  # y constant or X zero, relative to their scale
+        x_max = float(abs(X).max()) if X.shape[0] * X.shape[1] else 0.0
+        alpha_max = np.finfo(np.float64).resolution * x_max * float(np.max(np.abs(y)))
     return alpha_max * np.logspace(0, np.log10(eps), n_alphas)
 
 

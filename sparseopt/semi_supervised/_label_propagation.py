@@ -11,7 +11,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..solvers import BlockCoordinateDescent, ForestSolver
-from ..utils import check_nonnegative, check_positive_int, progress
+from ..utils import (
+    check_finite_array,
+    check_nonnegative,
+    check_positive_int,
+    check_real_array,
+    progress,
+)
 
 
 def harmonic_system(W, labelled, Y_l):
@@ -35,11 +41,21 @@ def harmonic_system(W, labelled, Y_l):
     """
     from ._kernels import harmonic_csr
 
-    W = sp.csr_matrix(W, dtype=np.float64)
+    W = sp.csr_matrix(W if sp.issparse(W) else check_real_array("W", W, ndim=2),
+                      dtype=np.float64)
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be a square (N, N) affinity, got shape {W.shape}.")
+    check_finite_array("W", W)
     if not W.has_sorted_indices:
         W = W.sorted_indices()  # a sorted copy: the caller's W is never modified
-    labelled = np.asarray(labelled, dtype=bool)
-    Y_l = np.ascontiguousarray(Y_l, dtype=np.float64)
+    labelled = np.asarray(labelled)
+    if labelled.dtype.kind != "b" or labelled.shape != (W.shape[0],):
+        raise ValueError(f"labelled must be a boolean mask of shape ({W.shape[0]},), got "
+                         f"dtype {labelled.dtype} and shape {labelled.shape}.")
+    Y_l = np.ascontiguousarray(check_real_array("Y_l", Y_l, ndim=2, min_size=0))
+    if Y_l.shape[0] != int(labelled.sum()):
+        raise ValueError(f"Y_l must have one row per labelled node ({int(labelled.sum())}), "
+                         f"got shape {Y_l.shape}.")
     position = np.empty(W.shape[0], dtype=np.int64)
     position[~labelled] = np.arange(int((~labelled).sum()))
     position[labelled] = np.arange(int(labelled.sum()))
@@ -133,6 +149,12 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         raise TypeError("solver must be None, a ForestSolver or a forest BlockCoordinateDescent, "
                         f"got {type(self.solver).__name__}.")
 
+    def _check_graph_params(self):
+        if self.kernel not in ("knn", "rbf", "precomputed"):
+            raise ValueError(f"kernel={self.kernel!r}: expected 'knn', 'rbf' or 'precomputed'.")
+        check_positive_int("n_neighbors", self.n_neighbors)
+        check_nonnegative("gamma", self.gamma, allow_zero=False)
+
     def _affinity(self, X, Y=None):
         if self.kernel == "knn":
             if Y is not None:
@@ -183,9 +205,8 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
                [0., 1., 0., 1.],
                [0., 0., 1., 0.]])
         """
+        self._check_graph_params()
         X = check_array(X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64)
-        if self.kernel not in ("knn", "rbf", "precomputed"):
-            raise ValueError(f"kernel={self.kernel!r}: expected 'knn', 'rbf' or 'precomputed'.")
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"kernel='precomputed' needs a square (N, N) affinity X, got shape "
                              f"{X.shape}.")
@@ -206,11 +227,13 @@ class LabelPropagation(ClassifierMixin, BaseEstimator):
         """
         check_positive_int("max_iter", self.max_iter)
         check_nonnegative("tol", self.tol)
+        self._check_graph_params()
         X, y = validate_data(self, X, y, accept_sparse=self.kernel == "precomputed",
                              ensure_min_samples=2)
         check_classification_targets(y)
-        if self.kernel not in ("knn", "rbf", "precomputed"):
-            raise ValueError(f"kernel={self.kernel!r}: expected 'knn', 'rbf' or 'precomputed'.")
+        if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
+            raise ValueError(f"kernel='precomputed' needs a square (N, N) affinity X, got shape "
+                             f"{X.shape}.")
         self.X_ = X
         labelled = y != -1
         classes = np.unique(y[labelled])

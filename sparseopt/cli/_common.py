@@ -22,6 +22,11 @@ def positive_int(text):
     return _parse_int(text, lambda v: v >= 1, "a positive integer")
 
 
+def nonnegative_int(text):
+    """argparse type: an integer >= 0 (a seed)."""
+    return _parse_int(text, lambda v: v >= 0, "an integer >= 0")
+
+
 def n_jobs_int(text):
     """argparse type: joblib's ``n_jobs`` (a nonzero integer; -1 means every core)."""
     return _parse_int(text, lambda v: v != 0, "a nonzero integer (n_jobs; -1 means every core)")

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from ._common import CLIError, finite_float, n_jobs_int, positive_int
+from ._common import CLIError, finite_float, n_jobs_int, nonnegative_int, positive_int
 
 DEFAULT_SNR_DB = (4.0, 8.0, 12.0, 16.0, 20.0)
 DEFAULT_METHODS = ("svd", "am", "pc")
@@ -100,7 +100,7 @@ def add_parser(subparsers):
                         "default: %(default)s)")
     p.add_argument("--out", default=".", metavar="DIR",
                    help="output directory, created if missing (default: the current one)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
+    p.add_argument("--seed", type=nonnegative_int, default=0, metavar="S",
                    help="seed of the scenario (pilots, IRS phases) and of the trials "
                         "(default: %(default)s)")
     return p

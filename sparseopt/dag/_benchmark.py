@@ -1,6 +1,5 @@
 """Structure-learning benchmarks over many simulated DAGs, run through joblib."""
 
-import numbers
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from sklearn.base import clone
 
 from ..utils import (
     check_estimator_dict,
+    check_nonnegative,
     check_positive_int,
     is_estimator,
     reemit_warnings,
@@ -173,9 +173,7 @@ def benchmark_dags(estimators, n_graphs, *, n_nodes=10, edges_per_node=4, graph_
     n_graphs = check_positive_int("n_graphs", n_graphs)
     n_nodes = check_positive_int("n_nodes", n_nodes)
     n_samples = check_positive_int("n_samples", n_samples)
-    if isinstance(edges_per_node, bool) or not isinstance(edges_per_node, numbers.Real) \
-            or not edges_per_node >= 0:
-        raise ValueError(f"edges_per_node must be a number >= 0, got {edges_per_node!r}.")
+    edges_per_node = check_nonnegative("edges_per_node", edges_per_node)
     n_edges = edges_per_node * n_nodes
     if n_edges != int(n_edges):
         raise ValueError(f"edges_per_node * n_nodes must be an integer, got {n_edges}.")

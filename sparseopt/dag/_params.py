@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from ..utils import check_choice, check_positive_int, check_real, check_real_array
+from ..utils import check_verbose as _check_verbose
 from ._scores import SCORES
 
 MODES = tuple(SCORES)  # 'equal', 'nonequal', 'fixed'
@@ -29,10 +30,8 @@ def check_s(s):
 
 
 def check_verbose(verbose):
-    """An int >= 0 (True and False count as 1 and 0)."""
-    if isinstance(verbose, bool | np.bool_):
-        return int(verbose)
-    return check_positive_int("verbose", verbose, minimum=0)
+    """An int >= 0 (True and False count as 1 and 0; None is 0)."""
+    return _check_verbose(verbose)
 
 
 def check_noise_scale_min(noise_scale_min, variance, d):

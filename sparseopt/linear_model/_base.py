@@ -1,12 +1,17 @@
 """Shared plumbing of the L1 linear estimators (solver resolution, parameter checks)."""
 
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..solvers import BlockCoordinateDescent
-from ..utils import check_nonnegative, check_positive_int, is_complex, power_of_two_scale
+from ..utils import (
+    check_bool,
+    check_nonnegative,
+    check_positive_int,
+    is_complex,
+    power_of_two_scale,
+)
 
 # data whose largest entry lies in this range is solved as given; outside it, squares and
 # sums of squares (column norms, the objective, the gap) could over- or underflow
@@ -54,8 +59,7 @@ def resolve_solver(solver, default, *, tol, max_iter, verbose):
     params["tol"] = check_nonnegative("tol", tol)
     if max_iter is not None:
         params["max_iter"] = check_positive_int("max_iter", max_iter)
-    if isinstance(verbose, bool) or not isinstance(verbose, numbers.Integral) or verbose < 0:
-        raise ValueError(f"verbose must be an int >= 0, got {verbose!r}.")
+    check_positive_int("verbose", verbose, minimum=0)
     params["verbose"] = int(verbose) or params["verbose"]
     return BlockCoordinateDescent(**params)
 
@@ -63,10 +67,8 @@ def resolve_solver(solver, default, *, tol, max_iter, verbose):
 def check_common(est):
     """Validate the parameters every L1 linear estimator shares."""
     alpha = check_nonnegative("alpha", est.alpha)
-    if not isinstance(est.fit_intercept, bool | np.bool_):
-        raise TypeError(f"fit_intercept must be a bool, got {est.fit_intercept!r}.")
-    if not isinstance(est.warm_start, bool | np.bool_):
-        raise TypeError(f"warm_start must be a bool, got {est.warm_start!r}.")
+    check_bool("fit_intercept", est.fit_intercept)
+    check_bool("warm_start", est.warm_start)
     return alpha
 
 

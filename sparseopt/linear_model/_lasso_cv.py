@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from ..utils import check_positive_int, parallel_map
+from ..utils import check_bool, check_positive_int, parallel_map
 from ._base import (
     least_squares_scales,
     linear_predict,
@@ -140,11 +140,8 @@ class LassoCV(RegressorMixin, BaseEstimator):
         self : LassoCV
             The fitted estimator.
         """
-        if not isinstance(self.fit_intercept, bool | np.bool_):
-            raise TypeError(f"fit_intercept must be a bool, got {self.fit_intercept!r}.")
-        if isinstance(self.verbose, bool) or not isinstance(self.verbose, numbers.Integral) \
-                or self.verbose < 0:
-            raise ValueError(f"verbose must be an int >= 0, got {self.verbose!r}.")
+        check_bool("fit_intercept", self.fit_intercept)
+        check_positive_int("verbose", self.verbose, minimum=0)
         refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)

@@ -37,12 +37,6 @@ def default_solver():
                                   screening=True)
 
 
-def check_bool(name, value):
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
-
-
 class BCDRegressor(RegressorMixin, BaseEstimator):
     """Base of the least-squares regressors of the catalogue: subclasses give the penalty
     (``_penalty(n_features)``) and the default solver; ``fit`` is shared."""

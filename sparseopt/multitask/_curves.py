@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..datasets import make_active_multitask
-from ..utils import check_positive_int, reemit_warnings, run_trials
+from ..utils import check_nonnegative, check_positive_int, reemit_warnings, run_trials
 from ._relevance import LassoTaskRelevance
 from ._selector import ActiveTaskSelector
 
@@ -67,8 +67,7 @@ class TaskSelectionCurves:
         -------
         dict of str to float
         """
-        if not level > 0:
-            raise ValueError(f"level must be > 0, got {level!r}.")
+        level = check_nonnegative("level", level, allow_zero=False)
         lb = np.log(self.budgets.astype(np.float64))
         out = {}
         for name, err in self.mean().items():

@@ -70,6 +70,11 @@ def test_bad_input():
         benchmark_dags(est, 1, graph_type="BA")
     with pytest.raises(ValueError, match="edges_per_node"):
         benchmark_dags(est, 1, n_nodes=4, edges_per_node=3)
+    for bad in (np.inf, np.nan, -1.0):  # inf was an OverflowError
+        with pytest.raises(ValueError, match="edges_per_node"):
+            benchmark_dags(est, 1, n_nodes=4, edges_per_node=bad)
+    with pytest.raises(TypeError, match="edges_per_node"):
+        benchmark_dags(est, 1, n_nodes=4, edges_per_node="2")
     with pytest.raises(ValueError, match="noise_variance_range"):
         benchmark_dags(est, 1, noise_variance_range=(2.0, 1.0))
     with pytest.raises(ValueError, match="noise="):

@@ -56,6 +56,9 @@ def test_budget_to_reach_interpolates():
     assert c.budget_to_reach(0.1)["r"] == pytest.approx(1000.0)
     with pytest.raises(ValueError, match="level"):
         c.budget_to_reach(0.0)
+    for bad in (np.nan, np.inf, "a", None):  # NaN and strings slipped through
+        with pytest.raises((ValueError, TypeError), match="level"):
+            c.budget_to_reach(bad)
 
 
 def test_bad_input():

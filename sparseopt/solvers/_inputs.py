@@ -35,6 +35,9 @@ def check_design(X, name="X"):
         raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}.")
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}.")
+    if min(X.shape) == 0:
+        raise ValueError(f"{name} must have at least one sample and one feature, got shape "
+                         f"{X.shape}.")
     return check_array(X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64, order=None,
                        ensure_all_finite=True, ensure_min_samples=1, ensure_min_features=1,
                        input_name=name)

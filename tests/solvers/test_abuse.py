@@ -124,7 +124,7 @@ BAD_W0 = {"short": np.zeros(4), "nan": np.full(5, np.nan), "2d": np.zeros((5, 2)
 @pytest.mark.parametrize("solver", list(SOLVERS))
 @pytest.mark.parametrize("label", list(BAD_X))
 def test_bad_X_is_refused(solver, label):
-    with pytest.raises(ERR, match=r"\bX\b|sample|feature"):
+    with pytest.raises(ERR, match=r"\bX\b"):
         SOLVERS[solver]().solve(Quadratic(), L1(0.1), BAD_X[label], Y)
 
 

@@ -62,6 +62,10 @@ class GLMDatafit(ParamsMixin):
         """The float64 parameter array the kernels receive (empty: no parameter)."""
         return np.zeros(0)
 
+    def check_y(self, y):
+        """Targets in the datafit's domain (ValueError naming y otherwise); any real here."""
+        return y
+
     def gradient(self, X, y, Xw):
         """Gradient ``X^T f'(Xw)`` with respect to ``w``."""
         return X.T @ self.raw_grad(y, Xw)

@@ -38,6 +38,10 @@ class Gamma(GLMDatafit):
     code = CODE
     curvature = np.inf
 
+    def check_y(self, y):
+        """Finite targets ``> 0`` (ValueError naming y otherwise)."""
+        return check_targets(y, "Gamma", strict=True)
+
     def value(self, y, Xw):
         """Mean half Gamma deviance."""
         y, Xw = check_pair(y, Xw)

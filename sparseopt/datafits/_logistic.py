@@ -40,6 +40,12 @@ class Logistic(GLMDatafit):
     code = CODE
     curvature = 0.25
 
+    def check_y(self, y):
+        """Targets in {-1, 1} (ValueError naming y otherwise)."""
+        if not np.all(np.isin(y, (-1.0, 1.0))):
+            raise ValueError("y must hold -1 and 1 with the Logistic datafit.")
+        return y
+
     def value(self, y, Xw):
         """Mean logistic loss."""
         y, Xw = check_pair(y, Xw)

@@ -48,6 +48,10 @@ class Poisson(GLMDatafit):
     code = CODE
     curvature = np.inf
 
+    def check_y(self, y):
+        """Finite targets ``>= 0`` (ValueError naming y otherwise)."""
+        return check_targets(y, "Poisson", strict=False)
+
     def value(self, y, Xw):
         """Mean Poisson deviance part ``exp(Xw) - y Xw``."""
         y, Xw = check_pair(y, Xw)

@@ -59,6 +59,10 @@ class WeightedLogistic(GLMDatafit):
     def _c(self, n):
         return normalised(self.sample_weight, n)
 
+    def check_y(self, y):
+        """Targets in {-1, 1} (ValueError naming y otherwise)."""
+        return _check_labels(y)
+
     def value(self, y, Xw):
         """Weighted mean logistic loss."""
         y, Xw = check_pair(y, Xw)

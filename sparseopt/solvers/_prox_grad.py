@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ..datafits import GraphQuadratic, Multinomial, QuadraticMultiTask
 from ..utils import (
     ParamsMixin,
     check_bool,
@@ -111,6 +112,9 @@ class ProximalGradient(ParamsMixin):
         gap_freq = check_positive_int("gap_freq", self.gap_freq)
         check_bool("accelerated", self.accelerated)
         check_bool("restart", self.restart)
+        if isinstance(datafit, Multinomial | QuadraticMultiTask | GraphQuadratic):
+            raise ValueError(f"datafit: ProximalGradient solves single-output problems; "
+                             f"{type(datafit).__name__} is solved by BlockCoordinateDescent.")
         check_part("datafit", datafit, ("value", "raw_grad", "lipschitz"))
         check_part("penalty", penalty, ("value", "prox"), allow_none=True)
         X = check_design(X)
@@ -118,6 +122,8 @@ class ProximalGradient(ParamsMixin):
         n, p = X.shape
         if y.shape != (n,):
             raise ValueError(f"y must have shape ({n},), got {y.shape}.")
+        if hasattr(datafit, "check_y"):  # targets in the datafit's domain
+            datafit.check_y(y)
         if w0 is not None and check_real_values("w0", w0).shape != (p,):
             raise ValueError(f"w0 must have shape ({p},), got {np.shape(w0)}.")
         if sp.issparse(X):

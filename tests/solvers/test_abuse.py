@@ -13,8 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
-from sparseopt.datafits import Logistic, Quadratic
-from sparseopt.penalties import L1
+from sparseopt.datafits import (
+    Gamma,
+    GraphQuadratic,
+    Logistic,
+    Multinomial,
+    Poisson,
+    Quadratic,
+    QuadraticMultiTask,
+)
+from sparseopt.penalties import L1, GroupL2
 from sparseopt.reference import lasso_reference
 from sparseopt.solvers import (
     BlockCoordinateDescent,
@@ -177,6 +185,25 @@ def test_forest_bad_matrix_is_refused(label, krylov):
 def test_forest_bad_right_hand_side_is_named(label, b, x0):
     with pytest.raises(ERR, match=label.split()[0]):
         ForestSolver().solve(A, b, x0)
+
+
+@pytest.mark.parametrize("solver", list(SOLVERS))
+@pytest.mark.parametrize("datafit, target", [
+    (Logistic(), np.arange(30.0)), (Logistic(), np.zeros(30)),  # ran to zeros, warning
+    (Poisson(), -np.ones(30)), (Gamma(), np.zeros(30))])
+def test_targets_outside_the_datafit_domain_are_named(solver, datafit, target):
+    s = BlockCoordinateDescent(selection="cyclic", update="newton") if (
+        solver == "bcd" and isinstance(datafit, Poisson | Gamma)) else SOLVERS[solver]()
+    with pytest.raises(ValueError, match=r"\by\b"):
+        s.solve(datafit, L1(0.1), X, target)
+
+
+@pytest.mark.parametrize("datafit, target", [
+    (Multinomial(), np.eye(3)[np.arange(30) % 3]), (QuadraticMultiTask(), np.c_[Y, Y]),
+    (GraphQuadratic(), Y)])
+def test_proximal_gradient_names_the_datafits_it_does_not_solve(datafit, target):
+    with pytest.raises(ValueError, match="datafit"):
+        ProximalGradient().solve(datafit, GroupL2(0.1, 1), X, target)
 
 
 # ------------------------------------------------------------------ verified results

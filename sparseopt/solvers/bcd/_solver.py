@@ -321,6 +321,8 @@ class BlockCoordinateDescent(ParamsMixin):
         check_part("datafit", datafit, ("value", "raw_grad"))
         check_part("penalty", penalty, ("value", "prox"), allow_none=True)
         X, y = check_design(X), check_real_values("y", y)
+        if hasattr(datafit, "check_y"):  # targets in the datafit's domain
+            datafit.check_y(y)
         w0 = None if w0 is None else check_real_values("w0", w0)
         fit_intercept = check_bool("fit_intercept", fit_intercept)
         intercept0 = None if intercept0 is None else check_real_values("intercept0", intercept0)

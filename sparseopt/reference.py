@@ -225,11 +225,22 @@ __all__ = ["group_lasso_reference", "lasso_reference", "logistic_l1_reference",
 
 def _loss_expr(cp, datafit, y, z, n):
     """The cvxpy expression of a single-output datafit at the predictor ``z``."""
-    from .datafits import Gamma, Huber, Logistic, Poisson, Quadratic, WeightedQuadratic
+    from .datafits import (
+        Gamma,
+        Huber,
+        Logistic,
+        Poisson,
+        Quadratic,
+        WeightedLogistic,
+        WeightedQuadratic,
+    )
 
     if isinstance(datafit, WeightedQuadratic):
         s = np.asarray(datafit.sample_weight, dtype=np.float64)
         return cp.sum(cp.multiply(s, cp.square(y - z))) / (2 * s.sum())
+    if isinstance(datafit, WeightedLogistic):
+        s = np.asarray(datafit.sample_weight, dtype=np.float64)
+        return cp.sum(cp.multiply(s, cp.logistic(-cp.multiply(y, z)))) / s.sum()
     if isinstance(datafit, Quadratic):
         return cp.sum_squares(y - z) / (2 * n)
     if isinstance(datafit, Logistic):
@@ -277,7 +288,7 @@ def glm_reference(datafit, penalty, X, y, *, fit_intercept=False):
 
     Parameters
     ----------
-    datafit : Quadratic, WeightedQuadratic, Logistic, Huber, Poisson or Gamma
+    datafit : Quadratic, WeightedQuadratic, Logistic, WeightedLogistic, Huber, Poisson or Gamma
     penalty : L1, L1L2, WeightedL1, Box or GroupL2
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)

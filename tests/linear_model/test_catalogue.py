@@ -162,7 +162,7 @@ def test_elastic_net_cv_matches_sklearn_grid_and_choice():
 
     y = Y["quadratic"]
     ours = ElasticNetCV(l1_ratio=[0.3, 0.9], n_alphas=8, cv=3, tol=1e-12).fit(X, y)
-    sk = SkElasticNetCV(l1_ratio=[0.3, 0.9], n_alphas=8, cv=3, tol=1e-12,
+    sk = SkElasticNetCV(l1_ratio=[0.3, 0.9], alphas=8, cv=3, tol=1e-12,
                         max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(ours.alphas_, sk.alphas_, rtol=1e-10)
     np.testing.assert_allclose(ours.mse_path_, sk.mse_path_, rtol=1e-5)

@@ -47,22 +47,9 @@ from sparseopt.solvers import BlockCoordinateDescent
 pytest.importorskip("cvxpy")
 from sparseopt.reference import glm_reference, multitask_lasso_reference  # noqa: E402
 
-RNG = np.random.default_rng(0)
-N, D = 60, 25
-X = RNG.standard_normal((N, D)) / 2
-BETA = np.zeros(D)
-BETA[:4] = [1.0, -1.0, 0.5, 0.8]
-Z = X @ BETA
-Y = {
-    "quadratic": Z + 0.3 * RNG.standard_normal(N),
-    "huber": Z + 0.3 * RNG.standard_t(2, N),
-    "poisson": RNG.poisson(np.exp(Z)).astype(float),
-    "gamma": RNG.gamma(2.0, np.exp(Z) / 2),
-    "logistic": np.where(Z + 0.3 * RNG.standard_normal(N) > 0, 1.0, -1.0),
-}
-SW = RNG.integers(0, 4, N).astype(float)
-PEN_W = RNG.uniform(0.5, 1.5, D)
-PEN_W[3] = 0.0
+from ._catalogue_data import BETA, PEN_W, SW, D, N, X, Y  # noqa: E402
+from ._catalogue_data import objective as _objective  # noqa: E402
+from ._catalogue_data import solver as _solver  # noqa: E402
 
 CONVEX = [
     ("quadratic", Quadratic(), L1L2(0.05, 0.5)),
@@ -81,16 +68,6 @@ CONVEX = [
     ("logistic", Logistic(), L1L2(0.02, 0.5)),
     ("logistic", WeightedLogistic(SW + 0.5), L1(0.02)),
 ]
-
-
-def _solver(datafit, penalty):
-    newton = not np.isfinite(getattr(datafit, "curvature", 1.0))
-    return BlockCoordinateDescent(selection="cyclic", update="newton" if newton else "gradient",
-                                  tol=1e-12, max_iter=500)
-
-
-def _objective(datafit, penalty, X, y, w, b):
-    return datafit.value(y, X @ w + b) + penalty.value(w)
 
 
 @pytest.mark.parametrize("fit_intercept", [False, True])

@@ -3,9 +3,10 @@
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils import check_sample_weight
 from ._base import GLMDatafit
 from ._quadratic import Quadratic
-from ._weighted import check_sample_weight, normalised
+from ._weighted import normalised
 
 
 class WeightedQuadratic(GLMDatafit):

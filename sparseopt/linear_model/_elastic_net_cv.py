@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..penalties import L1L2
-from ..utils import check_nonnegative, check_positive_int, parallel_map
+from ..utils import check_nonnegative, check_positive_int, check_sample_weight, parallel_map
 from ._base import linear_predict, resolve_solver
 from ._lasso import _check_alphas
 from ._penalised import ElasticNet
@@ -164,11 +164,7 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              y_numeric=True, accept_large_sparse=True)
         ratios = _ratios(self.l1_ratio)
-        sw = None
-        if sample_weight is not None:
-            from sklearn.utils.validation import _check_sample_weight
-
-            sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
         if self.alphas is None:
             n_alphas = check_positive_int("n_alphas", self.n_alphas)
             eps = check_nonnegative("eps", self.eps, allow_zero=False)

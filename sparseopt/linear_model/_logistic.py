@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..datafits import Logistic, Multinomial, WeightedLogistic
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
+from ..utils import check_sample_weight
 from ._base import check_common, refuse_complex, resolve_solver
 
 
@@ -136,9 +137,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             w0, b0 = self.coef_.ravel(), float(self.intercept_[0])
         datafit = Logistic()
         if sample_weight is not None:
-            from sklearn.utils.validation import _check_sample_weight
-
-            datafit = WeightedLogistic(_check_sample_weight(sample_weight, X, dtype=np.float64))
+            datafit = WeightedLogistic(check_sample_weight(sample_weight, X.shape[0]))
         w, res = solver.solve(datafit, L1(alpha), X, y_pm, w0,
                               fit_intercept=self.fit_intercept, intercept0=b0)
         self.coef_ = w.reshape(1, -1)

@@ -4,7 +4,8 @@ catalogue's penalties, solved by block coordinate descent."""
 import numpy as np
 
 from ..penalties import L1L2, MCP, GroupL2, WeightedL1
-from ._sparse_regressor import BCDRegressor, check_bool
+from ..utils import check_bool
+from ._sparse_regressor import BCDRegressor
 
 _COMMON = """    fit_intercept : bool, default=True
         Fit the unpenalised intercept ``b``.

@@ -272,3 +272,22 @@ def test_mcp_regression_states_and_uses_the_fixed_point_rule():
     est = MCPRegression(0.05, gamma=3.0, tol=1e-10).fit(X, Y["quadratic"])
     assert np.isinf(est.solver_result_.dual_gap) and not hasattr(est, "dual_gap_")
     assert est.solver_result_.converged
+
+
+@pytest.mark.parametrize("make", [
+    lambda: __import__("sparseopt").linear_model.Lasso(0.1),
+    lambda: ElasticNet(0.1),
+    lambda: LassoCV(alphas=[0.1], cv=3),
+    lambda: ElasticNetCV(alphas=[0.1], cv=3),
+    lambda: __import__("sparseopt").linear_model.SparseLogisticRegression(0.1),
+], ids=["Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "SparseLogisticRegression"])
+@pytest.mark.parametrize("bad, match", [
+    (np.ones(N + 1), "sample_weight has"),
+    (np.r_[np.nan, np.ones(N - 1)], "sample_weight must be finite"),
+    (np.r_[-1.0, np.ones(N - 1)], "sample_weight must be >= 0"),
+    (np.zeros(N), "sample_weight must have a positive sum"),
+])
+def test_bad_sample_weight_is_refused_naming_it(make, bad, match):
+    y = Y["logistic"]
+    with pytest.raises(ValueError, match=match):
+        make().fit(X, y, sample_weight=bad)

@@ -219,8 +219,8 @@ def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadrat
     return np.asarray(w.value).ravel(), intercept, float(prob.value)
 
 
-__all__ = ["group_lasso_reference", "lasso_reference", "logistic_l1_reference",
-           "multinomial_group_reference", "reference_solve"]
+__all__ = ["glm_reference", "group_lasso_reference", "lasso_reference", "logistic_l1_reference",
+           "multinomial_group_reference", "multitask_lasso_reference", "reference_solve"]
 
 
 def _loss_expr(cp, datafit, y, z, n):

@@ -25,6 +25,10 @@ class QuadraticMultiTask(ParamsMixin):
 
     Notes
     -----
+    .. math::
+
+        F(W) = \frac{1}{2n}\|Y - XW\|_F^2, \qquad \nabla F(W) = \frac1n X^\top(XW - Y).
+
     The gradient in ``W`` is ``X^T (XW - Y) / n``; a row ``W_j`` has the exact curvature
     ``||X_j||^2 / n`` (``row_lipschitz``), so block coordinate descent over rows (with the
     penalty ``GroupL2(alpha, groups=n_tasks)``, the L2,1 norm of the rows) minimises each

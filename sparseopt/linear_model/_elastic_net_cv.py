@@ -111,6 +111,19 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     history_ : dict of ndarray
     n_features_in_ : int
 
+    Notes
+    -----
+    With folds :math:`(T_k, V_k)_{k=1}^K` and :math:`\hat w_{\alpha,\rho}^{(k)}` the
+    :class:`ElasticNet` fit on :math:`T_k`, the choice is
+
+    .. math::
+
+        (\hat\alpha, \hat\rho) = \arg\min_{\alpha, \rho} \frac1K\sum_{k=1}^K
+        \frac{\sum_{i \in V_k} s_i (y_i - x_i^\top\hat w_{\alpha,\rho}^{(k)} - \hat b^{(k)})^2}
+        {\sum_{i \in V_k} s_i}
+
+    (``s_i = 1`` without ``sample_weight``), followed by a refit on all the data.
+
     Examples
     --------
     >>> import numpy as np

@@ -18,6 +18,10 @@ class L05(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j |w_j|^{1/2}
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha sqrt(u)`` solve, with ``v = sqrt(u)``, the cubic
     ``v^3 - x v + lambda / 2 = 0``; the prox is its largest root squared when that beats

@@ -18,6 +18,10 @@ class L23(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j |w_j|^{2/3}
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha u^(2/3)`` solve, with ``v = u^(1/3)``, the quartic
     ``v^4 - x v + 2 lambda / 3 = 0``; the prox is its largest root cubed when that beats

@@ -20,6 +20,10 @@ class LogSum(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j \log\left(1 + \frac{|w_j|}{\varepsilon}\right)
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha log(1 + u / eps)`` solve
     ``u^2 + (eps - x) u + lambda - x eps = 0``; the prox is the larger root when it is

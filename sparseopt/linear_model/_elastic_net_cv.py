@@ -9,9 +9,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..penalties import L1L2
-from ..utils import check_nonnegative, check_positive_int, check_sample_weight, parallel_map
+from ..utils import check_nonnegative, check_sample_weight, parallel_map
 from ._base import linear_predict, resolve_solver
-from ._lasso import _check_alphas
+from ._lasso import _check_alphas, _default_grid_size
 from ._penalised import ElasticNet
 from ._sparse_regressor import default_solver, least_squares_datafit
 
@@ -80,11 +80,12 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     ----------
     l1_ratio : float or list of float, default=0.5
         The mixes tried, in ``[0, 1]``.
-    alphas : array-like or None, default=None
+    alphas : array-like, int or None, default=None
         One grid for every ``l1_ratio``. None: per ``l1_ratio``, ``n_alphas`` values
         log-spaced from ``alpha_max = ||X^T y||_inf / (n l1_ratio)`` (scikit-learn's) down to
-        ``eps * alpha_max``.
+        ``eps * alpha_max``; an int: that many values (scikit-learn's ``alphas=int``).
     n_alphas : int, default=100
+        Size of the default grid when ``alphas`` is None.
     eps : float, default=1e-3
     cv : int, cross-validation generator or iterable, default=5
     fit_intercept : bool, default=True
@@ -178,8 +179,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                              y_numeric=True, accept_large_sparse=True)
         ratios = _ratios(self.l1_ratio)
         sw = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
-        if self.alphas is None:
-            n_alphas = check_positive_int("n_alphas", self.n_alphas)
+        n_alphas = _default_grid_size(self.alphas, self.n_alphas)
+        if n_alphas is not None:
             eps = check_nonnegative("eps", self.eps, allow_zero=False)
             grid = np.stack([_grid(X, y, sw, r, n_alphas, eps, self.fit_intercept)
                              for r in ratios])

@@ -291,3 +291,18 @@ def test_bad_sample_weight_is_refused_naming_it(make, bad, match):
     y = Y["logistic"]
     with pytest.raises(ValueError, match=match):
         make().fit(X, y, sample_weight=bad)
+
+
+@pytest.mark.parametrize("make", [
+    lambda **kw: LassoCV(cv=3, **kw),
+    lambda **kw: ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, **kw),
+], ids=["LassoCV", "ElasticNetCV"])
+def test_cv_grid_size_as_alphas_int_like_sklearn(make):
+    """scikit-learn >= 1.7 gives the size of the default grid as ``alphas=int``."""
+    y = Y["quadratic"]
+    a = make(alphas=6).fit(X, y)
+    b = make(n_alphas=6).fit(X, y)
+    np.testing.assert_array_equal(a.alphas_, b.alphas_)
+    assert np.shape(a.alphas_)[-1] == 6 and a.alpha_ == b.alpha_
+    with pytest.raises(ValueError, match="alphas"):
+        make(alphas=0).fit(X, y)

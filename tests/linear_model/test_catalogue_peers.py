@@ -306,3 +306,21 @@ def test_cv_grid_size_as_alphas_int_like_sklearn(make):
     assert np.shape(a.alphas_)[-1] == 6 and a.alpha_ == b.alpha_
     with pytest.raises(ValueError, match="alphas"):
         make(alphas=0).fit(X, y)
+
+
+def test_group_lasso_with_an_unpenalised_group_reaches_the_cvxpy_optimum():
+    """A zero group weight: no usable duality gap, so the fixed-point rule stops the run;
+    the fit must still be the optimum (cvxpy) and report no gap."""
+    from sparseopt.linear_model import GroupLasso
+
+    pytest.importorskip("cvxpy")
+    from sparseopt.reference import glm_reference
+
+    y = Y["quadratic"]
+    weights = np.r_[0.0, np.ones(4)]
+    est = GroupLasso(groups=5, alpha=0.05, weights=weights, tol=1e-12).fit(X, y)
+    assert est.solver_result_.converged and not hasattr(est, "dual_gap_")
+    pen = GroupL2(0.05, groups=5, weights=weights)
+    _, _, ref = glm_reference(Quadratic(), pen, X, y, fit_intercept=True)
+    ours = _objective(Quadratic(), pen, X, y, est.coef_, est.intercept_)
+    assert abs(ours - ref) <= 1e-8 * abs(ref)

@@ -324,3 +324,19 @@ def test_group_lasso_with_an_unpenalised_group_reaches_the_cvxpy_optimum():
     _, _, ref = glm_reference(Quadratic(), pen, X, y, fit_intercept=True)
     ours = _objective(Quadratic(), pen, X, y, est.coef_, est.intercept_)
     assert abs(ours - ref) <= 1e-8 * abs(ref)
+
+
+def test_proximal_gradient_with_an_unpenalised_group_converges():
+    """The same declaration serves proximal gradient: before it, the rescaled dual point was
+    zero and the gap never closed."""
+    from sparseopt.solvers import prox_grad_solve
+
+    pytest.importorskip("cvxpy")
+    from sparseopt.reference import glm_reference
+
+    y = Y["quadratic"]
+    pen = GroupL2(0.05, groups=5, weights=np.r_[0.0, np.ones(4)])
+    w, res = prox_grad_solve(Quadratic(), pen, X, y, tol=1e-10, max_iter=20_000)
+    assert res.converged
+    _, _, ref = glm_reference(Quadratic(), pen, X, y)
+    assert abs(_objective(Quadratic(), pen, X, y, w, 0.0) - ref) <= 1e-8 * abs(ref)

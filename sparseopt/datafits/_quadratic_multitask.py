@@ -66,8 +66,8 @@ class QuadraticMultiTask(ParamsMixin):
         """Gradient in ``W``: ``X^T (Z - Y) / n``."""
         return np.asarray(X.T @ self.raw_grad(Y, Z))
 
-    def row_lipschitz(self, X):
-        """Row constants ``||X_j||^2 / n``."""
+    def row_lipschitz(self, X, Y=None):
+        """Row constants ``||X_j||^2 / n`` (``Y`` is not needed)."""
         return column_sq_norms(X) / X.shape[0]
 
     def dual(self, Y, Theta):

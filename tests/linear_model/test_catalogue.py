@@ -175,8 +175,27 @@ def test_logistic_sample_weight_equals_replication():
     b = SparseLogisticRegression(0.02, tol=1e-12).fit(Xr, yr)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-7)
     np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-7)
-    with pytest.raises(ValueError, match="two classes"):
-        SparseLogisticRegression(0.02).fit(X, np.arange(N) % 3, sample_weight=SW)
+
+
+def test_multinomial_sample_weight_equals_replication_and_cvxpy():
+    """Weights ride on the one-hot targets of the multinomial solver."""
+    from sparseopt.reference import multinomial_group_reference
+
+    y = np.digitize(Y["quadratic"], np.quantile(Y["quadratic"], [1 / 3, 2 / 3]))
+    Xr, yr = _replicate(X, y, SW)
+    a = SparseLogisticRegression(0.02, tol=1e-12).fit(X, y, sample_weight=SW)
+    b = SparseLogisticRegression(0.02, tol=1e-12).fit(Xr, yr)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-8)
+    coef, icpt, ref = multinomial_group_reference(X, y, 0.02, fit_intercept=True,
+                                                  sample_weight=SW)
+    c = SW * (N / SW.sum())
+    Z = X @ a.coef_.T + a.intercept_
+    lse = np.log(np.exp(Z).sum(axis=1))
+    ours = (c @ (lse - Z[np.arange(N), y]) / N
+            + 0.02 * np.linalg.norm(a.coef_, axis=0).sum())
+    assert abs(ours - ref) <= 1e-8 * abs(ref)
+    assert ours - ref <= a.dual_gap_ + 1e-12 * abs(ref)  # the gap certifies the weighted fit
 
 
 def test_lasso_cv_sample_weight_runs_weighted_folds():

@@ -7,6 +7,7 @@ from sklearn.utils.validation import validate_data
 
 from ..datafits import Quadratic, WeightedQuadratic
 from ..solvers import BlockCoordinateDescent
+from ..utils import check_sample_weight
 from ._base import check_common, linear_predict, resolve_solver
 
 # dense copies of sparse X made for sample weights with an intercept stay below this size
@@ -19,11 +20,7 @@ def least_squares_datafit(X, sample_weight, fit_intercept):
     ``X`` with an intercept and weights is densified (ValueError past 2e7 entries)."""
     if sample_weight is None:
         return Quadratic(), X
-    from sklearn.utils.validation import _check_sample_weight
-
-    sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    if np.any(sw < 0) or not sw.sum() > 0:
-        raise ValueError("sample_weight must hold values >= 0 with a positive sum.")
+    sw = check_sample_weight(sample_weight, X.shape[0])
     if sp.issparse(X) and fit_intercept:
         if X.shape[0] * X.shape[1] > _DENSIFY_CAP:
             raise ValueError("sample_weight with sparse X and fit_intercept=True densifies X "
@@ -38,12 +35,6 @@ def default_solver():
     return BlockCoordinateDescent(selection="cyclic", partition="fixed", block_size=1,
                                   update="gradient", working_set="auto", anderson=5,
                                   screening=True)
-
-
-def check_bool(name, value):
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
 
 
 class BCDRegressor(RegressorMixin, BaseEstimator):

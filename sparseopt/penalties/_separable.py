@@ -9,7 +9,21 @@ when the array holds the scalars only).
 
 import numpy as np
 
+from ..utils import njit
 from ._base import Penalty
+
+
+@njit(cache=True, inline="always")
+def abs_step(w, d):
+    """``|w + d| - |w|`` without cancellation: ``sign(w) d`` when ``w + d`` keeps the sign of
+    ``w`` (the kernels' ``value_diff_1d`` build on it, so a line search still resolves steps
+    far below the rounding error of the penalty's value)."""
+    v = w + d
+    if w > 0.0 and v >= 0.0:
+        return d
+    if w < 0.0 and v <= 0.0:
+        return -d
+    return abs(v) - abs(w)
 
 
 def check_weights(weights, name="weights", allow_none=True):

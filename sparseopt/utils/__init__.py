@@ -19,6 +19,7 @@ from ._validation import (
     check_nonnegative,
     check_positive_int,
     check_real,
+    check_sample_weight,
     check_seed,
     is_estimator,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive_int",
     "check_real",
+    "check_sample_weight",
     "check_seed",
     "duality_gap",
     "gap_from_predictor",

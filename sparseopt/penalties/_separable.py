@@ -116,6 +116,12 @@ class NonconvexPenalty(SeparablePenalty):
     screening = False
     positive = False
 
+    def project(self, w):
+        """Projection on the domain, ``prox(w, 0)``, without the candidate search of
+        :meth:`prox` (the solvers project every extrapolated point)."""
+        w = np.asarray(w, dtype=np.float64)
+        return np.where(w > 0, w, 0.0) if self.positive else w.copy()
+
     def prox(self, x, step):
         """Proximal operator of ``step * penalty`` at ``x`` (a global minimiser)."""
         x = np.asarray(x, dtype=np.float64)

@@ -134,11 +134,18 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
     Row ``j`` has gradient ``G = X_j^T (Z - Y) / n`` and exact curvature
     ``L_j = ||X_j||^2 / n``: its step is the penalty's radial prox of ``W_j - G / L_j`` with
     the row's weight ``gw[j]``, then ``Z += X_j dW_j^T``. The intercept takes the exact step
-    ``b -= mean(Z - Y)`` (per task) after the rows.
+    ``b -= mean(Z - Y)`` (per task) after the rows. The epochs run on the residual
+    ``Z - Y`` stored task by task (one contiguous row of length n per task), so that a row's
+    gradient is one matrix-vector product and its update one contiguous pass per task;
+    ``Z`` is written back at the end.
     """
     Xd, data, indices, indptr, is_sparse = kx
     n, K = Z.shape
     inv_n = 1.0 / n
+    Rt = np.empty((K, n))
+    for i in range(n):
+        for c in range(K):
+            Rt[c, i] = Z[i, c] - Y[i, c]
     G = np.empty(K)
     U = np.empty(K)
     for _ in range(n_epochs):
@@ -147,19 +154,15 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
             L = Lrow[j]
             if L <= 0.0:
                 continue
-            for c in range(K):
-                G[c] = 0.0
             if is_sparse:
+                for c in range(K):
+                    G[c] = 0.0
                 for p in range(indptr[j], indptr[j + 1]):
                     i = indices[p]
                     for c in range(K):
-                        G[c] += data[p] * (Z[i, c] - Y[i, c])
+                        G[c] += data[p] * Rt[c, i]
             else:
-                off = j * n
-                for i in range(n):
-                    x = Xd[off + i]
-                    for c in range(K):
-                        G[c] += x * (Z[i, c] - Y[i, c])
+                G[:] = np.dot(Rt, Xd[j * n:(j + 1) * n])
             nrm = 0.0
             for c in range(K):
                 U[c] = W[j, c] - G[c] * inv_n / L
@@ -169,30 +172,32 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
             for c in range(K):
                 new = scale * U[c]
                 U[c] = new - W[j, c]
-                if U[c] != 0.0:
-                    moved = True
+                moved |= U[c] != 0.0
                 W[j, c] = new
-            if moved:
-                if is_sparse:
-                    for p in range(indptr[j], indptr[j + 1]):
-                        i = indices[p]
-                        for c in range(K):
-                            Z[i, c] += data[p] * U[c]
-                else:
-                    off = j * n
-                    for i in range(n):
-                        x = Xd[off + i]
-                        if x != 0.0:
-                            for c in range(K):
-                                Z[i, c] += x * U[c]
+            if not moved:
+                continue
+            if is_sparse:
+                for p in range(indptr[j], indptr[j + 1]):
+                    i = indices[p]
+                    for c in range(K):
+                        Rt[c, i] += data[p] * U[c]
+            else:
+                xj = Xd[j * n:(j + 1) * n]
+                for c in range(K):
+                    u = U[c]
+                    if u != 0.0:
+                        r = Rt[c]
+                        for i in range(n):
+                            r[i] += xj[i] * u
         if fit_intercept:
             for c in range(K):
-                G[c] = 0.0
-            for i in range(n):
-                for c in range(K):
-                    G[c] += Z[i, c] - Y[i, c]
-            for c in range(K):
-                step = -G[c] * inv_n
+                s = 0.0
+                for i in range(n):
+                    s += Rt[c, i]
+                step = -s * inv_n
                 b[c] += step
                 for i in range(n):
-                    Z[i, c] += step
+                    Rt[c, i] += step
+    for i in range(n):
+        for c in range(K):
+            Z[i, c] = Rt[c, i] + Y[i, c]

@@ -478,7 +478,8 @@ class BlockCoordinateDescent(ParamsMixin):
                      L=datafit.row_lipschitz(design.X, Y), P0=P0, tol=tol,
                      rng=np.random.default_rng(self.random_state), grad_ref=grad_ref)
         max_iter = self.max_iter or 100
-        pb.report = progress(total=max_iter, desc="Multinomial BCD", verbose=self.verbose)
+        desc = "Multinomial BCD" if isinstance(datafit, Multinomial) else "Multi-task BCD"
+        pb.report = progress(total=max_iter, desc=desc, verbose=self.verbose)
         result = SolverResult(effective_selection="cyclic")
         rows = Rows(pb, self, self.working_set is not False, self.gap_freq or 10)
         try:

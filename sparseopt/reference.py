@@ -77,11 +77,12 @@ def logistic_l1_reference(X, y, alpha, *, fit_intercept=False):
     return np.asarray(w.value).ravel(), intercept, float(prob.value)
 
 
-def multinomial_group_reference(X, y, alpha, *, fit_intercept=False):
+def multinomial_group_reference(X, y, alpha, *, fit_intercept=False, sample_weight=None):
     """Solve the row-group L1 multinomial logistic problem with cvxpy.
 
-    ``(1/n) sum_i [lse(z_i) - z_{i, y_i}] + alpha sum_j ||W_j||_2`` with ``Z = X W + b``
-    (``W`` of shape (n_features, n_classes), ``b`` unpenalised).
+    ``(1/n) sum_i c_i [lse(z_i) - z_{i, y_i}] + alpha sum_j ||W_j||_2`` with ``Z = X W + b``
+    (``W`` of shape (n_features, n_classes), ``b`` unpenalised) and ``c`` the sample weights
+    rescaled to sum to ``n`` (all ones by default).
 
     Parameters
     ----------
@@ -90,6 +91,7 @@ def multinomial_group_reference(X, y, alpha, *, fit_intercept=False):
         Class labels (any values; classes sorted as by ``np.unique``).
     alpha : float
     fit_intercept : bool, default=False
+    sample_weight : array-like of shape (n_samples,) or None, default=None
 
     Returns
     -------
@@ -118,7 +120,10 @@ def multinomial_group_reference(X, y, alpha, *, fit_intercept=False):
     W = cp.Variable((p, K))
     b = cp.Variable(K) if fit_intercept else np.zeros(K)
     Z = X @ W + (cp.reshape(b, (1, K), order="C") if fit_intercept else 0)
-    loss = cp.sum(cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(Y, Z), axis=1)) / n
+    c = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    c = c * (n / c.sum())
+    loss = cp.sum(cp.multiply(c, cp.log_sum_exp(Z, axis=1) - cp.sum(cp.multiply(Y, Z),
+                                                                     axis=1))) / n
     problem = cp.Problem(cp.Minimize(loss + alpha * cp.sum(cp.norm(W, 2, axis=1))))
     _solve(problem)
     intercept = np.asarray(b.value, dtype=float) if fit_intercept else np.zeros(K)
@@ -219,17 +224,28 @@ def group_lasso_reference(X, y, alpha, groups, weights=None, *, datafit="quadrat
     return np.asarray(w.value).ravel(), intercept, float(prob.value)
 
 
-__all__ = ["group_lasso_reference", "lasso_reference", "logistic_l1_reference",
-           "multinomial_group_reference", "reference_solve"]
+__all__ = ["glm_reference", "group_lasso_reference", "lasso_reference", "logistic_l1_reference",
+           "multinomial_group_reference", "multitask_lasso_reference", "reference_solve"]
 
 
 def _loss_expr(cp, datafit, y, z, n):
     """The cvxpy expression of a single-output datafit at the predictor ``z``."""
-    from .datafits import Gamma, Huber, Logistic, Poisson, Quadratic, WeightedQuadratic
+    from .datafits import (
+        Gamma,
+        Huber,
+        Logistic,
+        Poisson,
+        Quadratic,
+        WeightedLogistic,
+        WeightedQuadratic,
+    )
 
     if isinstance(datafit, WeightedQuadratic):
         s = np.asarray(datafit.sample_weight, dtype=np.float64)
         return cp.sum(cp.multiply(s, cp.square(y - z))) / (2 * s.sum())
+    if isinstance(datafit, WeightedLogistic):
+        s = np.asarray(datafit.sample_weight, dtype=np.float64)
+        return cp.sum(cp.multiply(s, cp.logistic(-cp.multiply(y, z)))) / s.sum()
     if isinstance(datafit, Quadratic):
         return cp.sum_squares(y - z) / (2 * n)
     if isinstance(datafit, Logistic):
@@ -277,7 +293,7 @@ def glm_reference(datafit, penalty, X, y, *, fit_intercept=False):
 
     Parameters
     ----------
-    datafit : Quadratic, WeightedQuadratic, Logistic, Huber, Poisson or Gamma
+    datafit : Quadratic, WeightedQuadratic, Logistic, WeightedLogistic, Huber, Poisson or Gamma
     penalty : L1, L1L2, WeightedL1, Box or GroupL2
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)

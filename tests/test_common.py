@@ -25,7 +25,7 @@ from sparseopt.semi_supervised import LabelPropagation
 ESTIMATORS = [
     Lasso(alpha=0.01, tol=1e-10),  # sample-weight checks compare predictions to 1e-7
     LassoCV(n_alphas=5, cv=3, tol=1e-10),
-    SparseLogisticRegression(alpha=0.001),
+    SparseLogisticRegression(alpha=0.001, tol=1e-12),  # sample-weight checks: 1e-7 on proba
     GroupSparseRegression(n_groups_active=1, groups=1, alpha=0.01),
     CoLiDE(warm_iter=2000, max_iter=4000),
     MultiTaskLinearRepresentation(n_components=2),
@@ -53,16 +53,13 @@ def _expected_failed_checks(estimator):
         return {name: "repeated rows change the cross-validation folds" for name in
                 ("check_sample_weight_equivalence_on_dense_data",
                  "check_sample_weight_equivalence_on_sparse_data")}
-    if isinstance(estimator, ElasticNet | MCPRegression):
-        # weakly curved problems: the replicated sparse fit runs the engine's intercept
-        # coordinate (no centring of sparse X), which stops ~1e-7 away in predictions
+    if isinstance(estimator, MCPRegression):
+        # a nonconvex problem: the weighted sparse fit (rows rescaled, data centred) and the
+        # replicated one (sparse X, the engine's intercept coordinate) take different
+        # coordinate paths and may stop at different stationary points (both verified
+        # fixed points; predictions differ by ~0.1 on the check's data)
         return {"check_sample_weight_equivalence_on_sparse_data":
-                "sparse X with an intercept is not centred by the engine (loose fit)"}
-    if isinstance(estimator, SparseLogisticRegression):
-        reason = "sample weights are supported for two classes (not by the multinomial solver)"
-        return {name: reason for name in ("check_sample_weights_list",
-                                          "check_sample_weight_equivalence_on_dense_data",
-                                          "check_sample_weight_equivalence_on_sparse_data")}
+                "nonconvex: different coordinate paths reach different stationary points"}
     return {}
 
 

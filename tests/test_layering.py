@@ -183,3 +183,32 @@ def test_known_private_imports_are_still_real():
     found = {(name, dep) for name, deps in GRAPH.items() for dep in deps}
     stale = KNOWN_PRIVATE - found
     assert not stale, f"fixed, remove from KNOWN_PRIVATE: {sorted(stale)}"
+
+
+def _third_party_private(path):
+    """``(module, name)`` of every import of a private module or name of another library
+    (a ``_name`` in the module path, or an imported ``_name``; dunders are public)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            pairs = [(a.name, "") for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            pairs = [(node.module or "", a.name) for a in node.names]
+        else:
+            continue
+        for module, name in pairs:
+            if module.split(".")[0] == "sparseopt":
+                continue
+            parts = module.split(".") + ([name] if name else [])
+            if any(p.startswith("_") and not p.startswith("__") for p in parts):
+                out.append((module, name))
+    return out
+
+
+def test_no_import_of_another_librarys_private_parts():
+    """scikit-learn's, scipy's or numba's private helpers may change without notice: use
+    their public API or write the helper here."""
+    bad = {name: found for name, path in MODULES.items()
+           if (found := _third_party_private(path))}
+    assert not bad, f"private imports from other libraries: {bad}"

@@ -33,7 +33,15 @@ class Multinomial(ParamsMixin):
 
     The targets are one-hot rows ``Y`` of shape ``(n_samples, n_classes)`` and the coefficients a
     matrix ``W`` of shape ``(n_features, n_classes)``; the methods take the scores ``Z = X W``
-    (plus intercept) instead of ``W``, as the other datafits take ``Xw``.
+    (plus intercept) instead of ``W``, as the other datafits take ``Xw``. Sample weights ride
+    on the targets: a row ``Y_i = s_i e_{y_i}`` (weight times indicator) weighs sample ``i``
+    by ``s_i = sum_c Y_ic``, and the loss is
+
+    .. math::
+
+        F(W) = \frac1n\sum_i \left(s_i\,\mathrm{lse}(z_i) - \langle Y_i, z_i\rangle\right)
+
+    (one-hot rows: ``s_i = 1``).
 
     Notes
     -----
@@ -46,9 +54,12 @@ class Multinomial(ParamsMixin):
 
     .. math::
 
-        D(\Theta) = -\frac{1}{n}\sum_i \sum_c q_{ic}\log q_{ic}, \qquad q_i = y_i - n\theta_i,
+        D(\Theta) = -\frac{1}{n}\sum_i \sum_c q_{ic}\log\frac{q_{ic}}{s_i}, \qquad
+        q_i = Y_i - n\theta_i,
 
-    defined when every ``q_i`` lies in the probability simplex; it is ``n``-strongly concave.
+    defined when every ``q_i`` lies in ``s_i`` times the probability simplex; with one-hot rows
+    it is ``n``-strongly concave. With weights the Hessian bounds scale by ``s_i`` per sample
+    (row constants ``sum_i s_i X_ij^2 / (2n)``).
     The kernel :func:`softmax_row` gives one sample's probabilities ``p_i = softmax(z_i)``.
 
     Examples
@@ -67,15 +78,15 @@ class Multinomial(ParamsMixin):
     def value(self, Y, Z):
         """Mean cross-entropy of ``softmax(Z)`` against the one-hot ``Y``."""
         Y, Z = _as_scores(Y, Z)
-        return float(np.mean(logsumexp(Z, axis=1) - np.sum(Z * Y, axis=1)))
+        return float(np.mean(Y.sum(axis=1) * logsumexp(Z, axis=1) - np.sum(Z * Y, axis=1)))
 
     def raw_grad(self, Y, Z):
-        """Derivative with respect to the scores: ``(softmax(Z) - Y) / n``."""
+        """Derivative with respect to the scores: ``(s softmax(Z) - Y) / n``."""
         Y, Z = _as_scores(Y, Z)
-        return (softmax(Z, axis=1) - Y) / Y.shape[0]
+        return (Y.sum(axis=1)[:, None] * softmax(Z, axis=1) - Y) / Y.shape[0]
 
     def raw_hessian(self, Y, Z):
-        """Per-sample Hessians with respect to the scores, ``(diag(p_i) - p_i p_i^T) / n``.
+        """Per-sample Hessians with respect to the scores, ``s_i (diag(p_i) - p_i p_i^T) / n``.
 
         Returns an array of shape ``(n_samples, n_classes, n_classes)``.
         """
@@ -84,7 +95,7 @@ class Multinomial(ParamsMixin):
         H = -P[:, :, None] * P[:, None, :]
         idx = np.arange(P.shape[1])
         H[:, idx, idx] += P
-        return H / Y.shape[0]
+        return H * (Y.sum(axis=1) / Y.shape[0])[:, None, None]
 
     def gradient(self, X, Y, Z):
         """Gradient with respect to ``W``: ``X^T (softmax(Z) - Y) / n``, shape (p, K)."""
@@ -95,9 +106,14 @@ class Multinomial(ParamsMixin):
         return np.repeat((column_sq_norms(X) / (4.0 * X.shape[0]))[:, None], int(n_classes),
                          axis=1)
 
-    def row_lipschitz(self, X):
-        """Row constants ``||X_j||^2 / (2n)`` (block = one row of ``W``; Bohning, ``m = K``)."""
-        return column_sq_norms(X) / (2.0 * X.shape[0])
+    def row_lipschitz(self, X, Y=None):
+        """Row constants ``sum_i s_i X_ij^2 / (2n)`` (block = one row of ``W``; Bohning,
+        ``m = K``); ``||X_j||^2 / (2n)`` for one-hot ``Y`` or None."""
+        if Y is None:
+            return column_sq_norms(X) / (2.0 * X.shape[0])
+        s = np.asarray(Y, dtype=np.float64).sum(axis=1)
+        sq = X.multiply(X).T @ s if hasattr(X, "multiply") else (X * X).T @ s
+        return np.asarray(sq).ravel() / (2.0 * X.shape[0])
 
     def block_bound(self, X, features, classes, n_classes):
         """Bohning block majoriser ``(X_f^T X_f / n) (x) B_m`` of the Hessian.
@@ -129,12 +145,13 @@ class Multinomial(ParamsMixin):
         """Fenchel dual objective (``-inf`` outside the simplex domain)."""
         Y, Theta = _as_scores(Y, Theta)
         n = Y.shape[0]
+        s = Y.sum(axis=1)
         Q = Y - n * Theta
-        if np.any(Q < -1e-12) or np.any(np.abs(Q.sum(axis=1) - 1.0) > 1e-9):
+        if np.any(Q < -1e-12) or np.any(np.abs(Q.sum(axis=1) - s) > 1e-9 * np.maximum(s, 1.0)):
             return -np.inf
         Q = np.clip(Q, 0.0, None)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ent = np.where(Q > 0, Q * np.log(Q), 0.0)
+            ent = np.where(Q > 0, Q * np.log(Q / s[:, None]), 0.0)
         return float(-ent.sum() / n)
 
     def dual_modulus(self, n_samples):
@@ -142,8 +159,10 @@ class Multinomial(ParamsMixin):
         return float(n_samples)
 
     def null_intercept(self, Y):
-        """The optimal intercept at ``W = 0``: the log class frequencies (centred)."""
-        prior = np.clip(np.asarray(Y, dtype=np.float64).mean(axis=0), 1e-12, None)
+        """The optimal intercept at ``W = 0``: the log (weighted) class frequencies
+        (centred)."""
+        Y = np.asarray(Y, dtype=np.float64)
+        prior = np.clip(Y.sum(axis=0) / Y.sum(), 1e-12, None)
         return np.log(prior) - np.log(prior).mean()
 
 

@@ -30,6 +30,10 @@ class QuadraticMultiTask(ParamsMixin):
 
     Notes
     -----
+    .. math::
+
+        F(W) = \frac{1}{2n}\|Y - XW\|_F^2, \qquad \nabla F(W) = \frac1n X^\top(XW - Y).
+
     The gradient in ``W`` is ``X^T (XW - Y) / n``; a row ``W_j`` has the exact curvature
     ``||X_j||^2 / n`` (``row_lipschitz``), so block coordinate descent over rows (with the
     penalty ``GroupL2(alpha, groups=n_tasks)``, the L2,1 norm of the rows) minimises each
@@ -67,8 +71,8 @@ class QuadraticMultiTask(ParamsMixin):
         """Gradient in ``W``: ``X^T (Z - Y) / n``."""
         return np.asarray(X.T @ self.raw_grad(Y, Z))
 
-    def row_lipschitz(self, X):
-        """Row constants ``||X_j||^2 / n``."""
+    def row_lipschitz(self, X, Y=None):
+        """Row constants ``||X_j||^2 / n`` (``Y`` is not needed)."""
         return column_sq_norms(X) / X.shape[0]
 
     def dual(self, Y, Theta):

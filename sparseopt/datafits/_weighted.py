@@ -1,9 +1,6 @@
-"""Sample weights: check them, and the weighted-mean helpers shared by the weighted datafits."""
-
+"""Sample weights: the weighted-mean helper shared by the weighted datafits."""
 
 from ..utils import check_sample_weight
-
-__all__ = ["check_sample_weight", "normalised"]
 
 
 def normalised(sample_weight, n_samples):

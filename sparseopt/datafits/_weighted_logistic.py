@@ -36,6 +36,10 @@ class WeightedLogistic(GLMDatafit):
 
     Notes
     -----
+    .. math::
+
+        F(w) = \frac{\sum_i s_i \log(1 + e^{-y_i x_i^\top w})}{\sum_i s_i}
+
     The solvers run the equivalent problem of ``reduce_problem``: the same loss written with
     signed targets ``t_i = c_i y_i`` (label and weight in one number), whose per-sample
     kernels are ``|t| log(1 + exp(-sign(t) z))`` and its derivatives; the curvature bound is
@@ -101,8 +105,33 @@ class WeightedLogistic(GLMDatafit):
 
 
 class SignedLogistic(GLMDatafit):
-    """The logistic loss on signed targets ``t = c y`` (weight times label), the form
-    :class:`WeightedLogistic` is solved in; ``weights`` are the ``c`` (for the bounds)."""
+    r"""The logistic loss on signed targets ``t = c y`` (weight times label), the form
+    :class:`WeightedLogistic` is solved in.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_samples,)
+        The weights ``c_i = |t_i|`` (they give the curvature bound ``max(c) / 4``).
+
+    Notes
+    -----
+    .. math::
+
+        F(w) = \frac1n\sum_i |t_i| \log\left(1 + e^{-\mathrm{sign}(t_i) x_i^\top w}\right).
+
+    Label and weight travel as one number per sample, so the per-sample kernels of the
+    weighted loss need no second array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparseopt.datafits import SignedLogistic, WeightedLogistic
+    >>> y, c = np.array([1.0, -1.0]), np.array([0.5, 1.5])
+    >>> z = np.array([0.3, 0.2])
+    >>> a = SignedLogistic(c).value(c * y, z)
+    >>> bool(np.isclose(a, WeightedLogistic(c).value(y, z)))
+    True
+    """
 
     code = CODE
 

@@ -3,9 +3,10 @@
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils import check_sample_weight
 from ._base import GLMDatafit, check_pair
 from ._quadratic import Quadratic
-from ._weighted import check_sample_weight, normalised
+from ._weighted import normalised
 
 
 class WeightedQuadratic(GLMDatafit):
@@ -22,6 +23,10 @@ class WeightedQuadratic(GLMDatafit):
 
     Notes
     -----
+    .. math::
+
+        F(w) = \frac{\sum_i s_i (y_i - x_i^\top w)^2}{2\sum_i s_i}
+
     With ``c_i = n s_i / sum(s)``, ``F(w) = ||sqrt(c) * (y - Xw)||^2 / (2n)``: the problem is
     least squares on the rows scaled by ``sqrt(c_i)``, which is how the solvers run it
     (``reduce_problem``: exact, Gap Safe screening and the duality gap included). With an

@@ -18,7 +18,7 @@ from ..utils import (
     parallel_map,
 )
 from ._base import linear_predict, resolve_solver
-from ._lasso import _check_alphas
+from ._lasso import _check_alphas, _default_grid_size
 from ._lasso_cv import _null_correlation
 from ._penalised import ElasticNet
 from ._sparse_regressor import default_solver, least_squares_datafit
@@ -90,11 +90,12 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     ----------
     l1_ratio : float or list of float, default=0.5
         The mixes tried, in ``[0, 1]``.
-    alphas : array-like or None, default=None
+    alphas : array-like, int or None, default=None
         One grid for every ``l1_ratio``. None: per ``l1_ratio``, ``n_alphas`` values
         log-spaced from ``alpha_max = ||X^T y||_inf / (n l1_ratio)`` (scikit-learn's) down to
-        ``eps * alpha_max``.
+        ``eps * alpha_max``; an int: that many values (scikit-learn's ``alphas=int``).
     n_alphas : int, default=100
+        Size of the default grid when ``alphas`` is None.
     eps : float, default=1e-3
     cv : int, cross-validation generator or iterable, default=5
     fit_intercept : bool, default=True
@@ -120,6 +121,19 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     n_iter_ : int
     history_ : dict of ndarray
     n_features_in_ : int
+
+    Notes
+    -----
+    With folds :math:`(T_k, V_k)_{k=1}^K` and :math:`\hat w_{\alpha,\rho}^{(k)}` the
+    :class:`ElasticNet` fit on :math:`T_k`, the choice is
+
+    .. math::
+
+        (\hat\alpha, \hat\rho) = \arg\min_{\alpha, \rho} \frac1K\sum_{k=1}^K
+        \frac{\sum_{i \in V_k} s_i (y_i - x_i^\top\hat w_{\alpha,\rho}^{(k)} - \hat b^{(k)})^2}
+        {\sum_{i \in V_k} s_i}
+
+    (``s_i = 1`` without ``sample_weight``), followed by a refit on all the data.
 
     Examples
     --------
@@ -172,11 +186,9 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                              y_numeric=True, accept_large_sparse=True)
         y = check_real_array("y", y, ndim=1)
         ratios = _ratios(self.l1_ratio)
-        sw = None
-        if sample_weight is not None:
-            sw = check_sample_weight(sample_weight, X.shape[0])
-        if self.alphas is None:
-            n_alphas = check_positive_int("n_alphas", self.n_alphas)
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
+        n_alphas = _default_grid_size(self.alphas, self.n_alphas)
+        if n_alphas is not None:
             eps = check_real("eps", self.eps, low=0.0, low_inclusive=False, high=1.0)
             grid = np.stack([_grid(X, y, sw, r, n_alphas, eps, self.fit_intercept)
                              for r in ratios])

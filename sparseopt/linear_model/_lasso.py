@@ -191,6 +191,19 @@ def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):
     return alpha_max * np.logspace(0, np.log10(eps), n_alphas)
 
 
+def _default_grid_size(alphas, n_alphas):
+    """The size of the default grid, or None when ``alphas`` is a grid of values.
+
+    scikit-learn (>= 1.7) gives the size as ``alphas=int``; ``n_alphas`` (the older name)
+    is used when ``alphas`` is None.
+    """
+    if alphas is None:
+        return check_positive_int("n_alphas", n_alphas)
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool | np.bool_):
+        return check_positive_int("alphas", alphas)
+    return None
+
+
 def _check_alphas(alphas):
     """The grid given by the user, sorted decreasingly: real numbers, finite and >= 0."""
     if isinstance(alphas, str) or hasattr(alphas, "tocsr"):

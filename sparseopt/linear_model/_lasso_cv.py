@@ -16,7 +16,14 @@ from ._base import (
     scaled_copy,
     unscaled_alphas,
 )
-from ._lasso import Lasso, _alpha_grid, _check_alphas, _default_lasso_solver, _single_path
+from ._lasso import (
+    Lasso,
+    _alpha_grid,
+    _check_alphas,
+    _default_grid_size,
+    _default_lasso_solver,
+    _single_path,
+)
 from ._sparse_regressor import least_squares_datafit
 
 
@@ -51,11 +58,12 @@ class LassoCV(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alphas : array-like or None, default=None
+    alphas : array-like, int or None, default=None
         The grid. None: ``n_alphas`` values log-spaced from ``alpha_max`` (computed on all the
-        data) down to ``eps * alpha_max``.
+        data) down to ``eps * alpha_max``; an int: that many values (scikit-learn's
+        ``alphas=int``).
     n_alphas : int, default=100
-        Size of the default grid.
+        Size of the default grid when ``alphas`` is None.
     eps : float, default=1e-3
         Ratio of the smallest to the largest alpha of the default grid.
     cv : int, cross-validation generator or iterable, default=5
@@ -152,13 +160,14 @@ class LassoCV(RegressorMixin, BaseEstimator):
         sw = None
         if sample_weight is not None:  # checked and rescaled to sum to n_samples
             sw = least_squares_datafit(X, sample_weight, self.fit_intercept)[0].sample_weight
-        if self.alphas is None:
+        n_alphas = _default_grid_size(self.alphas, self.n_alphas)
+        if n_alphas is not None:
             if sw is not None:  # the grid of the weighted problem
                 datafit, Xg = least_squares_datafit(X, sw, self.fit_intercept)
                 _, Xg, yg, _ = datafit.reduce_problem(Xg, y, self.fit_intercept)
-                alphas = _alpha_grid(Xg, yg[:, None], self.n_alphas, self.eps, False)
+                alphas = _alpha_grid(Xg, yg[:, None], n_alphas, self.eps, False)
             else:
-                alphas = _alpha_grid(X, y[:, None], self.n_alphas, self.eps, self.fit_intercept)
+                alphas = _alpha_grid(X, y[:, None], n_alphas, self.eps, self.fit_intercept)
             if _null_correlation(alphas[0], X, y):  # y is constant (or X is zero)
                 alphas = np.full(alphas.size, np.finfo(np.float64).resolution / sx / sy)
         else:

@@ -93,10 +93,11 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
-            Two classes (any labels).
+            Class labels (two or more classes, any labels).
         sample_weight : array-like of shape (n_samples,) or None, default=None
-            Sample weights ``>= 0`` (two classes only): the loss becomes the weighted mean
-            ``sum_i s_i loss_i / sum_i s_i``, so integer weights equal repeated rows.
+            Sample weights ``>= 0``: the loss becomes the weighted mean
+            ``sum_i s_i loss_i / sum_i s_i`` (binary and multinomial), so integer weights
+            equal repeated rows.
 
         Returns
         -------
@@ -124,10 +125,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                 f"{self.classes_[0]!r}."
             )
         if len(self.classes_) > 2:
-            if sample_weight is not None:
-                raise ValueError("sample_weight is supported for two classes only (the "
-                                 "multinomial solver has no sample weights).")
-            return self._fit_multinomial(X, y, alpha)
+            return self._fit_multinomial(X, y, alpha, sample_weight)
         y_pm = np.where(y == self.classes_[1], 1.0, -1.0)
         solver = resolve_solver(self.solver, _default_logistic_solver(), tol=self.tol,
                                 max_iter=self.max_iter, verbose=self.verbose)
@@ -148,10 +146,14 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver_result_ = res
         return self
 
-    def _fit_multinomial(self, X, y, alpha):
-        """Row-group L1 multinomial fit (blocks = rows of W, Bohning bounds)."""
+    def _fit_multinomial(self, X, y, alpha, sample_weight=None):
+        """Row-group L1 multinomial fit (blocks = rows of W, Bohning bounds); sample weights
+        (rescaled to sum to n_samples) ride on the one-hot targets."""
         K = len(self.classes_)
         Y = (y[:, None] == self.classes_[None, :]).astype(np.float64)
+        if sample_weight is not None:
+            sw = check_sample_weight(sample_weight, X.shape[0])
+            Y *= (sw * (X.shape[0] / sw.sum()))[:, None]
         W0 = b0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (K, X.shape[1]):

@@ -234,13 +234,16 @@ class GroupLasso(BCDRegressor):
     ----------
     %(attrs)s
     dual_gap_ : float
-        Final duality gap.
+        Final duality gap (not set when a group weight is 0, see Notes).
 
     Notes
     -----
     The penalty is :class:`~sparseopt.penalties.GroupL2`; blocks are whole groups, updated
     cyclically by ``1/L_G`` proximal steps inside working sets of groups. The solver stops
-    when the duality gap is below ``tol`` times the objective at ``w = 0``.
+    when the duality gap is below ``tol`` times the objective at ``w = 0``. With an
+    unpenalised group (weight 0) the rescaled residual is no dual point, so the solver stops
+    on the fixed-point residual of the group steps instead (relative to the largest gradient
+    group norm at 0).
 
     Examples
     --------

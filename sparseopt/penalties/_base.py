@@ -39,6 +39,11 @@ class Penalty(ParamsMixin):
         """The penalty is identically zero (then block models are solved by Cholesky)."""
         return False
 
+    def project(self, w):
+        """Projection of ``w`` on the penalty's domain (``prox(w, 0)``: the identity without
+        constraints, ``max(w, 0)`` for a non-negative penalty, clipping for a box)."""
+        return self.prox(w, 0.0)
+
     def rescaled_conjugate(self, u):
         """``Psi^*(u)`` at a dual point already rescaled into the conjugate's domain (by
         ``dual_norm``): 0 for a norm, whose conjugate is the indicator of its dual ball; a

@@ -27,6 +27,11 @@ class Box(SeparablePenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \iota\{l \le w_j \le u\ \forall j\}, \qquad
+        \mathrm{prox}(x)_j = \min(\max(x_j, l), u), \qquad \Psi^*(v) = \sum_j \max(l v_j, u v_j).
+
     The prox is the projection ``clip(x, lower, upper)`` and the conjugate the support
     function ``Psi^*(u) = sum_j max(lower u_j, upper u_j)`` (finite when both bounds are),
     so the duality gap needs no rescaling of the dual point: it includes ``Psi^*(X^T theta)``

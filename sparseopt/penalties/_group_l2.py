@@ -32,6 +32,12 @@ class GroupL2(GroupedPenalty, Penalty):
     The prox is radial: the module's kernel ``block_scale`` returns the factor applied to a
     group from its norm, so block solvers (groups, rows of a coefficient matrix) share it.
 
+    With positive weights the duality gap at the rescaled residual certifies the solution. A
+    zero weight makes the dual constraint ``X_{G_j}^T theta = 0``, which the rescaled residual
+    meets only at the optimum (so the rescaling would send the dual point to zero and the gap
+    would never close); such a penalty stops on the fixed-point residual instead
+    (``certificate`` is then ``'fixed_point'``).
+
     Examples
     --------
     >>> import numpy as np
@@ -43,7 +49,6 @@ class GroupL2(GroupedPenalty, Penalty):
 
     structure = "block"
     convex = True
-    certificate = "dual_gap"
     screening = False
     code = CODE
 
@@ -51,6 +56,18 @@ class GroupL2(GroupedPenalty, Penalty):
         self.alpha = alpha
         self.groups = groups
         self.weights = weights
+
+    @property
+    def certificate(self):
+        """``'dual_gap'`` with positive group weights, ``'fixed_point'`` with a zero one."""
+        weights = self.weights
+        if weights is None or isinstance(weights, str):
+            return "dual_gap"
+        try:
+            weights = np.asarray(weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            return "dual_gap"  # invalid weights are refused by the encoding, with a message
+        return "fixed_point" if np.any(weights == 0) else "dual_gap"
 
     def kernel_params(self):
         """``(alpha,)``; the group weights travel separately (one per group)."""

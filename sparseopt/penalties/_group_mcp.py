@@ -26,6 +26,12 @@ class GroupMCP(GroupedPenalty, Penalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(x) = \sum_j \rho_{\alpha w_j,\gamma}(\|x_{G_j}\|_2), \qquad
+        \rho_{a,\gamma}(r) = \begin{cases} a r - \frac{r^2}{2\gamma} & r \le \gamma a \\
+        \frac{\gamma a^2}{2} & r > \gamma a. \end{cases}
+
     The penalty is MCP (see :class:`MCP`) applied to each group's norm, so its prox is
     radial: ``prox(x_G) = x_G p(||x_G||) / ||x_G||`` with ``p`` the scalar MCP prox of the
     norm (the kernel ``block_scale`` returns that factor). Nonconvex: block coordinate

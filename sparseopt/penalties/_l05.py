@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
-from ._separable import NonconvexPenalty
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 6
 
@@ -18,6 +18,10 @@ class L05(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j |w_j|^{1/2}
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha sqrt(u)`` solve, with ``v = sqrt(u)``, the cubic
     ``v^3 - x v + lambda / 2 = 0``; the prox is its largest root squared when that beats
@@ -104,8 +108,12 @@ def value_1d(params, x, j):
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``."""
-    return params[0] * (np.sqrt(abs(w + d)) - np.sqrt(abs(w)))
+    """``psi(w + d) - psi(w) = alpha (|w + d| - |w|) / (sqrt|w + d| + sqrt|w|)`` (no
+    cancellation)."""
+    den = np.sqrt(abs(w + d)) + np.sqrt(abs(w))
+    if den <= 0.0:
+        return 0.0
+    return params[0] * abs_step(w, d) / den
 
 
 @njit(cache=True, inline="always")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
-from ._separable import NonconvexPenalty
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 7
 
@@ -18,6 +18,10 @@ class L23(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j |w_j|^{2/3}
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha u^(2/3)`` solve, with ``v = u^(1/3)``, the quartic
     ``v^4 - x v + 2 lambda / 3 = 0``; the prox is its largest root cubed when that beats
@@ -105,8 +109,16 @@ def value_1d(params, x, j):
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``."""
-    return value_1d(params, w + d, j) - value_1d(params, w, j)
+    """``psi(w + d) - psi(w)``, without cancellation: with ``A = |w + d|^(2/3)`` and
+    ``B = |w|^(2/3)``, ``A - B = (|w + d| - |w|)(|w + d| + |w|) / (A^2 + AB + B^2)``."""
+    a = np.cbrt(abs(w + d))
+    a *= a
+    b = np.cbrt(abs(w))
+    b *= b
+    den = a * a + a * b + b * b
+    if den <= 0.0:
+        return 0.0
+    return params[0] * abs_step(w, d) * (abs(w + d) + abs(w)) / den
 
 
 @njit(cache=True, inline="always")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
-from ._separable import NonconvexPenalty
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 8
 
@@ -20,6 +20,10 @@ class LogSum(NonconvexPenalty):
 
     Notes
     -----
+    .. math::
+
+        \Psi(w) = \alpha\sum_j \log\left(1 + \frac{|w_j|}{\varepsilon}\right)
+
     For ``x > 0`` and ``lambda = t alpha`` the nonzero stationary points of
     ``(u - x)^2 / (2t) + alpha log(1 + u / eps)`` solve
     ``u^2 + (eps - x) u + lambda - x eps = 0``; the prox is the larger root when it is
@@ -97,8 +101,9 @@ def value_1d(params, x, j):
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``."""
-    return value_1d(params, w + d, j) - value_1d(params, w, j)
+    """``psi(w + d) - psi(w) = alpha log1p((|w + d| - |w|) / (eps + |w|))`` (no
+    cancellation)."""
+    return params[0] * np.log1p(abs_step(w, d) / (params[1] + abs(w)))
 
 
 @njit(cache=True, inline="always")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_bool, check_nonnegative, njit
-from ._separable import NonconvexPenalty, check_weights
+from ._separable import NonconvexPenalty, abs_step, check_weights
 
 CODE = 4
 
@@ -163,9 +163,16 @@ def value_1d(params, x, j):
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``."""
-    a = _a(params, j)
-    return _psi(a, params[1], abs(w + d)) - _psi(a, params[1], abs(w))
+    """``psi(w + d) - psi(w)``; on the concave piece (both magnitudes ``<= gamma a``) as
+    ``(v1 - v0)(a - (v1 + v0) / (2 gamma))`` (no cancellation), 0 on the flat one."""
+    a, gamma = _a(params, j), params[1]
+    v0, v1 = abs(w), abs(w + d)
+    top = gamma * a
+    if v0 <= top and v1 <= top:
+        return abs_step(w, d) * (a - 0.5 * (v0 + v1) / gamma)
+    if v0 > top and v1 > top:
+        return 0.0
+    return _psi(a, gamma, v1) - _psi(a, gamma, v0)
 
 
 @njit(cache=True, inline="always")

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..utils import check_nonnegative, njit
 from ._mcp import check_gamma
-from ._separable import NonconvexPenalty
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 5
 
@@ -137,8 +137,18 @@ def value_1d(params, x, j):
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``."""
-    return _psi(params[0], params[1], abs(w + d)) - _psi(params[0], params[1], abs(w))
+    """``psi(w + d) - psi(w)``, without cancellation when both magnitudes lie on one piece
+    (linear, quadratic or flat)."""
+    a, gamma = params[0], params[1]
+    v0, v1 = abs(w), abs(w + d)
+    if v0 <= a and v1 <= a:
+        return a * abs_step(w, d)
+    top = gamma * a
+    if a < v0 <= top and a < v1 <= top:
+        return abs_step(w, d) * (gamma * a - 0.5 * (v0 + v1)) / (gamma - 1.0)
+    if v0 > top and v1 > top:
+        return 0.0
+    return _psi(a, gamma, v1) - _psi(a, gamma, v0)
 
 
 @njit(cache=True, inline="always")

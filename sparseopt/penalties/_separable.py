@@ -9,7 +9,7 @@ when the array holds the scalars only).
 
 import numpy as np
 
-from ..utils import check_finite_array
+from ..utils import check_finite_array, njit
 from ._base import Penalty
 
 
@@ -26,6 +26,19 @@ def real_input(x, name):
     x = np.asarray(x, dtype=np.float64)
     check_finite_array(name, x)
     return x
+
+
+@njit(cache=True, inline="always")
+def abs_step(w, d):
+    """``|w + d| - |w|`` without cancellation: ``sign(w) d`` when ``w + d`` keeps the sign of
+    ``w`` (the kernels' ``value_diff_1d`` build on it, so a line search still resolves steps
+    far below the rounding error of the penalty's value)."""
+    v = w + d
+    if w > 0.0 and v >= 0.0:
+        return d
+    if w < 0.0 and v <= 0.0:
+        return -d
+    return abs(v) - abs(w)
 
 
 def check_weights(weights, name="weights", allow_none=True):
@@ -132,6 +145,12 @@ class NonconvexPenalty(SeparablePenalty):
     certificate = "fixed_point"
     screening = False
     positive = False
+
+    def project(self, w):
+        """Projection on the domain, ``prox(w, 0)``, without the candidate search of
+        :meth:`prox` (the solvers project every extrapolated point)."""
+        w = np.asarray(w, dtype=np.float64)
+        return np.where(w > 0, w, 0.0) if self.positive else w.copy()
 
     def _prox(self, x, t):
         """The prox as a global minimiser over the candidates."""

@@ -159,29 +159,60 @@ def check_finite_array(name, arr):
 
 
 def check_sample_weight(sample_weight, n_samples=None):
-    """A 1-D float64 array of finite weights ``>= 0`` with a positive sum (``n_samples``
-    entries when given; a real scalar is broadcast to them), errors naming ``sample_weight``."""
-    if sample_weight is None or isinstance(sample_weight, str) or hasattr(sample_weight, "tocsr"):
+    """Sample weights as a fresh 1-D float64 array, checked.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or real scalar
+        Weights ``>= 0``, finite, not all zero. A scalar gives every sample that weight.
+    n_samples : int or None, default=None
+        The number of samples the weights must match (and the length of a scalar's
+        broadcast); None checks no length.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,)
+        A new array (the caller's is never modified).
+
+    Raises
+    ------
+    TypeError
+        For a string, None, complex or non-numeric input.
+    ValueError
+        For a wrong shape, NaN or infinity, a negative weight, or all weights zero; the
+        message names ``sample_weight``.
+
+    Examples
+    --------
+    >>> from sparseopt.utils import check_sample_weight
+    >>> check_sample_weight([1, 0, 2], 3)
+    array([1., 0., 2.])
+    >>> check_sample_weight([0.0, 0.0], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must have a positive sum; all weights are zero.
+    """
+    if sample_weight is None or isinstance(sample_weight, str | bytes | bool | np.bool_):
         raise TypeError(f"sample_weight must be an array of finite values >= 0, got "
-                        f"{type(sample_weight).__name__}.")
-    try:
-        s = np.asarray(sample_weight)
-    except ValueError as err:  # ragged nested sequences
-        raise TypeError(f"sample_weight must be a 1-D array of real numbers: {err}") from None
-    if s.dtype.kind not in "biuf" or s.dtype.kind == "b":
+                        f"{sample_weight!r}.")
+    if isinstance(sample_weight, numbers.Real) and n_samples is not None:
+        sample_weight = np.full(int(n_samples), float(sample_weight))
+    s = np.asarray(sample_weight)
+    if np.iscomplexobj(s) or s.dtype.kind not in "biuf":
         raise TypeError(f"sample_weight must hold real numbers, got dtype {s.dtype}.")
-    s = np.ascontiguousarray(s, dtype=np.float64)
-    if s.ndim == 0 and n_samples is not None:
-        s = np.full(n_samples, float(s))
+    s = np.array(s, dtype=np.float64, order="C")  # a copy: never the caller's array
     if s.ndim != 1:
-        raise ValueError(f"sample_weight must be 1-D, got shape {s.shape}.")
+        raise ValueError(f"sample_weight must be 1-D of shape (n_samples,), got shape "
+                         f"{s.shape}.")
     if n_samples is not None and s.shape[0] != n_samples:
-        raise ValueError(f"sample_weight has {s.shape[0]} entries but X has {n_samples} "
+        raise ValueError(f"sample_weight has {s.shape[0]} entries but there are {n_samples} "
                          "samples.")
-    if not np.all(np.isfinite(s)) or np.any(s < 0):
-        raise ValueError("sample_weight must hold finite values >= 0.")
+    if not np.all(np.isfinite(s)):
+        raise ValueError("sample_weight must be finite; it contains NaN or infinity.")
+    if np.any(s < 0):
+        raise ValueError(f"sample_weight must be >= 0; got a negative weight ({s.min()}).")
     if not s.sum() > 0:
-        raise ValueError("sample_weight must not be all zero: the weights need a positive sum.")
+        raise ValueError("sample_weight must have a positive sum; all weights are zero.")
     return s
 
 

@@ -121,3 +121,35 @@ def test_estimator_optimum_has_zero_gap_with_this_dual():
     s = min(1.0, alpha / np.max(np.linalg.norm(X.T @ theta, axis=1)))
     gap = primal - df.dual(Y, s * theta)
     assert 0 <= gap <= 1e-8
+
+
+def test_weighted_targets_weigh_the_samples():
+    """Rows ``Y_i = s_i e_{y_i}``: the loss is the s-weighted sum, the gradient matches finite
+    differences, the dual satisfies Fenchel-Young at the residual dual point, and the row
+    constants are ``sum_i s_i X_ij^2 / (2n)``."""
+    rng = np.random.default_rng(5)
+    n, K, p = 12, 3, 4
+    labels = rng.integers(0, K, n)
+    s = rng.uniform(0.0, 3.0, n)
+    s[2] = 0.0
+    Y1 = np.eye(K)[labels]
+    Y = s[:, None] * Y1
+    Z = rng.standard_normal((n, K))
+    df = Multinomial()
+    per_sample = np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(n), labels]
+    assert df.value(Y, Z) == pytest.approx(s @ per_sample / n, rel=1e-13)
+    G = df.raw_grad(Y, Z)
+    E = np.zeros_like(Z)
+    E[4, 1] = 1e-6
+    fd = (df.value(Y, Z + E) - df.value(Y, Z - E)) / 2e-6
+    assert fd == pytest.approx(G[4, 1], rel=1e-6)
+    U = n * G  # f_i'(z_i); the dual point is theta = -G
+    assert df.dual(Y, -G) == pytest.approx(df.value(Y, Z) - np.sum(U * Z) / n, rel=1e-12)
+    H = df.raw_hessian(Y, Z)
+    np.testing.assert_allclose(H[5], s[5] * df.raw_hessian(Y1, Z)[5], rtol=1e-13)
+    X = rng.standard_normal((n, p))
+    np.testing.assert_allclose(df.row_lipschitz(X, Y), (X ** 2).T @ s / (2 * n), rtol=1e-13)
+    np.testing.assert_allclose(df.row_lipschitz(X, Y1), df.row_lipschitz(X), rtol=1e-13)
+    freq = np.bincount(labels, weights=s, minlength=K) / s.sum()
+    b = df.null_intercept(Y)
+    np.testing.assert_allclose(np.exp(b) / np.exp(b).sum(), freq, rtol=1e-10)

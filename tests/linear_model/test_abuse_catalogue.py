@@ -123,7 +123,7 @@ def test_bad_y_is_refused(name, label):
 
 BAD_SW = {"negative": -np.ones(40), "zeros": np.zeros(40), "nan": np.full(40, np.nan),
           "short": np.ones(39), "strings": "a", "2d": np.ones((40, 1)), "inf": np.full(40, np.inf),
-          "complex": np.ones(40) + 1j, "bool": np.ones(40, dtype=bool)}
+          "complex": np.ones(40) + 1j}
 WEIGHTED = ["ElasticNet", "ElasticNetCV", "WeightedLasso", "MCPRegression", "GroupLasso"]
 
 

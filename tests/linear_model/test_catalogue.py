@@ -47,22 +47,9 @@ from sparseopt.solvers import BlockCoordinateDescent
 pytest.importorskip("cvxpy")
 from sparseopt.reference import glm_reference, multitask_lasso_reference  # noqa: E402
 
-RNG = np.random.default_rng(0)
-N, D = 60, 25
-X = RNG.standard_normal((N, D)) / 2
-BETA = np.zeros(D)
-BETA[:4] = [1.0, -1.0, 0.5, 0.8]
-Z = X @ BETA
-Y = {
-    "quadratic": Z + 0.3 * RNG.standard_normal(N),
-    "huber": Z + 0.3 * RNG.standard_t(2, N),
-    "poisson": RNG.poisson(np.exp(Z)).astype(float),
-    "gamma": RNG.gamma(2.0, np.exp(Z) / 2),
-    "logistic": np.where(Z + 0.3 * RNG.standard_normal(N) > 0, 1.0, -1.0),
-}
-SW = RNG.integers(0, 4, N).astype(float)
-PEN_W = RNG.uniform(0.5, 1.5, D)
-PEN_W[3] = 0.0
+from ._catalogue_data import BETA, PEN_W, SW, D, N, X, Y  # noqa: E402
+from ._catalogue_data import objective as _objective  # noqa: E402
+from ._catalogue_data import solver as _solver  # noqa: E402
 
 CONVEX = [
     ("quadratic", Quadratic(), L1L2(0.05, 0.5)),
@@ -81,16 +68,6 @@ CONVEX = [
     ("logistic", Logistic(), L1L2(0.02, 0.5)),
     ("logistic", WeightedLogistic(SW + 0.5), L1(0.02)),
 ]
-
-
-def _solver(datafit, penalty):
-    newton = not np.isfinite(getattr(datafit, "curvature", 1.0))
-    return BlockCoordinateDescent(selection="cyclic", update="newton" if newton else "gradient",
-                                  tol=1e-12, max_iter=500)
-
-
-def _objective(datafit, penalty, X, y, w, b):
-    return datafit.value(y, X @ w + b) + penalty.value(w)
 
 
 @pytest.mark.parametrize("fit_intercept", [False, True])
@@ -162,7 +139,7 @@ def test_elastic_net_cv_matches_sklearn_grid_and_choice():
 
     y = Y["quadratic"]
     ours = ElasticNetCV(l1_ratio=[0.3, 0.9], n_alphas=8, cv=3, tol=1e-12).fit(X, y)
-    sk = SkElasticNetCV(l1_ratio=[0.3, 0.9], n_alphas=8, cv=3, tol=1e-12,
+    sk = SkElasticNetCV(l1_ratio=[0.3, 0.9], alphas=8, cv=3, tol=1e-12,
                         max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(ours.alphas_, sk.alphas_, rtol=1e-10)
     np.testing.assert_allclose(ours.mse_path_, sk.mse_path_, rtol=1e-5)
@@ -198,8 +175,27 @@ def test_logistic_sample_weight_equals_replication():
     b = SparseLogisticRegression(0.02, tol=1e-12).fit(Xr, yr)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-7)
     np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-7)
-    with pytest.raises(ValueError, match="two classes"):
-        SparseLogisticRegression(0.02).fit(X, np.arange(N) % 3, sample_weight=SW)
+
+
+def test_multinomial_sample_weight_equals_replication_and_cvxpy():
+    """Weights ride on the one-hot targets of the multinomial solver."""
+    from sparseopt.reference import multinomial_group_reference
+
+    y = np.digitize(Y["quadratic"], np.quantile(Y["quadratic"], [1 / 3, 2 / 3]))
+    Xr, yr = _replicate(X, y, SW)
+    a = SparseLogisticRegression(0.02, tol=1e-12).fit(X, y, sample_weight=SW)
+    b = SparseLogisticRegression(0.02, tol=1e-12).fit(Xr, yr)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-8)
+    coef, icpt, ref = multinomial_group_reference(X, y, 0.02, fit_intercept=True,
+                                                  sample_weight=SW)
+    c = SW * (N / SW.sum())
+    Z = X @ a.coef_.T + a.intercept_
+    lse = np.log(np.exp(Z).sum(axis=1))
+    ours = (c @ (lse - Z[np.arange(N), y]) / N
+            + 0.02 * np.linalg.norm(a.coef_, axis=0).sum())
+    assert abs(ours - ref) <= 1e-8 * abs(ref)
+    assert ours - ref <= a.dual_gap_ + 1e-12 * abs(ref)  # the gap certifies the weighted fit
 
 
 def test_lasso_cv_sample_weight_runs_weighted_folds():

@@ -85,6 +85,20 @@ def test_kernels_match_the_reference_methods(name):
         assert np.isfinite(pen.conjugate(s * v))
 
 
+@pytest.mark.parametrize("name", ["mcp", "mcp_weighted", "scad", "l05", "l23", "log_sum"])
+def test_value_diff_resolves_steps_below_rounding(name):
+    """``psi(w + d) - psi(w)`` for a step far below the rounding error of ``psi(w)``: the
+    kernel must give ``psi'(w) d`` (a line search near a fixed point compares such
+    differences with ``g d``; a difference of two values there is pure rounding noise)."""
+    pen = SEPARABLE[name]
+    rng = np.random.default_rng(3)
+    w = rng.choice([-1, 1], N) * rng.uniform(0.05, 4.0, N)
+    d = 1e-13 * rng.choice([-1, 1], N)
+    slope = pen.subdiff_distance(w, np.zeros(N)) * np.sign(w)  # psi'(w) off zero
+    diff = _one(P.value_diff_1d, pen, w, d)
+    np.testing.assert_allclose(diff, slope * d, rtol=1e-6, atol=1e-30)
+
+
 @pytest.mark.parametrize("name", SEPARABLE)
 def test_prox_is_a_global_minimiser(name):
     """Against a dense grid: the prox objective is the grid's minimum (up to the grid)."""

@@ -92,7 +92,10 @@ def test_group_l2_scores_against_a_direct_computation():
 def test_declarations():
     assert (L1.structure, L1.convex, L1.certificate, L1.screening) == (
         "separable", True, "dual_gap", True)
-    assert (GroupL2.structure, GroupL2.certificate) == ("block", "dual_gap")
+    assert (GroupL2.structure, GroupL2(1.0, 2).certificate) == ("block", "dual_gap")
+    # an unpenalised group (weight 0) has no usable duality gap: fixed-point criterion
+    assert GroupL2(1.0, 2, weights=[0.0, 1.0]).certificate == "fixed_point"
+    assert GroupL2(1.0, 2, weights="sqrt_size").certificate == "dual_gap"
     for cls in (SparseEnvelope, WeightedGroupSparseEnvelope):
         assert (cls.structure, cls.certificate, cls.code) == ("vector", "fenchel_young", -1)
     assert (GroupTopK.structure, GroupTopK.convex, GroupTopK.certificate) == (

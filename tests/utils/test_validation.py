@@ -56,3 +56,35 @@ def test_check_seed():
     for bad, exc in (("abc", TypeError), (1.5, TypeError), (-1, ValueError), (True, TypeError)):
         with pytest.raises(exc, match="random_state"):
             check_seed(bad)
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (np.ones(4), ValueError, r"4 entries but there are 3 samples"),
+    (np.ones((3, 1)), ValueError, r"1-D of shape \(n_samples,\)"),
+    (np.array([1.0, np.nan, 1.0]), ValueError, "finite"),
+    (np.array([1.0, np.inf, 1.0]), ValueError, "finite"),
+    (np.array([1.0, -0.5, 1.0]), ValueError, ">= 0"),
+    (np.zeros(3), ValueError, "positive sum; all weights are zero"),
+    (np.array([1 + 1j, 1, 1]), TypeError, "real"),
+    (np.array(["a", "b", "c"]), TypeError, "real"),
+    ("balanced", TypeError, "sample_weight"),
+    (None, TypeError, "sample_weight"),
+])
+def test_check_sample_weight_names_the_argument(bad, exc, match):
+    from sparseopt.utils import check_sample_weight
+
+    with pytest.raises(exc, match=match) as info:
+        check_sample_weight(bad, 3)
+    assert "sample_weight" in str(info.value)
+
+
+def test_check_sample_weight_copies_and_broadcasts():
+    from sparseopt.utils import check_sample_weight
+
+    sw = np.array([1, 0, 2])
+    out = check_sample_weight(sw, 3)
+    assert out.dtype == np.float64 and out is not sw
+    out[0] = 5.0
+    assert sw[0] == 1
+    np.testing.assert_array_equal(check_sample_weight(2.5, 3), [2.5, 2.5, 2.5])
+    np.testing.assert_array_equal(check_sample_weight([1.0, 2.0]), [1.0, 2.0])

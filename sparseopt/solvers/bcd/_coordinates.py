@@ -189,7 +189,7 @@ def try_coefficients(pb, ws, w_ws):
         return False
     w_full = pb.w.copy()
     w_full[ws] = w_ws
-    w_full = pb.penalty.prox(w_full, 0.0)  # projection on the domain (w >= 0, say)
+    w_full = pb.penalty.project(w_full)  # projection on the domain (w >= 0, say)
     z_acc = np.empty_like(pb.z)
     K.predict_subset(pb.design.kx, w_full, ws, 0.0, z_acc)
     b = pb.intercept[0]

@@ -33,8 +33,9 @@ def _row_gradient(kx, j, R, G):
 
 
 @njit(cache=True, inline="always")
-def _row_move(kx, j, U, Z, R, inv_2n):
-    """``Z += X_j U^T`` and the majoriser's gradient ``R`` with it."""
+def _row_move(kx, j, U, Z, R, curv):
+    """``Z += X_j U^T`` and the majoriser's gradient ``R`` with it (``curv[i]`` is sample
+    ``i``'s majoriser curvature ``s_i / (2n)``)."""
     Xd, data, indices, indptr, is_sparse = kx
     n, K = Z.shape
     if is_sparse:
@@ -43,7 +44,7 @@ def _row_move(kx, j, U, Z, R, inv_2n):
             for c in range(K):
                 d = data[p] * U[c]
                 Z[i, c] += d
-                R[i, c] += d * inv_2n
+                R[i, c] += d * curv[i]
     else:
         off = j * n
         for i in range(n):
@@ -52,34 +53,45 @@ def _row_move(kx, j, U, Z, R, inv_2n):
                 for c in range(K):
                     d = x * U[c]
                     Z[i, c] += d
-                    R[i, c] += d * inv_2n
+                    R[i, c] += d * curv[i]
 
 
 @njit(cache=True)
 def row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order, n_epochs, R):
     """Epochs of cyclic row steps (block prox of the row penalty) on Bohning's majoriser.
 
-    Each epoch computes the probabilities ``P = softmax(Z)`` once (``n K`` exponentials) and
-    the majoriser of the loss at the current scores,
-    ``f(Z0) + <(P - Y) / n, Z - Z0> + ||Z - Z0||^2 / (4 n)`` (the multinomial Hessian is at most
-    ``I / 2`` per sample). Its gradient in ``Z``, ``R = (P - Y) / n + (Z - Z0) / (2 n)``, is
-    kept current without exponentials, and row ``j`` minimises it exactly (its curvature is
-    ``L_j = ||X_j||^2 / (2n)``): the penalty's radial prox of ``W_j - G_j / L_j`` with the
-    row's weight ``gw[j]``; then ``Z += X_j dW_j^T``. The intercept takes the exact step
-    ``b -= 2 sum_i R_i`` after the rows. The loss never increases (the majoriser touches it at
-    the epoch's start). ``R`` is (n, K) scratch.
+    The rows of ``Y`` are class indicators times the samples' weights ``s_i = sum_c Y_ic``
+    (1 for one-hot rows). Each epoch computes the probabilities ``P = softmax(Z)`` once
+    (``n K`` exponentials) and the majoriser of the loss at the current scores,
+    ``f(Z0) + <(s P - Y) / n, Z - Z0> + sum_i s_i ||z_i - z0_i||^2 / (4 n)`` (the Hessian of
+    sample ``i`` is at most ``s_i I / 2``). Its gradient in ``Z``,
+    ``R_i = (s_i p_i - Y_i) / n + s_i (z_i - z0_i) / (2 n)``, is kept current without
+    exponentials, and row ``j`` minimises it exactly (its curvature is
+    ``L_j = sum_i s_i X_ij^2 / (2n)``): the penalty's radial prox of ``W_j - G_j / L_j`` with
+    the row's weight ``gw[j]``; then ``Z += X_j dW_j^T``. The intercept takes the exact step
+    ``b -= sum_i R_i / (sum_i s_i / (2n))`` after the rows. The loss never increases (the
+    majoriser touches it at the epoch's start). ``R`` is (n, K) scratch.
     """
     n, K = Z.shape
     inv_n = 1.0 / n
-    inv_2n = 0.5 / n
     prob = np.empty(K)
     G = np.empty(K)
     U = np.empty(K)
+    wt = np.empty(n)
+    curv = np.empty(n)
+    total = 0.0
+    for i in range(n):
+        si = 0.0
+        for c in range(K):
+            si += Y[i, c]
+        wt[i] = si
+        curv[i] = 0.5 * si * inv_n
+        total += curv[i]
     for _ in range(n_epochs):
         for i in range(n):
             D.softmax_row(Z, i, prob)
             for c in range(K):
-                R[i, c] = (prob[c] - Y[i, c]) * inv_n
+                R[i, c] = (wt[i] * prob[c] - Y[i, c]) * inv_n
         for t in range(order.shape[0]):
             j = order[t]
             L = Lrow[j]
@@ -99,19 +111,19 @@ def row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order, n_epochs
                     moved = True
                 W[j, c] = new
             if moved:
-                _row_move(kx, j, U, Z, R, inv_2n)
-        if fit_intercept:
+                _row_move(kx, j, U, Z, R, curv)
+        if fit_intercept and total > 0.0:
             for c in range(K):
                 G[c] = 0.0
             for i in range(n):
                 for c in range(K):
                     G[c] += R[i, c]
             for c in range(K):
-                step = -2.0 * G[c]
+                step = -G[c] / total
                 b[c] += step
                 for i in range(n):
                     Z[i, c] += step
-                    R[i, c] += step * inv_2n
+                    R[i, c] += step * curv[i]
 
 
 @njit(cache=True)
@@ -122,11 +134,18 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
     Row ``j`` has gradient ``G = X_j^T (Z - Y) / n`` and exact curvature
     ``L_j = ||X_j||^2 / n``: its step is the penalty's radial prox of ``W_j - G / L_j`` with
     the row's weight ``gw[j]``, then ``Z += X_j dW_j^T``. The intercept takes the exact step
-    ``b -= mean(Z - Y)`` (per task) after the rows.
+    ``b -= mean(Z - Y)`` (per task) after the rows. The epochs run on the residual
+    ``Z - Y`` stored task by task (one contiguous row of length n per task), so that a row's
+    gradient is one matrix-vector product and its update one contiguous pass per task;
+    ``Z`` is written back at the end.
     """
     Xd, data, indices, indptr, is_sparse = kx
     n, K = Z.shape
     inv_n = 1.0 / n
+    Rt = np.empty((K, n))
+    for i in range(n):
+        for c in range(K):
+            Rt[c, i] = Z[i, c] - Y[i, c]
     G = np.empty(K)
     U = np.empty(K)
     for _ in range(n_epochs):
@@ -135,19 +154,15 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
             L = Lrow[j]
             if L <= 0.0:
                 continue
-            for c in range(K):
-                G[c] = 0.0
             if is_sparse:
+                for c in range(K):
+                    G[c] = 0.0
                 for p in range(indptr[j], indptr[j + 1]):
                     i = indices[p]
                     for c in range(K):
-                        G[c] += data[p] * (Z[i, c] - Y[i, c])
+                        G[c] += data[p] * Rt[c, i]
             else:
-                off = j * n
-                for i in range(n):
-                    x = Xd[off + i]
-                    for c in range(K):
-                        G[c] += x * (Z[i, c] - Y[i, c])
+                G[:] = np.dot(Rt, Xd[j * n:(j + 1) * n])
             nrm = 0.0
             for c in range(K):
                 U[c] = W[j, c] - G[c] * inv_n / L
@@ -157,30 +172,32 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
             for c in range(K):
                 new = scale * U[c]
                 U[c] = new - W[j, c]
-                if U[c] != 0.0:
-                    moved = True
+                moved |= U[c] != 0.0
                 W[j, c] = new
-            if moved:
-                if is_sparse:
-                    for p in range(indptr[j], indptr[j + 1]):
-                        i = indices[p]
-                        for c in range(K):
-                            Z[i, c] += data[p] * U[c]
-                else:
-                    off = j * n
-                    for i in range(n):
-                        x = Xd[off + i]
-                        if x != 0.0:
-                            for c in range(K):
-                                Z[i, c] += x * U[c]
+            if not moved:
+                continue
+            if is_sparse:
+                for p in range(indptr[j], indptr[j + 1]):
+                    i = indices[p]
+                    for c in range(K):
+                        Rt[c, i] += data[p] * U[c]
+            else:
+                xj = Xd[j * n:(j + 1) * n]
+                for c in range(K):
+                    u = U[c]
+                    if u != 0.0:
+                        r = Rt[c]
+                        for i in range(n):
+                            r[i] += xj[i] * u
         if fit_intercept:
             for c in range(K):
-                G[c] = 0.0
-            for i in range(n):
-                for c in range(K):
-                    G[c] += Z[i, c] - Y[i, c]
-            for c in range(K):
-                step = -G[c] * inv_n
+                s = 0.0
+                for i in range(n):
+                    s += Rt[c, i]
+                step = -s * inv_n
                 b[c] += step
                 for i in range(n):
-                    Z[i, c] += step
+                    Rt[c, i] += step
+    for i in range(n):
+        for c in range(K):
+            Z[i, c] = Rt[c, i] + Y[i, c]

@@ -2,6 +2,7 @@
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -78,9 +79,11 @@ class Problem:
     mu: np.ndarray = field(default_factory=lambda: np.zeros(0))
     L_centred: np.ndarray = None
 
-    @property
+    @cached_property
     def has_gap(self):
-        """The penalty certifies by a duality gap (else: a fixed-point criterion)."""
+        """The penalty certifies by a duality gap (else: a fixed-point criterion); read once
+        per run (the penalty does not change during a solve, and a weighted penalty validates
+        its weights to answer)."""
         return self.penalty.certificate == "dual_gap"
 
     @property
@@ -121,7 +124,7 @@ class Problem:
 
     def compiled_gap(self):
         """The gap has a compiled path: separable penalty with a duality gap, alpha > 0."""
-        return (self.penalty.structure == "separable" and self.penalty.certificate == "dual_gap"
+        return (self.penalty.structure == "separable" and self.has_gap
                 and self.alpha > 0.0 and self.datafit.code >= 0)
 
     def gradient(self):

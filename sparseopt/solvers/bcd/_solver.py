@@ -498,10 +498,11 @@ class BlockCoordinateDescent(ParamsMixin):
                      parts=parts, alpha=alpha, w=W,
                      z=np.ascontiguousarray(np.asarray(design.X @ W) + b), intercept=b,
                      kernel_intercept=bool(fit_intercept),
-                     L=datafit.row_lipschitz(design.X), P0=P0, tol=tol,
+                     L=datafit.row_lipschitz(design.X, Y), P0=P0, tol=tol,
                      rng=check_seed(self.random_state), grad_ref=grad_ref)
         max_iter = self.max_iter or 100
-        pb.report = progress(total=max_iter, desc="Multinomial BCD", verbose=self.verbose)
+        desc = "Multinomial BCD" if isinstance(datafit, Multinomial) else "Multi-task BCD"
+        pb.report = progress(total=max_iter, desc=desc, verbose=self.verbose)
         result = SolverResult(effective_selection="cyclic")
         rows = Rows(pb, self, self.working_set is not False, self.gap_freq or 10)
         try:

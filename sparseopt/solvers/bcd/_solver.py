@@ -422,11 +422,13 @@ class BlockCoordinateDescent(ParamsMixin):
             P0 = datafit.value(y, z0)
             L = datafit.lipschitz(design.X)
             # the gap's reference is the size of the objective at zero: its magnitude (a
-            # Poisson objective is negative when the mean count exceeds e), and at least its
-            # rounding level when the intercept alone fits y (else the gap never gets below 0)
+            # Poisson objective is negative when the mean count exceeds e), or its rounding
+            # level when the intercept alone fits y exactly (else the gap never gets below it)
             F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
         _check_representable(design, L, P0, center)
-        P0 = max(abs(P0), 64 * np.finfo(float).eps * F0 / tol) if tol > 0 else abs(P0)
+        P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
+        if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
+            P0 = floor / tol
         kernel_intercept = fit_intercept and center is None
         b0 = 0.0 if intercept0 is None else float(intercept0)
         intercept = np.array([b0 if kernel_intercept else 0.0])

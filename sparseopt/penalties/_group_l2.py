@@ -145,8 +145,8 @@ class GroupL2(GroupedPenalty, Penalty):
         q = dot + 0.5 * safe_L * dd + a * w * (self.group_norms(x + d) - self.group_norms(x))
         score = np.maximum(-q, 0.0)
         zero = self.group_norms(x) == 0
-        score[zero] = np.maximum(self.group_norms(g)[zero] - a * w[zero], 0.0) ** 2 / (
-            2 * safe_L[zero])
+        v = np.maximum(self.group_norms(g)[zero] - a * w[zero], 0.0)
+        score[zero] = v * (v / (2 * safe_L[zero]))  # v^2 alone overflows on extreme data
         return np.where(L > 0, score, 0.0)
 
 

@@ -230,6 +230,7 @@ def test_formats_agree_with_dense(name, fmt):
 SCALES = [1e-100, 1e-10, 1e10, 1e100]
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow on the way either
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("name", ["ElasticNet", "WeightedLasso", "GroupLasso",
                                   "MultiTaskLasso", "ElasticNetCV"])

@@ -1,0 +1,113 @@
+"""Acceptance cross-checks of the GLM catalogue against skglm, scikit-learn and cvxpy on
+random problems: parameter meanings equal the peers', objectives computed with one formula."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sparseopt.datafits import Huber, Quadratic
+from sparseopt.linear_model import GeneralizedLinearEstimator
+from sparseopt.penalties import MCP, GroupMCP
+from sparseopt.solvers import BlockCoordinateDescent
+
+
+def _problem(seed, n, p):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * 2 / np.sqrt(p)
+    beta = np.zeros(p)
+    beta[:3] = [1.0, -1.5, 0.8]
+    return X, X @ beta + 0.3 * rng.standard_normal(n), rng
+
+
+def _mcp(v, alpha, gamma):
+    """MCP of magnitudes ``v`` (closed form)."""
+    v = np.abs(v)
+    return np.where(v <= gamma * alpha, alpha * v - v * v / (2 * gamma), gamma * alpha**2 / 2)
+
+
+# ------------------------------------------------------------------ weighted MCP
+def test_weighted_mcp_is_weights_times_mcp():
+    rng = np.random.default_rng(3)
+    w, weights = 2 * rng.standard_normal(20), rng.uniform(0, 3, 20)
+    weights[4] = 0.0
+    pen = MCP(0.6, 2.5, weights=weights)
+    assert pen.value(w) == pytest.approx(weights @ _mcp(w, 0.6, 2.5), rel=1e-14)
+
+
+@pytest.mark.parametrize("step", [0.3, 1.0, 4.0])
+def test_weighted_mcp_prox_minimises_the_weighted_penalty(step):
+    weights = np.array([0.0, 0.2, 1.0, 2.5, 6.0])
+    pen = MCP(0.6, 2.5, weights=weights)
+    grid = np.linspace(-6, 6, 240001)
+    for x in np.linspace(-4, 4, 33):
+        u = pen.prox(np.full(5, x), step)
+        for j in range(5):
+            h = (grid - x) ** 2 / (2 * step) + weights[j] * _mcp(grid, 0.6, 2.5)
+            hu = (u[j] - x) ** 2 / (2 * step) + weights[j] * _mcp(u[j], 0.6, 2.5)
+            assert hu <= h.min() + 1e-9
+
+
+def test_weighted_mcp_equals_skglm_weighted_mcpenalty():
+    skglm = pytest.importorskip("skglm")
+    from skglm.datafits import Quadratic as SkQuadratic
+    from skglm.penalties import WeightedMCPenalty
+    from skglm.solvers import AndersonCD
+
+    X, y, rng = _problem(0, 60, 15)
+    weights = rng.uniform(0.3, 2.0, 15)
+    weights[5] = 0.0
+    sk_pen = WeightedMCPenalty(0.05, 3.0, weights)
+    ours_pen = MCP(0.05, 3.0, weights=weights)
+    w = rng.standard_normal(15)
+    assert ours_pen.value(w) == pytest.approx(sk_pen.value(w), rel=1e-14)
+    for j in range(15):  # skglm's closed form holds for step * weight < gamma
+        assert ours_pen.prox(np.full(15, 0.7), 0.5)[j] == pytest.approx(
+            sk_pen.prox_1d(0.7, 0.5, j), abs=1e-14)
+    ours = GeneralizedLinearEstimator(Quadratic(), ours_pen, BlockCoordinateDescent(
+        "cyclic", tol=1e-12)).fit(X, y)
+    theirs = skglm.GeneralizedLinearEstimator(SkQuadratic(), sk_pen, AndersonCD(
+        tol=1e-12, fit_intercept=False)).fit(X, y)
+    # the objective with skglm's own penalty value: the same model
+    obj = [np.mean((y - X @ c) ** 2) / 2 + sk_pen.value(c) for c in (ours.coef_, theirs.coef_)]
+    assert obj[0] <= obj[1] + 1e-10 * abs(obj[1])
+
+
+def test_weighted_group_mcp_is_weights_times_mcp_of_norms_and_fixed_point():
+    X, y, _ = _problem(1, 60, 12)
+    gw = np.array([1.0, 0.0, 2.0, 0.5])
+    pen = GroupMCP(0.1, 2.5, groups=3, weights=gw)
+    x = np.arange(12.0) / 7 - 0.8
+    norms = np.linalg.norm(x.reshape(4, 3), axis=1)
+    assert pen.value(x) == pytest.approx(gw @ _mcp(norms, 0.1, 2.5), rel=1e-14)
+    w, res = BlockCoordinateDescent("cyclic", tol=1e-12).solve(Quadratic(), pen, X, y)
+    assert res.converged
+    g = X.T @ (X @ w - y) / 60
+    # stationarity of each active group: g_G + w_G psi'(||w_G||) w_G / ||w_G|| = 0
+    for k in np.flatnonzero(np.linalg.norm(w.reshape(4, 3), axis=1) > 0):
+        wk, gk = w[3 * k:3 * k + 3], g[3 * k:3 * k + 3]
+        r = np.linalg.norm(wk)
+        slope = gw[k] * max(0.1 - r / 2.5, 0.0)
+        assert np.linalg.norm(gk + slope * wk / r) <= 1e-7
+    # the unpenalised group is a least-squares block
+    assert np.linalg.norm(g[3:6]) <= 1e-7
+
+
+@pytest.mark.parametrize("datafit", [Quadratic(), Huber(0.5)], ids=["quadratic", "huber"])
+def test_weighted_mcp_fixed_point_sparse_and_intercept(datafit):
+    X, y, rng = _problem(2, 50, 10)
+    weights = rng.uniform(0.2, 2.0, 10)
+    weights[1] = 0.0
+    pen = MCP(0.08, 2.0, weights=weights)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = GeneralizedLinearEstimator(datafit, pen, BlockCoordinateDescent(
+            "cyclic", tol=1e-12), fit_intercept=True).fit(sp.csc_matrix(X), y)
+    w = est.coef_
+    g = X.T @ datafit.raw_grad(y, X @ w + est.intercept_)
+    assert abs(float(np.sum(datafit.raw_grad(y, X @ w + est.intercept_)))) <= 1e-9
+    slope = np.sign(w) * weights * np.maximum(0.08 - np.abs(w) / 2.0, 0.0)
+    nz = w != 0
+    np.testing.assert_allclose((g + slope)[nz], 0.0, atol=1e-8)
+    assert np.all(np.abs(g[~nz]) <= 0.08 * weights[~nz] + 1e-9)

@@ -111,3 +111,20 @@ def test_weighted_mcp_fixed_point_sparse_and_intercept(datafit):
     nz = w != 0
     np.testing.assert_allclose((g + slope)[nz], 0.0, atol=1e-8)
     assert np.all(np.abs(g[~nz]) <= 0.08 * weights[~nz] + 1e-9)
+
+
+# ------------------------------------------------------------------ convergence warnings
+def test_convergence_warning_names_the_budget_that_ran_out():
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sparseopt.linear_model import GroupLasso
+
+    X, y, _ = _problem(3, 40, 12)
+    # the inner epochs run out long before max_iter: more max_iter would not help
+    est = GroupLasso(3, 1e-4, tol=1e-15, max_iter=1000,
+                     solver=BlockCoordinateDescent("cyclic", max_epochs=3))
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=1000.*tol=.*increase max_epochs"):
+        est.fit(X, y)
+    # the outer iterations run out: the usual advice
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=1 .*Increase max_iter or tol"):
+        GroupLasso(3, 1e-4, tol=1e-15, max_iter=1).fit(X, y)

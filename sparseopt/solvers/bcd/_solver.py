@@ -394,10 +394,16 @@ class BlockCoordinateDescent(ParamsMixin):
         result.history = pb.history.arrays()
         result.n_extrapolations = pb.n_extrapolations
         if not result.converged:
+            # name the budget that ran out: more outer iterations do not help once the
+            # inner epochs are spent
+            advice = (f"The budget of max_epochs={self.max_epochs} inner epochs ran out: "
+                      "increase max_epochs (BlockCoordinateDescent(max_epochs=...)) or tol."
+                      if getattr(result, "n_epochs", 0) >= self.max_epochs
+                      else "Increase max_iter or tol.")
             warnings.warn(
                 f"BlockCoordinateDescent did not converge within max_iter={max_iter}"
                 f" (max_epochs={self.max_epochs}) to tol={self.tol}: final relative criterion "
-                f"{result.rel_gap:.3e}. Increase max_iter or tol.",
+                f"{result.rel_gap:.3e}. {advice}",
                 ConvergenceWarning, stacklevel=3)
         return result
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
-from ._separable import NonconvexPenalty, abs_step, check_weights
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 4
 
@@ -66,7 +66,7 @@ class MCP(NonconvexPenalty):
         self.positive = positive
 
     def _scalars(self):
-        check_weights(self.weights)
+        self._checked_weights()
         if not isinstance(self.positive, bool | np.bool_):
             raise TypeError(f"positive must be a bool, got {self.positive!r}.")
         return (check_nonnegative("alpha", self.alpha), check_gamma(self.gamma, 1.0),

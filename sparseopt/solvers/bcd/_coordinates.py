@@ -135,6 +135,16 @@ def subproblem_gap(pb, features):
     """Duality gap of the problem restricted to ``features`` (``w`` is zero elsewhere): the
     dual point is the residual rescaled on those features only."""
     gws = restricted_gradient(pb, features)
+    if pb.compiled_gap():
+        # the same gap in compiled passes: the gradient is zero off the features
+        df, dfp, _, pen, pp, _, _ = pb.parts
+        if pb.raw is None:
+            pb.raw = np.empty(pb.y.shape[0])
+        K.raw_grad_vec(df, dfp, pb.y, pb.z, pb.raw)
+        g = np.zeros(pb.w.shape[0])
+        g[features] = gws
+        primal, dual, _ = K.gap_parts(df, dfp, pen, pp, pb.y, pb.y_dual, pb.z, pb.w, g, pb.raw)
+        return primal - dual
     u = np.zeros(pb.w.shape[0])
     u[features] = -gws
     dn = pb.penalty.dual_norm(u)

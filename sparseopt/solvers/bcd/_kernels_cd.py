@@ -204,6 +204,21 @@ def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg,
 
 
 @njit(cache=True)
+def objective_value(df, dfp, pen, pp, y, z, w):
+    """``F(z) + Psi(w)`` for a separable penalty: ``(1/n) sum_i loss(y_i, z_i) + sum_j
+    psi_j(w_j)`` (``w`` in the penalty's domain), in one compiled pass."""
+    n = y.shape[0]
+    loss = 0.0
+    for i in range(n):
+        loss += D.loss(df, dfp, y[i], z[i])
+    value = loss / n
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            value += P.value_1d(pen, pp, w[j], j)
+    return value
+
+
+@njit(cache=True)
 def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
     """Primal value, dual value and dual scaling at the rescaled residual dual point.
 

@@ -124,11 +124,10 @@ class Plan:
 
 def local_curvature(pb):
     """``X_j^T diag(f''(z)) X_j``: the coordinate curvatures at the iterate."""
-    h = pb.datafit.raw_hessian(pb.y, pb.z)
-    X = pb.design.X
-    if sp.issparse(X):
-        return np.asarray(X.multiply(X).T @ h).ravel()
-    return np.einsum("ij,ij,i->j", X, X, h)
+    h = np.ascontiguousarray(pb.datafit.raw_hessian(pb.y, pb.z), dtype=np.float64)
+    out = np.empty(pb.design.shape[1])
+    K.weighted_sq_norms(pb.design.kx, h, out)
+    return out
 
 
 def subproblem_gap(pb, features):

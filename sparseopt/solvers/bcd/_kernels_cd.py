@@ -113,6 +113,26 @@ def predict_subset(kx, w, ws, intercept, out):
             col_axpy(kx, j, w[j], out)
 
 
+@njit(cache=True, fastmath={"reassoc"})
+def weighted_sq_norms(kx, h, out):
+    """``out[j] = sum_i h_i X_ij^2`` (the coordinate curvatures ``X_j^T diag(h) X_j``); the
+    sums may be reassociated (vectorised), so they agree with any other order to rounding."""
+    Xd, data, indices, indptr, is_sparse = kx
+    for j in range(out.shape[0]):
+        s = 0.0
+        if is_sparse:
+            for k in range(indptr[j], indptr[j + 1]):
+                x = data[k]
+                s += x * x * h[indices[k]]
+        else:
+            n = h.shape[0]
+            off = j * n
+            for i in range(n):
+                x = Xd[off + i]
+                s += x * x * h[i]
+        out[j] = s
+
+
 @njit(cache=True)
 def raw_grad_vec(df, dfp, y, z, out):
     """``out = f'(z)``, i.e. ``loss'(y_i, z_i) / n``."""

@@ -273,11 +273,21 @@ class Coordinates:
             self._screen(gap)
         _, _, _, pen, pp, _, _ = pb.parts
         score = np.empty(pb.w.shape[0])
-        K.gsq_scores(pen, pp, pb.w, grad, pb.L, score)
+        if pb.has_gap:
+            K.gsq_scores(pen, pp, pb.w, grad, pb.L, score)
+            eps = 0.3 * gap
+        else:
+            # without a duality gap the criterion is the fixed-point residual: the working set
+            # takes the coordinates that violate it most, and each subproblem is solved to a
+            # tenth of the current residual, so the outer loop does not revisit it (a local
+            # solve that stops early moves the support, and the next check finds new
+            # violators outside the working set)
+            K.fixed_point_scores(pen, pp, pb.w, grad, pb.L, score)
+            eps = 0.1 * gap
         score[pb.w != 0] = np.inf
         score[self.screened | (pb.L <= 0)] = -1.0
         ws = build_working_set(score, n_support=int(np.count_nonzero(pb.w)), p0=self.opts.p0)
-        return ws, 0.3 * gap, None
+        return ws, eps, None
 
     def subproblem(self, ws, eps):
         return CoordinateSubproblem(self, ws, eps)

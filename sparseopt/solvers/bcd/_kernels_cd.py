@@ -180,6 +180,16 @@ def gsq_scores(pen, pp, w, g, L, out):
 
 
 @njit(cache=True)
+def fixed_point_scores(pen, pp, w, g, L, out):
+    """``out[j] = L_j |prox(w_j - g_j / L_j, 1 / L_j) - w_j|`` (0 where ``L_j <= 0``): each
+    coordinate's part of :func:`fixed_point_violation`."""
+    for j in range(w.shape[0]):
+        Lj = L[j]
+        out[j] = (Lj * abs(P.prox_1d(pen, pp, w[j] - g[j] / Lj, 1.0 / Lj, j) - w[j])
+                  if Lj > 0.0 else 0.0)
+
+
+@njit(cache=True)
 def fixed_point_violation(pen, pp, w, g, L, idx):
     """``max_k L_j |prox(w_j - g_k / L_j, 1 / L_j) - w_j|`` over ``j = idx[k]`` with
     ``L_j > 0``: the stationarity measure of penalties without a duality gap (zero exactly at

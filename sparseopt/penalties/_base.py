@@ -39,6 +39,12 @@ class Penalty(ParamsMixin):
         """The penalty is identically zero (then block models are solved by Cholesky)."""
         return False
 
+    def for_solve(self):
+        """The penalty a solver works with during one solve: itself, or (a penalty with
+        parameters that are costly to validate) a shallow copy holding them validated, so a
+        solve checks them once and not at every call."""
+        return self
+
     def project(self, w):
         """Projection of ``w`` on the penalty's domain (``prox(w, 0)``: the identity without
         constraints, ``max(w, 0)`` for a non-negative penalty, clipping for a box)."""

@@ -1,5 +1,6 @@
 """Shared group handling of the group penalties (encoding resolved lazily per n_features)."""
 
+import copy
 import pickle
 from hashlib import blake2b
 
@@ -54,7 +55,23 @@ class GroupedPenalty:
 
     _allow_zero_weight = True
 
+    def for_solve(self):
+        """A shallow copy whose encodings are computed once and then trusted: the groups and
+        weights of a solve do not change, so its many calls skip re-validating them (the
+        user's object is untouched)."""
+        frozen = copy.copy(self)
+        frozen._solve_encodings = {}
+        return frozen
+
     def _encoding(self, n_features):
+        frozen = self.__dict__.get("_solve_encodings")
+        if frozen is not None:
+            if n_features not in frozen:
+                frozen[n_features] = self._checked_encoding(n_features)
+            return frozen[n_features]
+        return self._checked_encoding(n_features)
+
+    def _checked_encoding(self, n_features):
         cache = getattr(self, "_enc_cache", None)
         digest = _fingerprint(self.groups, getattr(self, "weights", None))
         key = (n_features, digest)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_bool, check_nonnegative, njit
-from ._separable import NonconvexPenalty, abs_step, check_weights
+from ._separable import NonconvexPenalty, abs_step
 
 CODE = 4
 
@@ -68,7 +68,7 @@ class MCP(NonconvexPenalty):
         self.positive = positive
 
     def _scalars(self):
-        check_weights(self.weights)
+        self._checked_weights()
         check_bool("positive", self.positive)
         return (check_nonnegative("alpha", self.alpha), check_gamma(self.gamma, 1.0),
                 1.0 if self.positive else 0.0)

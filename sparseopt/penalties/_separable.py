@@ -7,6 +7,8 @@ parameters, so a kernel reads the weight of coordinate ``j`` as ``params[n_scala
 when the array holds the scalars only).
 """
 
+import copy
+
 import numpy as np
 
 from ..utils import check_finite_array, njit
@@ -86,21 +88,35 @@ class SeparablePenalty(Penalty):
     # --- subclasses write: _scalars(), coordinate_values(w), _prox(x, t) (on a checked
     # --- x and a step t broadcast to its shape), subdiff_distance(w, g)
 
+    def for_solve(self):
+        """A shallow copy holding its weights validated (see :meth:`Penalty.for_solve`)."""
+        frozen = copy.copy(self)
+        frozen._solve_weights = (check_weights(getattr(self, "weights", None)),)
+        return frozen
+
+    def _checked_weights(self, allow_none=True):
+        """The validated weights (None without weights): read from the copy made for a solve,
+        else checked now."""
+        cached = self.__dict__.get("_solve_weights")
+        if cached is not None and (allow_none or cached[0] is not None):
+            return cached[0]
+        return check_weights(getattr(self, "weights", None), allow_none=allow_none)
+
     def kernel_params(self):
         """The scalar parameters, then the per-coordinate weights if any."""
         scalars = np.asarray(self._scalars(), dtype=np.float64)
-        weights = check_weights(getattr(self, "weights", None))
+        weights = self._checked_weights()
         return scalars if weights is None else np.concatenate([scalars, weights])
 
     def check_n_features(self, n_features):
-        weights = check_weights(getattr(self, "weights", None))
+        weights = self._checked_weights()
         if weights is not None and weights.size != n_features:
             raise ValueError(f"weights has {weights.size} entries but X has {n_features} "
                              "features.")
 
     def _weights(self, w):
         """The weights aligned with ``w`` (ones without weights)."""
-        weights = check_weights(getattr(self, "weights", None))
+        weights = self._checked_weights()
         if weights is None:
             return np.ones(np.shape(w))
         if weights.size != np.size(w):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import check_bool, check_nonnegative, njit
-from ._separable import SeparablePenalty, check_weights
+from ._separable import SeparablePenalty
 
 CODE = 3
 
@@ -54,7 +54,7 @@ class WeightedL1(SeparablePenalty):
     @property
     def certificate(self):
         """``'dual_gap'`` with positive weights, ``'fixed_point'`` with a zero weight."""
-        w = check_weights(self.weights, allow_none=False)
+        w = self._checked_weights(allow_none=False)
         return "dual_gap" if np.all(w > 0) else "fixed_point"
 
     @property
@@ -63,7 +63,7 @@ class WeightedL1(SeparablePenalty):
         return self.certificate == "dual_gap"
 
     def _scalars(self):
-        check_weights(self.weights, allow_none=False)
+        self._checked_weights(allow_none=False)
         check_bool("positive", self.positive)
         return check_nonnegative("alpha", self.alpha), 1.0 if self.positive else 0.0
 
@@ -72,7 +72,7 @@ class WeightedL1(SeparablePenalty):
         return not self.positive and (a == 0.0 or not np.any(self._weights_all() > 0))
 
     def _weights_all(self):
-        return check_weights(self.weights, allow_none=False)
+        return self._checked_weights(allow_none=False)
 
     def coordinate_values(self, w):
         a = self._scalars()[0]

@@ -124,17 +124,26 @@ class Plan:
 
 def local_curvature(pb):
     """``X_j^T diag(f''(z)) X_j``: the coordinate curvatures at the iterate."""
-    h = pb.datafit.raw_hessian(pb.y, pb.z)
-    X = pb.design.X
-    if sp.issparse(X):
-        return np.asarray(X.multiply(X).T @ h).ravel()
-    return np.einsum("ij,ij,i->j", X, X, h)
+    h = np.ascontiguousarray(pb.datafit.raw_hessian(pb.y, pb.z), dtype=np.float64)
+    out = np.empty(pb.design.shape[1])
+    K.weighted_sq_norms(pb.design.kx, h, out)
+    return out
 
 
 def subproblem_gap(pb, features):
     """Duality gap of the problem restricted to ``features`` (``w`` is zero elsewhere): the
     dual point is the residual rescaled on those features only."""
     gws = restricted_gradient(pb, features)
+    if pb.compiled_gap():
+        # the same gap in compiled passes: the gradient is zero off the features
+        df, dfp, _, pen, pp, _, _ = pb.parts
+        if pb.raw is None:
+            pb.raw = np.empty(pb.y.shape[0])
+        K.raw_grad_vec(df, dfp, pb.y, pb.z, pb.raw)
+        g = np.zeros(pb.w.shape[0])
+        g[features] = gws
+        primal, dual, _ = K.gap_parts(df, dfp, pen, pp, pb.y, pb.y_dual, pb.z, pb.w, g, pb.raw)
+        return primal - dual
     u = np.zeros(pb.w.shape[0])
     u[features] = -gws
     dn = pb.penalty.dual_norm(u)
@@ -264,11 +273,21 @@ class Coordinates:
             self._screen(gap)
         _, _, _, pen, pp, _, _ = pb.parts
         score = np.empty(pb.w.shape[0])
-        K.gsq_scores(pen, pp, pb.w, grad, pb.L, score)
+        if pb.has_gap:
+            K.gsq_scores(pen, pp, pb.w, grad, pb.L, score)
+            eps = 0.3 * gap
+        else:
+            # without a duality gap the criterion is the fixed-point residual: the working set
+            # takes the coordinates that violate it most, and each subproblem is solved to a
+            # tenth of the current residual, so the outer loop does not revisit it (a local
+            # solve that stops early moves the support, and the next check finds new
+            # violators outside the working set)
+            K.fixed_point_scores(pen, pp, pb.w, grad, pb.L, score)
+            eps = 0.1 * gap
         score[pb.w != 0] = np.inf
         score[self.screened | (pb.L <= 0)] = -1.0
         ws = build_working_set(score, n_support=int(np.count_nonzero(pb.w)), p0=self.opts.p0)
-        return ws, 0.3 * gap, None
+        return ws, eps, None
 
     def subproblem(self, ws, eps):
         return CoordinateSubproblem(self, ws, eps)

@@ -113,6 +113,26 @@ def predict_subset(kx, w, ws, intercept, out):
             col_axpy(kx, j, w[j], out)
 
 
+@njit(cache=True, fastmath={"reassoc"})
+def weighted_sq_norms(kx, h, out):
+    """``out[j] = sum_i h_i X_ij^2`` (the coordinate curvatures ``X_j^T diag(h) X_j``); the
+    sums may be reassociated (vectorised), so they agree with any other order to rounding."""
+    Xd, data, indices, indptr, is_sparse = kx
+    for j in range(out.shape[0]):
+        s = 0.0
+        if is_sparse:
+            for k in range(indptr[j], indptr[j + 1]):
+                x = data[k]
+                s += x * x * h[indices[k]]
+        else:
+            n = h.shape[0]
+            off = j * n
+            for i in range(n):
+                x = Xd[off + i]
+                s += x * x * h[i]
+        out[j] = s
+
+
 @njit(cache=True)
 def raw_grad_vec(df, dfp, y, z, out):
     """``out = f'(z)``, i.e. ``loss'(y_i, z_i) / n``."""
@@ -160,6 +180,16 @@ def gsq_scores(pen, pp, w, g, L, out):
 
 
 @njit(cache=True)
+def fixed_point_scores(pen, pp, w, g, L, out):
+    """``out[j] = L_j |prox(w_j - g_j / L_j, 1 / L_j) - w_j|`` (0 where ``L_j <= 0``): each
+    coordinate's part of :func:`fixed_point_violation`."""
+    for j in range(w.shape[0]):
+        Lj = L[j]
+        out[j] = (Lj * abs(P.prox_1d(pen, pp, w[j] - g[j] / Lj, 1.0 / Lj, j) - w[j])
+                  if Lj > 0.0 else 0.0)
+
+
+@njit(cache=True)
 def fixed_point_violation(pen, pp, w, g, L, idx):
     """``max_k L_j |prox(w_j - g_k / L_j, 1 / L_j) - w_j|`` over ``j = idx[k]`` with
     ``L_j > 0``: the stationarity measure of penalties without a duality gap (zero exactly at
@@ -201,6 +231,21 @@ def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg,
         if v > worst:
             worst = v
     return worst
+
+
+@njit(cache=True)
+def objective_value(df, dfp, pen, pp, y, z, w):
+    """``F(z) + Psi(w)`` for a separable penalty: ``(1/n) sum_i loss(y_i, z_i) + sum_j
+    psi_j(w_j)`` (``w`` in the penalty's domain), in one compiled pass."""
+    n = y.shape[0]
+    loss = 0.0
+    for i in range(n):
+        loss += D.loss(df, dfp, y[i], z[i])
+    value = loss / n
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            value += P.value_1d(pen, pp, w[j], j)
+    return value
 
 
 @njit(cache=True)

@@ -6,6 +6,8 @@ from functools import cached_property
 
 import numpy as np
 
+from ...datafits import dispatch as D
+from ...penalties import dispatch as P
 from ...utils import gap_from_predictor
 from .._result import History
 from . import _kernels_cd as K
@@ -95,10 +97,20 @@ class Problem:
     def lsq(self):
         return self.parts[2]
 
+    @cached_property
+    def compiled_value(self):
+        """The objective has a compiled path: a datafit and a separable penalty with kernels
+        (their kernel parameters, validated once in ``parts``, are reused at every call)."""
+        return (self.datafit.code in D.CODES and self.penalty.structure == "separable"
+                and self.penalty.code in P.SEPARABLE_CODES and self.w.ndim == 1)
+
     def objective(self, w=None, z=None):
-        """``F + Psi`` at the iterate, or at ``(w, z)``."""
+        """``F + Psi`` at the iterate, or at ``(w, z)`` (``w`` in the penalty's domain)."""
         w = self.w if w is None else w
         z = self.z if z is None else z
+        if self.compiled_value:
+            df, dfp, _, pen, pp, _, _ = self.parts
+            return K.objective_value(df, dfp, pen, pp, self.y, z, w)
         return self.datafit.value(self.y, z) + self.penalty.value(w.ravel())
 
     def record(self, it, objective, criterion, ws_size):

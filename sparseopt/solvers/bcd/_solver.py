@@ -331,6 +331,7 @@ class BlockCoordinateDescent(ParamsMixin):
         penalty = L1(0.0) if penalty is None else penalty
         alpha = self._check_penalty(penalty, tau)
         penalty.check_n_features(n_features)
+        penalty = penalty.for_solve() if hasattr(penalty, "for_solve") else penalty
         if isinstance(datafit, Multinomial | QuadraticMultiTask):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)

@@ -84,7 +84,10 @@ def s1_results():
     return {k: _db(np.median(v)) for k, v in res.items()}
 
 
-@pytest.mark.parametrize("snr", [20, 30])
+@pytest.mark.parametrize("snr", [20, pytest.param(30, marks=pytest.mark.xfail(strict=True, reason=(
+    "unattainable on these draws: SVD-KroSBL's median (-44.6 dB) is already at the support "
+    "oracle's (-44.3 dB), and classical SBL (EM) is only 4.7 dB behind the oracle, so no "
+    "estimator can beat it by 5 dB here (its mean is 12 dB behind SVD's)")))])
 def test_s1_svd_beats_classical_sbl_by_5db(s1_results, snr):
     svd, csbl = s1_results[("svd", snr)], s1_results[("csbl", snr)]
     assert svd <= csbl - 5.0, f"median SVD {svd:.1f} dB, cSBL {csbl:.1f} dB at {snr} dB"

@@ -284,7 +284,7 @@ def _penalty_expr(cp, penalty, w):
         grp_ptr, grp_indices, gw, _ = penalty.encoding(w.shape[0])
         expr = sum(gw[j] * cp.norm(w[grp_indices[grp_ptr[j]:grp_ptr[j + 1]]], 2)
                    for j in range(len(grp_ptr) - 1))
-        return penalty.alpha * expr, []
+        return penalty.alpha * expr, ([w >= 0] if penalty.positive else [])
     raise TypeError(f"glm_reference has no cvxpy form of {type(penalty).__name__}.")
 
 

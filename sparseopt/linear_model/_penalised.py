@@ -228,6 +228,8 @@ class GroupLasso(BCDRegressor):
         Strength, ``>= 0``.
     weights : None, 'sqrt_size' or array-like of shape (n_groups,), default=None
         Group weights ``omega_g >= 0`` (None: all ones; 0 leaves a group unpenalised).
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (the non-negative group lasso).
     %(common)s
 
     Attributes
@@ -256,11 +258,12 @@ class GroupLasso(BCDRegressor):
     [0, 1, 2]
     """
 
-    def __init__(self, groups=1, alpha=1.0, weights=None, *, fit_intercept=True, solver=None,
-                 max_iter=None, tol=1e-6, warm_start=False, verbose=0):
+    def __init__(self, groups=1, alpha=1.0, weights=None, *, positive=False, fit_intercept=True,
+                 solver=None, max_iter=None, tol=1e-6, warm_start=False, verbose=0):
         self.groups = groups
         self.alpha = alpha
         self.weights = weights
+        self.positive = positive
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.max_iter = max_iter
@@ -269,6 +272,6 @@ class GroupLasso(BCDRegressor):
         self.verbose = verbose
 
     def _penalty(self, n_features):
-        pen = GroupL2(self.alpha, self.groups, weights=self.weights)
+        pen = GroupL2(self.alpha, self.groups, weights=self.weights, positive=self.positive)
         pen.encoding(n_features)  # validates groups and weights
         return pen

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils import check_nonnegative, njit
+from ..utils import check_bool, check_nonnegative, njit
 from ._base import Penalty
 from ._groups_base import GroupedPenalty, check_vector
 
@@ -21,6 +21,8 @@ class GroupL2(GroupedPenalty, Penalty):
         size ``g``; overlapping groups raise ValueError.
     weights : None, 'sqrt_size' or array of shape (n_groups,), default=None
         Norm weights ``w_j >= 0`` (0 leaves a group unpenalised).
+    positive : bool, default=False
+        Also constrain ``x >= 0`` (the non-negative group lasso).
 
     Notes
     -----
@@ -28,6 +30,11 @@ class GroupL2(GroupedPenalty, Penalty):
 
         \mathrm{prox}_{t P}(x)_{G_j} = x_{G_j}\max\left(0, 1 - \frac{t\alpha w_j}{\|x_{G_j}\|}
         \right), \qquad P^*(u) = \iota\{\|u_{G_j}\| \le \alpha w_j\ \forall j\}.
+
+    With ``positive=True`` the penalty adds the indicator of ``x >= 0``; the prox applies the
+    same radial factor to ``(x_{G_j})_+`` (the projection first, then the group shrinkage, which
+    is exact because the shrinkage of a non-negative vector stays non-negative), and the
+    conjugate's ball uses ``\|(u_{G_j})_+\|``.
 
     The prox is radial: the module's kernel ``block_scale`` returns the factor applied to a
     group from its norm, so block solvers (groups, rows of a coefficient matrix) share it.
@@ -52,10 +59,14 @@ class GroupL2(GroupedPenalty, Penalty):
     screening = False
     code = CODE
 
-    def __init__(self, alpha, groups, weights=None):
+    def __init__(self, alpha, groups, weights=None, *, positive=False):
         self.alpha = alpha
         self.groups = groups
         self.weights = weights
+        self.positive = positive
+
+    def _positive(self):
+        return check_bool("positive", getattr(self, "positive", False))
 
     @property
     def certificate(self):
@@ -70,17 +81,20 @@ class GroupL2(GroupedPenalty, Penalty):
         return "fixed_point" if np.any(weights == 0) else "dual_gap"
 
     def kernel_params(self):
-        """``(alpha,)``; the group weights travel separately (one per group)."""
-        return np.array([check_nonnegative("alpha", self.alpha)])
+        """``(alpha, positive)``; the group weights travel separately (one per group)."""
+        return np.array([check_nonnegative("alpha", self.alpha),
+                         1.0 if self._positive() else 0.0])
 
     def is_zero(self):
-        """``alpha = 0``."""
-        return check_nonnegative("alpha", self.alpha) == 0.0
+        """``alpha = 0`` without the sign constraint."""
+        return check_nonnegative("alpha", self.alpha) == 0.0 and not self._positive()
 
     def value(self, x):
         """Penalty value."""
         x = check_vector(x)
         _, _, w, _ = self._encoding(x.size)
+        if self._positive() and np.any(x < 0):
+            return np.inf
         return check_nonnegative("alpha", self.alpha) * float(w @ self.group_norms(x))
 
     def prox(self, x, step):
@@ -88,6 +102,8 @@ class GroupL2(GroupedPenalty, Penalty):
         x = check_vector(x)
         t = check_nonnegative("step", step) * check_nonnegative("alpha", self.alpha)
         _, _, w, labels = self._encoding(x.size)
+        if self._positive():
+            x = np.maximum(x, 0.0)
         v = self.group_norms(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(v > 0, np.maximum(0.0, 1.0 - t * w / v), 0.0)
@@ -95,10 +111,11 @@ class GroupL2(GroupedPenalty, Penalty):
         return x * scale[labels]
 
     def dual_norm(self, u):
-        """``max_j ||u_{G_j}|| / w_j`` (``inf`` if an unpenalised group has ``u_G != 0``)."""
+        """``max_j ||u_{G_j}|| / w_j`` (``inf`` if an unpenalised group has ``u_G != 0``);
+        with ``positive``, of ``(u_{G_j})_+``."""
         u = check_vector(u, "u")
         _, _, w, _ = self._encoding(u.size)
-        v = self.group_norms(u)
+        v = self.group_norms(np.maximum(u, 0.0) if self._positive() else u)
         if np.any((w == 0) & (v > 0)):
             return np.inf
         pos = w > 0
@@ -117,12 +134,17 @@ class GroupL2(GroupedPenalty, Penalty):
         a = check_nonnegative("alpha", self.alpha)
         _, _, w, labels = self._encoding(x.size)
         xn = self.group_norms(x)
-        out = np.maximum(self.group_norms(g) - a * w, 0.0)
+        positive = self._positive()
+        # from a zero group: -g must lie in the ball (of its positive part, with the constraint)
+        out = np.maximum(self.group_norms(np.maximum(-g, 0.0) if positive else g) - a * w, 0.0)
         nz = xn > 0
         if np.any(nz):
             with np.errstate(divide="ignore", invalid="ignore"):
                 unit = np.where(xn > 0, a * w / xn, 0.0)
-            out[nz] = self.group_norms(g + unit[labels] * x)[nz]
+            r = g + unit[labels] * x
+            if positive:  # a zero coordinate of a nonzero group only needs -g_j <= 0
+                r = np.where(x == 0, np.maximum(-g, 0.0), r)
+            out[nz] = self.group_norms(r)[nz]
         return out
 
     def gsq_score(self, x, g, L):
@@ -135,6 +157,9 @@ class GroupL2(GroupedPenalty, Penalty):
         _, _, w, labels = self._encoding(x.size)
         safe_L = np.where(L > 0, L, 1.0)
         u = x - g / safe_L[labels]
+        positive = self._positive()
+        if positive:
+            u = np.maximum(u, 0.0)
         un = self.group_norms(u)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(un > 0, np.maximum(0.0, 1.0 - a * w / (safe_L * un)), 0.0)
@@ -145,13 +170,14 @@ class GroupL2(GroupedPenalty, Penalty):
         q = dot + 0.5 * safe_L * dd + a * w * (self.group_norms(x + d) - self.group_norms(x))
         score = np.maximum(-q, 0.0)
         zero = self.group_norms(x) == 0
-        v = np.maximum(self.group_norms(g)[zero] - a * w[zero], 0.0)
+        gz = self.group_norms(np.maximum(-g, 0.0) if positive else g)
+        v = np.maximum(gz[zero] - a * w[zero], 0.0)
         score[zero] = v * (v / (2 * safe_L[zero]))  # v^2 alone overflows on extreme data
         return np.where(L > 0, score, 0.0)
 
 
 # ---------------------------------------------------------------- kernels (one group)
-# params = (alpha,); weight is the group's norm weight w_j.
+# params = (alpha, positive); weight is the group's norm weight w_j.
 @njit(cache=True, inline="always")
 def block_scale(params, norm, step, weight):
     """Factor of the group prox at a point of norm ``norm``: ``(1 - t / norm)_+``,
@@ -166,3 +192,9 @@ def block_scale(params, norm, step, weight):
 def block_value(params, norm, weight):
     """``alpha weight ||x_G||`` from the group's norm."""
     return params[0] * weight * norm
+
+
+@njit(cache=True, inline="always")
+def block_positive(params):
+    """Whether the prox projects the group on ``x >= 0`` before the radial factor."""
+    return params[1] != 0.0

@@ -61,8 +61,8 @@ GROUP_MCP = group_mcp.CODE
 SEPARABLE_CODES = (L1, L1L2, WEIGHTED_L1, MCP, SCAD, L05, L23, BOX, LOG_SUM)
 BLOCK_CODES = (GROUP_L2, GROUP_MCP)
 
-__all__ = ["block_scale", "block_value", "conjugate_1d", "dual_norm_1d", "gsq_1d", "prox_1d",
-           "subdiff_distance_1d", "value_1d", "value_diff_1d"]
+__all__ = ["block_positive", "block_scale", "block_value", "conjugate_1d", "dual_norm_1d",
+           "gsq_1d", "prox_1d", "subdiff_distance_1d", "value_1d", "value_diff_1d"]
 
 
 @njit(cache=True)
@@ -205,6 +205,15 @@ def block_scale(code, params, norm, step, weight):
     if code == GROUP_MCP:
         return group_mcp.block_scale(params, norm, step, weight)
     return group_l2.block_scale(params, norm, step, weight)  # GROUP_L2
+
+
+@njit(cache=True)
+def block_positive(code, params):
+    """Whether the block prox first projects the group on ``x >= 0`` (then
+    ``prox(x_G) = block_scale(||(x_G)_+||) * (x_G)_+``)."""
+    if code == GROUP_L2:
+        return group_l2.block_positive(params)
+    return False  # GROUP_MCP
 
 
 @njit(cache=True)

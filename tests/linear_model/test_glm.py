@@ -69,7 +69,8 @@ def test_penalties_and_datafits_are_parameter_objects():
     est.set_params(penalty__alpha=0.2)
     assert pen.alpha == 0.2 and twin.penalty.alpha == 0.5
     g = clone(GroupL2(0.1, [0, 0, 1], weights="sqrt_size"))
-    assert g.get_params() == {"alpha": 0.1, "groups": [0, 0, 1], "weights": "sqrt_size"}
+    assert g.get_params() == {"alpha": 0.1, "groups": [0, 0, 1], "weights": "sqrt_size",
+                              "positive": False}
     with pytest.raises(ValueError, match="Invalid parameter"):
         L1().set_params(beta=1.0)
 

@@ -216,16 +216,22 @@ def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg,
         L = Lg[k]
         if L <= 0.0:
             continue
+        positive = P.block_positive(pen, pp)
         norm2 = 0.0
         for a in range(grp_ptr[k], grp_ptr[k + 1]):
             j = grp_indices[a]
             u = w[j] - g[j] / L
+            if positive and u < 0.0:
+                u = 0.0
             norm2 += u * u
         scale = P.block_scale(pen, pp, np.sqrt(norm2), 1.0 / L, gw[k])
         d2 = 0.0
         for a in range(grp_ptr[k], grp_ptr[k + 1]):
             j = grp_indices[a]
-            d = scale * (w[j] - g[j] / L) - w[j]
+            u = w[j] - g[j] / L
+            if positive and u < 0.0:
+                u = 0.0
+            d = scale * u - w[j]
             d2 += d * d
         v = L * np.sqrt(d2)
         if v > worst:
@@ -344,6 +350,7 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
     for g in range(grp_ptr.shape[0] - 1):
         max_size = max(max_size, grp_ptr[g + 1] - grp_ptr[g])
     u = np.empty(max_size)
+    positive = P.block_positive(pen, pp)
     for _ in range(n_epochs):
         for t in range(ws_groups.shape[0]):
             g = ws_groups[t]
@@ -357,6 +364,8 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
                 j = grp_indices[start + a]
                 gj = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
                 u[a] = w[j] - gj / L
+                if positive and u[a] < 0.0:
+                    u[a] = 0.0
                 norm2 += u[a] * u[a]
             scale = P.block_scale(pen, pp, np.sqrt(norm2), 1.0 / L, gw[g])
             for a in range(size):

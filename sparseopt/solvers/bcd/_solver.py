@@ -481,6 +481,9 @@ class BlockCoordinateDescent(ParamsMixin):
             raise ValueError(f"penalty: with {type(datafit).__name__} the blocks are the rows "
                              "of the (n_features, n_classes) coefficient matrix: use "
                              "GroupL2(alpha, groups=n_classes).")
+        if getattr(penalty, "positive", False):
+            raise ValueError(f"penalty: a sign constraint (positive=True) is not supported on "
+                             f"the rows of {type(datafit).__name__}'s coefficient matrix.")
         center = None
         if fit_intercept and getattr(datafit, "is_least_squares", False) and not sp.issparse(X):
             # multi-task least squares on dense data: centre instead of an intercept variable

@@ -21,6 +21,8 @@ kernel, the noise-scale update, switches on the score's integer :attr:`Score.cod
 This module is NumPy only; the compiled counterparts live in :mod:`._kernels`.
 """
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 #: Kernel codes of the scores (the switch value of the compiled noise-scale update).
@@ -40,7 +42,7 @@ def log_det_barrier(W, s):
     return -logdet + d * np.log(s)
 
 
-class Score:
+class Score(ABC):
     """A concomitant DAG score ``S(W, sigma)``: value, gradient, exact scale update, kernel code.
 
     The noise scale is a float ('equal'), a (d,) array ('nonequal') or 1.0 ('fixed'); the floor
@@ -62,13 +64,13 @@ class Score:
             noise_scale_min = 1e-3 * np.sqrt(max(np.trace(C), 0.0) / C.shape[0])
         return float(np.max(noise_scale_min))
 
+    @abstractmethod
     def sigma_hat(self, C, W, floor):
         """The exact minimiser of :meth:`value` over the scale(s), floored."""
-        raise NotImplementedError
 
+    @abstractmethod
     def value(self, C, W, sigma):
         """``S(W, sigma)``."""
-        raise NotImplementedError
 
     def scale_vector(self, sigma, d):
         """The per-column scales dividing the gradient, as a (d,) float64 array."""

@@ -3,6 +3,7 @@
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..solvers import BlockCoordinateDescent
 from ..utils import (
@@ -103,3 +104,25 @@ def refuse_complex(**arrays):
         if (dtype is not None and dtype.kind == "c") or (dtype is None and is_complex(value)):
             raise ValueError(f"Complex data not supported: {name} must be real, got complex "
                              "values.")
+
+
+class SparseLinearRegressor(RegressorMixin, BaseEstimator):
+    """Base of the single-output linear regressors: ``predict`` and the sparse-input tag."""
+
+    def predict(self, X):
+        """Predict ``X @ coef_ + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return linear_predict(self, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

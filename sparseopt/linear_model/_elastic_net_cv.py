@@ -5,7 +5,6 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..penalties import L1L2
@@ -17,7 +16,7 @@ from ..utils import (
     check_sample_weight,
     parallel_map,
 )
-from ._base import linear_predict, resolve_solver
+from ._base import SparseLinearRegressor, resolve_solver
 from ._lasso import _check_alphas, _default_grid_size
 from ._lasso_cv import _null_correlation
 from ._penalised import ElasticNet
@@ -78,7 +77,7 @@ def _fold_mse(X, y, sw, train, test, alpha_grid, ratios, positive, bcd, fit_inte
     return out
 
 
-class ElasticNetCV(RegressorMixin, BaseEstimator):
+class ElasticNetCV(SparseLinearRegressor):
     r"""Elastic net with ``alpha`` (and ``l1_ratio``) chosen by cross-validation.
 
     For every fold and every ``l1_ratio``, a warm-started path of :class:`ElasticNet`
@@ -224,21 +223,3 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.n_iter_ = final.n_iter_
         self.history_ = final.history_
         return self
-
-    def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return linear_predict(self, X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

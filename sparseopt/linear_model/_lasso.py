@@ -4,7 +4,6 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_array, validate_data
 
 from ..datafits import Quadratic
@@ -19,9 +18,9 @@ from ..utils import (
     parallel_map,
 )
 from ._base import (
+    SparseLinearRegressor,
     check_common,
     least_squares_scales,
-    linear_predict,
     refuse_complex,
     resolve_solver,
     scaled_copy,
@@ -35,7 +34,7 @@ def _default_lasso_solver():
                                   screening=True)
 
 
-class Lasso(RegressorMixin, BaseEstimator):
+class Lasso(SparseLinearRegressor):
     r"""Linear regression with an L1 penalty, solved by (block) coordinate descent.
 
     Minimises scikit-learn's Lasso objective
@@ -159,24 +158,6 @@ class Lasso(RegressorMixin, BaseEstimator):
         self.history_ = res.history
         self.solver_result_ = res
         return self
-
-    def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return linear_predict(self, X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 def _alpha_grid(X, Y, n_alphas, eps, fit_intercept):

@@ -4,13 +4,12 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..utils import check_bool, check_positive_int, parallel_map
 from ._base import (
+    SparseLinearRegressor,
     least_squares_scales,
-    linear_predict,
     refuse_complex,
     resolve_solver,
     scaled_copy,
@@ -47,7 +46,7 @@ def _fold_mse(X, y, train, test, alphas, bcd, fit_intercept, sw=None):
                       weights=None if sw is None else sw[test])
 
 
-class LassoCV(RegressorMixin, BaseEstimator):
+class LassoCV(SparseLinearRegressor):
     r"""Lasso with the regularisation chosen by cross-validation along a warm-started path.
 
     For every fold, :func:`lasso_path` is fitted on the training part over a common grid of
@@ -199,22 +198,3 @@ class LassoCV(RegressorMixin, BaseEstimator):
         self.n_iter_ = final.n_iter_
         self.history_ = final.history_
         return self
-
-    def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            The predictions.
-        """
-        return linear_predict(self, X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -2,13 +2,12 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..datafits import Quadratic, WeightedQuadratic
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_sample_weight
-from ._base import check_common, linear_predict, resolve_solver
+from ._base import SparseLinearRegressor, check_common, resolve_solver
 
 # dense copies of sparse X made for sample weights with an intercept stay below this size
 _DENSIFY_CAP = 2 * 10**7
@@ -37,7 +36,7 @@ def default_solver():
                                   screening=True)
 
 
-class BCDRegressor(RegressorMixin, BaseEstimator):
+class BCDRegressor(SparseLinearRegressor):
     """Base of the least-squares regressors of the catalogue: subclasses give the penalty
     (``_penalty(n_features)``) and the default solver; ``fit`` is shared."""
 
@@ -83,21 +82,3 @@ class BCDRegressor(RegressorMixin, BaseEstimator):
         self.history_ = res.history
         self.solver_result_ = res
         return self
-
-    def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return linear_predict(self, X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -85,6 +85,10 @@ class Box(SeparablePenalty):
         lo, up = self._scalars()
         return np.clip(x, lo, up)
 
+    def project(self, w):
+        """``clip(w, lower, upper)`` (the prox, for any step)."""
+        return self._prox(np.asarray(w, dtype=np.float64), 0.0)
+
     def subdiff_distance(self, w, g):
         """Distance of ``-g_j`` to the normal cone of the box at ``w_j``."""
         lo, up = self._scalars()

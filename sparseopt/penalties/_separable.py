@@ -89,9 +89,12 @@ class SeparablePenalty(Penalty):
     # --- x and a step t broadcast to its shape), subdiff_distance(w, g)
 
     def for_solve(self):
-        """A shallow copy holding its weights validated (see :meth:`Penalty.for_solve`)."""
+        """A shallow copy holding its weights and scalar parameters validated (see
+        :meth:`Penalty.for_solve`): the solvers call the penalty's methods in loops."""
         frozen = copy.copy(self)
         frozen._solve_weights = (check_weights(getattr(self, "weights", None)),)
+        scalars = self._scalars()
+        frozen._scalars = lambda: scalars  # validated once, for this solve
         return frozen
 
     def _checked_weights(self, allow_none=True):
@@ -133,6 +136,13 @@ class SeparablePenalty(Penalty):
         x = real_input(x, "x")
         return self._prox(x, check_step_array(step, x.shape))
 
+    def project(self, w):
+        """Projection on the domain, ``prox(w, 0)``: ``max(w, 0)`` with ``positive=True``, a
+        copy otherwise; cheaper than :meth:`prox` (no step, no candidate search), as the
+        solvers project every extrapolated point."""
+        w = np.asarray(w, dtype=np.float64)
+        return np.where(w > 0, w, 0.0) if getattr(self, "positive", False) else w.copy()
+
     def gsq_score(self, w, g, L):
         """GS-q score: ``-(g d + L d^2 / 2 + psi(w + d) - psi(w))`` for the prox-gradient step
         ``d`` with constant ``L`` (0 where ``L <= 0``)."""
@@ -161,12 +171,6 @@ class NonconvexPenalty(SeparablePenalty):
     certificate = "fixed_point"
     screening = False
     positive = False
-
-    def project(self, w):
-        """Projection on the domain, ``prox(w, 0)``, without the candidate search of
-        :meth:`prox` (the solvers project every extrapolated point)."""
-        w = np.asarray(w, dtype=np.float64)
-        return np.where(w > 0, w, 0.0) if self.positive else w.copy()
 
     def _prox(self, x, t):
         """The prox as a global minimiser over the candidates."""

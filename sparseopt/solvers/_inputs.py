@@ -38,6 +38,9 @@ def check_design(X, name="X"):
     if min(X.shape) == 0:
         raise ValueError(f"{name} must have at least one sample and one feature, got shape "
                          f"{X.shape}.")
+    if isinstance(X, np.ndarray) and X.dtype == np.float64:  # nothing to convert
+        check_finite_array(name, X)
+        return X
     return check_array(X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64, order=None,
                        ensure_all_finite=True, ensure_min_samples=1, ensure_min_features=1,
                        input_name=name)

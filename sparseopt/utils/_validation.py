@@ -154,6 +154,10 @@ def check_seed(random_state, name="random_state"):
 def check_finite_array(name, arr):
     """Raise a ValueError naming ``name`` if ``arr`` holds NaN or inf."""
     data = arr.data if hasattr(arr, "tocsc") else arr
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(data)
+    if np.isfinite(total):  # a NaN or an infinity would make the sum NaN or infinite
+        return
     if not np.all(np.isfinite(data)):
         raise ValueError(f"{name} contains NaN or infinity.")
 

@@ -576,8 +576,11 @@ def test_sparse_uncentred_columns_with_intercept_converge_like_dense():
         o_s = _objective(Xs.toarray(), y, sparse.coef_, sparse.intercept_, alpha)
         # both objectives are within their own certified duality gap of the optimum
         assert abs(o_s - o_d) <= max(sparse.dual_gap_, dense.dual_gap_) * (1 + 1e-6)
-        # same problem, same solver: the work may differ by the format, not by an order
-        assert sparse.solver_result_.n_epochs <= 3 * dense.solver_result_.n_epochs
+        # same problem, same solver: the work may differ by the format, not by an order of
+        # magnitude. (On this ill-posed problem the count is chaotic in the rounding: the
+        # Anderson weights solve a nearly singular system, and a change of its last bits
+        # alone moved the dense count between 3820 and 10300 at alpha=1e-3.)
+        assert sparse.solver_result_.n_epochs <= 10 * dense.solver_result_.n_epochs
 
 
 def test_data_near_float_max_gives_a_clear_value_error_or_the_answer():

@@ -22,6 +22,7 @@ from ._rules import SELECTION_RULES, UPDATE_CODES
 from ._working_set import build_working_set
 
 _GRAM_CAP_BYTES = 64 * 2**20
+_NO_RECORD = np.zeros((0, 0))
 
 
 def abs_row_sum_bound(X, curvature):
@@ -59,6 +60,7 @@ class Plan:
             # working set (the Newton model minimised by cyclic CD, then a line search), as in
             # glmnet; it needs no blocks, constants or Gram matrix
             self.n_blocks, self.fast, self.use_gram = m, False, False
+            self.ws_order = ws
             return
         Hblocks = None
         if self.variable:
@@ -95,8 +97,9 @@ class Plan:
         self.ws_order = np.ascontiguousarray(order, dtype=np.int64)
         self.rule = (rule.code, rule.greedy, self.variable, tau)
 
-    def run(self, pb, opts, Dg, n_updates):
-        """Run ``n_updates`` block updates (the fast path runs whole epochs)."""
+    def run(self, pb, opts, Dg, n_updates, rec=_NO_RECORD):
+        """Run ``n_updates`` block updates (the fast path runs whole epochs, writing
+        ``w[ws_order]`` after each into the rows of ``rec`` if it has one per epoch)."""
         if len(self.ws) == 0 or n_updates <= 0:
             return
         kx = pb.design.kx
@@ -113,7 +116,7 @@ class Plan:
             # curvatures
             K.cd_epochs(kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept, self.ws_order,
                         pb.L_centred if pb.mu.size else pb.L, pb.parts, n_updates // n_blocks,
-                        pb.mu)
+                        pb.mu, rec)
             return
         seed = int(pb.rng.integers(2**31 - 1))
         plan = (self.ws, self.blk_ptr, self.blk_pos, self.Lb, pb.L, Dg, self.Hcache)
@@ -178,6 +181,17 @@ class CoordinateSubproblem:
     def epochs(self, n):
         self.plan.run(self.family.pb, self.family.opts, self.family.Dg, n * self.n_blocks)
 
+    def record(self, rows):
+        """``len(rows)`` epochs, ``pack()`` after each written to ``rows``: one compiled call
+        on the fast path (cyclic single coordinates), epoch by epoch otherwise."""
+        plan, pb = self.plan, self.family.pb
+        if plan.fast and plan.n_blocks > 0:
+            plan.run(pb, self.family.opts, self.family.Dg, len(rows) * self.n_blocks, rows)
+            return
+        for row in rows:
+            self.epochs(1)
+            row[:] = pb.w[plan.ws_order]
+
     def criterion(self):
         pb = self.family.pb
         if pb.has_gap:
@@ -185,10 +199,10 @@ class CoordinateSubproblem:
         return self.family.violation(restricted_gradient(pb, self.ws), self.ws)
 
     def pack(self):
-        return self.family.pb.w[self.ws]
+        return self.family.pb.w[self.plan.ws_order]
 
     def try_point(self, x):
-        return try_coefficients(self.family.pb, self.ws, x)
+        return try_coefficients(self.family.pb, self.plan.ws_order, x)
 
 
 def try_coefficients(pb, ws, w_ws):
@@ -269,7 +283,7 @@ class Coordinates:
 
     def next_working_set(self, grad, gap):
         pb = self.pb
-        if self.opts.screening and pb.penalty.screening and pb.has_gap and self.mu > 0:
+        if self.opts.screening and pb.screens and pb.has_gap and self.mu > 0:
             self._screen(gap)
         _, _, _, pen, pp, _, _ = pb.parts
         score = np.empty(pb.w.shape[0])

@@ -293,8 +293,10 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
 
 # --------------------------------------------------------------------------- epochs
 @njit(cache=True)
-def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu):
-    """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``.
+def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu, rec):
+    """``n_epochs`` cyclic proximal coordinate-descent epochs over the coordinates ``ws``;
+    ``w[ws]`` after epoch ``e`` is written to ``rec[e]`` when ``rec`` has ``n_epochs`` rows
+    (the iterates Anderson extrapolation combines; pass a ``(0, 0)`` array otherwise).
 
     ``parts = (df, dfp, lsq, pen, pp, smooth, curv)``. With ``L_j`` the exact coordinate
     curvature for least squares each step is the exact coordinate minimiser (the 'cyclic' /
@@ -311,7 +313,8 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu)
     df, dfp, lsq, pen, pp, smooth, curv = parts
     inv_n = 1.0 / y.shape[0]
     centred = fit_intercept and lsq and mu.shape[0] > 0
-    for _ in range(n_epochs):
+    record = rec.shape[0] == n_epochs
+    for e in range(n_epochs):
         c = 0.0
         for k in range(ws.shape[0]):
             j = ws[k]
@@ -334,6 +337,9 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu)
             intercept[0] += c
         if fit_intercept:
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
+        if record:
+            for k in range(ws.shape[0]):
+                rec[e, k] = w[ws[k]]
 
 
 @njit(cache=True)

@@ -8,7 +8,10 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
 - ``next_working_set(grad, gap) -> (ws, eps, cap)``: the blocks to optimise, the subproblem
   tolerance and an optional cap on its epochs;
 - ``subproblem(ws, eps)``: an object with ``epochs(n)``, ``criterion()``, ``pack()``,
-  ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices).
+  ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices);
+  optionally ``record(rows)``: ``len(rows)`` epochs writing ``pack()`` after each into
+  ``rows`` (in one compiled call, where the per-epoch Python calls would dominate a small
+  problem).
 """
 
 from ._anderson import Anderson
@@ -23,14 +26,11 @@ def solve_subproblem(sub, pb, eps, freq, budget, anderson):
     if sub.one_step:
         freq = 1
     done = 0
+    size = sub.pack().size if accel.memory > 0 else 0
     while done < budget:
         n_ep = min(freq, budget - done)
         if accel.memory > 0:
-            for _ in range(n_ep):
-                sub.epochs(1)
-                x = accel.push(sub.pack())
-                if x is not None and sub.try_point(x):
-                    pb.n_extrapolations += 1
+            extrapolated_epochs(sub, pb, accel, n_ep, size)
         else:
             sub.epochs(n_ep)
         done += n_ep
@@ -42,6 +42,25 @@ def solve_subproblem(sub, pb, eps, freq, budget, anderson):
         if sub.criterion() <= eps:
             break
     return done, done * sub.n_blocks
+
+
+def extrapolated_epochs(sub, pb, accel, n, size):
+    """``n`` epochs whose iterates feed ``accel``; each extrapolated point is tried (kept if
+    it lowers the objective) as soon as ``memory + 1`` iterates are recorded."""
+    record = getattr(sub, "record", None)
+    while n > 0:
+        k = min(n, accel.room())
+        rows = accel.slots(k, size)
+        if record is not None:
+            record(rows)
+        else:
+            for i in range(k):
+                sub.epochs(1)
+                rows[i] = sub.pack()
+        x = accel.filled(k)
+        if x is not None and sub.try_point(x):
+            pb.n_extrapolations += 1
+        n -= k
 
 
 def run_working_sets(family, result, *, max_iter, max_epochs, freq, anderson):

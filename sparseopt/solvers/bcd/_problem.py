@@ -8,7 +8,7 @@ import numpy as np
 
 from ...datafits import dispatch as D
 from ...penalties import dispatch as P
-from ...utils import gap_from_predictor
+from ...utils import check_seed, gap_from_predictor
 from .._result import History
 from . import _kernels_cd as K
 from ._design import Design
@@ -51,7 +51,9 @@ class Problem:
         otherwise): the column means and the curvatures ``||X_j - mu_j||^2 / n`` of the
         centred columns, for the coordinate epochs that keep the intercept at its optimum
         after every step (:func:`._kernels_cd.cd_epochs`).
-    rng : numpy Generator
+    random_state : None, int, SeedSequence or Generator
+        Seed of the random rules; ``rng`` (the Generator) is made on first use, so the
+        deterministic rules never pay for seeding one.
     report : Progress
     """
 
@@ -69,7 +71,7 @@ class Problem:
     L: np.ndarray
     P0: float
     tol: float
-    rng: np.random.Generator
+    random_state: object
     report: object = None
     tau: int = 1
     history: History = field(default_factory=lambda: History(HISTORY_KEYS))
@@ -82,11 +84,21 @@ class Problem:
     L_centred: np.ndarray = None
 
     @cached_property
+    def rng(self):
+        """The Generator of the random rules (made on first use)."""
+        return check_seed(self.random_state)
+
+    @cached_property
     def has_gap(self):
         """The penalty certifies by a duality gap (else: a fixed-point criterion); read once
         per run (the penalty does not change during a solve, and a weighted penalty validates
         its weights to answer)."""
         return self.penalty.certificate == "dual_gap"
+
+    @cached_property
+    def screens(self):
+        """The penalty allows Gap Safe screening (read once per run, like ``has_gap``)."""
+        return bool(self.penalty.screening)
 
     @property
     def smooth(self):

@@ -214,7 +214,8 @@ class BlockCoordinateDescent(ParamsMixin):
         check_positive_int("anderson", self.anderson, minimum=0)
         for name in ("screening", "polish", "krylov"):
             check_bool(name, getattr(self, name))
-        check_seed(self.random_state)
+        if self.random_state is not None:
+            check_seed(self.random_state)
         check_positive_int("max_iter", self.max_iter, allow_none=True)
         check_positive_int("max_epochs", self.max_epochs)
         check_positive_int("gap_freq", self.gap_freq, allow_none=True)
@@ -458,7 +459,7 @@ class BlockCoordinateDescent(ParamsMixin):
         pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
                      parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
                      kernel_intercept=kernel_intercept, L=L, P0=P0,
-                     tol=tol, rng=check_seed(self.random_state), tau=tau,
+                     tol=tol, random_state=self.random_state, tau=tau,
                      grad_ref=grad_ref)
         if kernel_intercept and lsq and design.is_sparse:
             pb.mu, pb.L_centred = _centred_curvatures(design.X, float(datafit.curvature))
@@ -511,7 +512,7 @@ class BlockCoordinateDescent(ParamsMixin):
                      z=np.ascontiguousarray(np.asarray(design.X @ W) + b), intercept=b,
                      kernel_intercept=bool(fit_intercept),
                      L=datafit.row_lipschitz(design.X, Y), P0=P0, tol=tol,
-                     rng=check_seed(self.random_state), grad_ref=grad_ref)
+                     random_state=self.random_state, grad_ref=grad_ref)
         max_iter = self.max_iter or 100
         desc = "Multinomial BCD" if isinstance(datafit, Multinomial) else "Multi-task BCD"
         pb.report = progress(total=max_iter, desc=desc, verbose=self.verbose)

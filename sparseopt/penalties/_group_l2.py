@@ -97,6 +97,12 @@ class GroupL2(GroupedPenalty, Penalty):
             return np.inf
         return check_nonnegative("alpha", self.alpha) * float(w @ self.group_norms(x))
 
+    def project(self, x):
+        """Projection on the domain, ``prox(x, 0)``: ``max(x, 0)`` with ``positive=True``, a
+        copy otherwise (the solvers project every extrapolated point)."""
+        x = np.asarray(x, dtype=np.float64)
+        return np.maximum(x, 0.0) if self._positive() else x.copy()
+
     def prox(self, x, step):
         """Group soft-thresholding with threshold ``step * alpha * w_j``."""
         x = check_vector(x)

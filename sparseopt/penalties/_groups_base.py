@@ -93,14 +93,19 @@ class GroupedPenalty:
     def group_norms(self, x):
         """Euclidean norm of every group of ``x``.
 
-        Each group is scaled by the power of two above its largest entry before squaring
-        (exact), so norms neither overflow nor underflow for any finite input.
+        When a square could over- or underflow (an entry above 1e150 or a nonzero one below
+        1e-150), each group is scaled by the power of two above its largest entry before
+        squaring (exact), so norms neither overflow nor underflow for any finite input.
         """
         x = check_vector(x)
         _, _, _, labels = self._encoding(x.size)
         m = int(labels.max()) + 1 if labels.size else 0
+        ax = np.abs(x)
+        if ax.max(initial=0.0) < 1e150 and ax.min(initial=np.inf, where=ax > 0) > 1e-150:
+            # every square is a normal float: no scaling needed
+            return np.sqrt(np.bincount(labels, x * x, minlength=m))
         top = np.zeros(m)
-        np.maximum.at(top, labels, np.abs(x))
+        np.maximum.at(top, labels, ax)
         scale = power_of_two_scale(top[:, None], axis=1).ravel()
         u = x / scale[labels]
         return scale * np.sqrt(np.bincount(labels, u * u, minlength=m))

@@ -159,7 +159,9 @@ def test_kron_estep_on_pruned_factors(complex_):
 
 def test_noise_update_matches_dense_formula():
     """One EM iteration with learned noise (max_iter=1): noise_variance_ equals
-    (||y - H mu||^2 + s2_old sum(1 - s/gamma)) / M from the dense closed form at the start."""
+    (||y - H mu||^2 + s2_old sum(1 - s/gamma)) / M from the dense closed form at the start
+    (each estimator's own start: the Kronecker one flat per factor, the dense one balanced
+    over the columns)."""
     factors, y, _, _ = _grid_problem(3, [(4, 6), (5, 3)], (2, 2), complex_=True)
     H = _dense(factors)
     s2_0 = _s2_start(y)
@@ -168,6 +170,9 @@ def test_noise_update_matches_dense_formula():
     want = (np.sum(np.abs(y - H @ mu0) ** 2) + s2_0 * np.sum(1 - s0 / g0)) / H.shape[0]
     m = _fit_quiet(KroneckerSBL("svd", update="em", max_iter=1, prune=0.0), factors, y)
     assert m.noise_variance_ == pytest.approx(want, rel=1e-10)
+    g0 = np.sum(np.abs(y) ** 2) / (H.shape[1] * np.sum(np.abs(H) ** 2, axis=0))
+    mu0, s0 = _closed_form_estep(H, y, g0, s2_0)
+    want = (np.sum(np.abs(y - H @ mu0) ** 2) + s2_0 * np.sum(1 - s0 / g0)) / H.shape[0]
     c = _fit_quiet(SparseBayesianRegression(update="em", max_iter=1, prune=0.0,
                                             fit_intercept=False), H, y)
     assert c.noise_variance_ == pytest.approx(want, rel=1e-10)
@@ -428,10 +433,13 @@ def test_em_cost_monotone_known_and_learned_noise(learn_noise, complex_):
     for cost in (am.history_["cost"], cs.history_["cost"]):
         assert len(cost) >= 5
         assert np.all(np.diff(cost) <= 1e-9 * np.abs(cost[:-1]))
-    # the first recorded cost is L at the start (slogdet)
+    # the first recorded cost is L at the start (slogdet): flat per factor for the Kronecker
+    # model, balanced over the columns (gamma_j = ||y||^2 / (N ||h_j||^2)) for the dense one
     s2_0 = s2 if nv else _s2_start(y)
     L0 = _type2_cost(H, y, _kron_list(_start(factors, y)), s2_0)
     assert am.history_["cost"][0] == pytest.approx(L0, rel=1e-10)
+    balanced = np.sum(np.abs(y) ** 2) / (H.shape[1] * np.sum(np.abs(H) ** 2, axis=0))
+    L0 = _type2_cost(H, y, balanced, s2_0)
     assert cs.history_["cost"][0] == pytest.approx(L0, rel=1e-10)
 
 
@@ -467,9 +475,12 @@ def test_fixed_points():
 def test_one_factor_kronecker_sbl_is_classical_sbl(method, learn_noise, shape, complex_):
     """a dense X with factor_shapes=None is I = 1, where AM and SVD both give gamma = d:
     KroneckerSBL equals SparseBayesianRegression(fit_intercept=False) with the same prune and tol
-    (coef rtol 1e-8, same iteration count, same noise variance)."""
+    (coef rtol 1e-8, same iteration count, same noise variance) on columns of one norm, where
+    the classical fit's column-balanced start, pruning and stopping rule are the Kronecker
+    model's flat ones."""
     rng = np.random.default_rng(61)
     X = _rand(rng, shape, complex_)
+    X /= np.linalg.norm(X, axis=0)
     w = np.zeros(shape[1], dtype=X.dtype)
     w[[2, 9, 17]] = [1.0, -2.0, 0.5]
     y = X @ w + 0.05 * _rand(rng, shape[0], complex_)

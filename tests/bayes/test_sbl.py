@@ -102,8 +102,9 @@ def test_sbl_matches_a_dense_reference_em():
     w = np.zeros(30)
     w[[2, 7]] = [1.5, -1.0]
     y = X @ w + 0.05 * rng.standard_normal(20)
-    # the documented start: flat, carrying ||y||^2; the noise at a tenth of the mean energy
-    gamma = np.full(30, np.sum(y**2) / np.sum(X**2))
+    # the documented start: each column's prior carries ||y||^2 / N; the noise at a tenth of
+    # the mean energy
+    gamma = np.sum(y**2) / (30 * np.sum(X**2, axis=0))
     sigma2 = 0.1 * np.mean(y**2)
     for _ in range(25):  # textbook EM with learned noise, no pruning
         mu, s, _ = _naive_estep(X, y, gamma, sigma2)
@@ -116,6 +117,27 @@ def test_sbl_matches_a_dense_reference_em():
                                        tol=0.0).fit(X, y)
     np.testing.assert_allclose(reg.gamma_, gamma, rtol=1e-8, atol=1e-12)
     assert reg.noise_variance_ == pytest.approx(sigma2, rel=1e-8)
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+@pytest.mark.parametrize("update", ["em", "mackay"])
+def test_sbl_does_not_depend_on_the_scales_of_the_columns(complex_, update):
+    # the evidence and the updates are unchanged by x_j c, gamma_j / c^2: so are the start, the
+    # pruning and the stopping rule, and the fit on rescaled columns is the rescaled fit
+    rng = np.random.default_rng(5)
+    X = _rand(rng, (40, 120), complex_)
+    w = np.zeros(120, dtype=X.dtype)
+    w[[3, 30, 77]] = [2.0, -1.5, 1.0]
+    y = X @ w + 0.05 * _rand(rng, 40, complex_)
+    c = np.exp(rng.uniform(-4, 4, 120))
+    for intercept in (False, True):
+        a = SparseBayesianRegression(update=update, fit_intercept=intercept).fit(X, y)
+        b = SparseBayesianRegression(update=update, fit_intercept=intercept).fit(X * c, y)
+        assert b.n_iter_ == a.n_iter_
+        np.testing.assert_array_equal(b.active_, a.active_)
+        np.testing.assert_allclose(b.coef_ * c, a.coef_, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(b.gamma_ * c**2, a.gamma_, rtol=1e-8, atol=1e-12)
+        assert set(np.flatnonzero(np.abs(a.coef_) > 0.2)) == {3, 30, 77}
 
 
 @pytest.mark.parametrize("complex_", [False, True])
@@ -137,9 +159,11 @@ def test_sbl_recovers_and_predicts(complex_):
 
 def test_kronecker_sbl_beats_classical_sbl():
     """Seeded 2-factor 16x32 problems (make_kronecker_sparse: 3x3 grid, 9 nonzeros), SNR 20 dB,
-    known noise: SVD-KroSBL is never worse than classical SBL (0.5 dB slack) and better on the
-    median. (Classical SBL gained up to 7 dB on these draws from the scale-aware start and
-    MacKay's update, which narrowed the gap; the 20-draw comparison is a benchmark.)"""
+    known noise: SVD-KroSBL is better than classical SBL on the median and not worse (0.5 dB
+    slack) on four draws of five. (Classical SBL gained up to 7 dB on these draws from the
+    scale-aware start and MacKay's update, and more from the column-balanced start; on seed 4
+    it now keeps one more of the weak true coefficients than SVD-KroSBL and wins by 3.4 dB,
+    both within 6 dB of the support oracle; the 20-draw comparison is a benchmark.)"""
     from sparseopt.datasets import make_kronecker_sparse
 
     gains = []
@@ -154,7 +178,7 @@ def test_kronecker_sbl_beats_classical_sbl():
                 H.toarray(), y)
         gains.append(_nmse_db(cs.coef_, x) - _nmse_db(kro.coef_, x))
     assert np.median(gains) >= 1.0
-    assert min(gains) >= -0.5
+    assert np.sum(np.asarray(gains) >= -0.5) >= 4
 
 
 @pytest.mark.parametrize("method", ["svd", "am"])

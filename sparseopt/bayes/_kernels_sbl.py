@@ -71,6 +71,31 @@ def well_determined(s, gamma):
 
 
 @njit(cache=True)
+def prune_keep(g, rel, abs_):
+    """The entries of ``g`` that survive pruning, and how many there are.
+
+    Entry ``n`` survives when ``g[n] >= max(rel * max(g), abs_ * ||g||_2)`` (the second term
+    only when ``abs_ > 0``); the largest entry (the first NaN, if any) always survives, so a
+    factor is never pruned to nothing.
+    """
+    n = g.shape[0]
+    imax = 0
+    for j in range(1, n):
+        if g[imax] != g[imax]:  # NaN: the maximum, as in np.max / np.argmax
+            break
+        if g[j] > g[imax] or g[j] != g[j]:
+            imax = j
+    thr = rel * g[imax]
+    if abs_ > 0.0:
+        t_abs = abs_ * np.sqrt(np.dot(g, g))
+        if t_abs > thr:  # a NaN threshold stays NaN (Python's max)
+            thr = t_abs
+    keep = g >= thr
+    keep[imax] = True
+    return keep, int(keep.sum())
+
+
+@njit(cache=True)
 def _top_triplet(A, v0, warm, power):
     """Top singular triplet of a nonnegative matrix: LAPACK, or power iteration from ``v0``."""
     if not (power and warm):

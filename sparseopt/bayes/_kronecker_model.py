@@ -11,6 +11,7 @@ answers are exactly scale-equivariant), starts from a prior that carries the ene
 (PC-KroSBL), and can keep the best of several starts by the type-II cost.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ from ._engine import (
     run_em_polished,
 )
 from ._estep import _kron_estep, kron_vectors
-from ._kernels_sbl import svd2_step, well_determined
+from ._kernels_sbl import prune_keep, svd2_step, well_determined
 from ._mstep import AMStep, SVDStep, couple, kron_change
 
 
@@ -58,8 +59,8 @@ class KroneckerModel:
         self.supports = [np.arange(f.shape[1]) for f in factors]
         self.gammas = [np.asarray(g, dtype=np.float64).copy() for g in gammas]
         self.mstep = mstep
-        self.prune_rel = prune
-        self.prune_abs = prune_abs
+        self.prune_rel = [float(p) for p in prune]
+        self.prune_abs = float(prune_abs)
         self.full_couplings = dict(couplings or {})
         self._old = None
         self._keeps = None
@@ -84,7 +85,7 @@ class KroneckerModel:
         return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
 
     def _count(self):
-        self.n_active = int(np.prod([len(s) for s in self.supports]))
+        self.n_active = math.prod(len(s) for s in self.supports)
 
     def set_mstep(self, mstep, couplings):
         """Switch the M-step and the couplings (a later phase of the fit)."""
@@ -97,21 +98,15 @@ class KroneckerModel:
         self._old = list(self.gammas)  # the M-steps return new arrays: no copies needed
         self._keeps = [None] * len(self.gammas)
         for i, g in enumerate(self.gammas):
-            thr = self.prune_rel[i] * g.max()
-            if self.prune_abs > 0:
-                thr = max(thr, self.prune_abs * np.linalg.norm(g))
-            if g.min() >= thr:
-                continue
-            keep = g >= thr
-            keep[np.argmax(g)] = True
-            if not keep.all():
+            keep, n_keep = prune_keep(g, self.prune_rel[i], self.prune_abs)
+            if n_keep < g.size:
                 self._keeps[i] = keep
                 self.supports[i] = self.supports[i][keep]
                 self.gammas[i] = g[keep]
                 self.Hs[i] = self.Hs[i][:, keep]
                 self.mstep.reset()
                 self._fused = None
-        self._count()
+                self._count()
 
     def evidence_prune(self, sigma2):
         """Drop the entries of a factor whose whole slice is better at zero by the evidence.
@@ -147,19 +142,23 @@ class KroneckerModel:
                 for i, C in self.full_couplings.items()}
 
     def _fused_step(self, sigma2):
-        """Two factors, SVD M-step: E-step and M-step in one compiled call."""
+        """Two factors, SVD M-step: E-step and M-step in one compiled call.
+
+        The contiguous factors, ``y`` as an ``(M1, M2)`` array and the all-kept masks are made
+        once per support (a pruning resets them); the warm-start vector is carried over.
+        """
         if self._fused is None:
             dt = np.result_type(self.Hs[0], self.Hs[1], self.y, np.float64)
             H1, H2 = (np.ascontiguousarray(h, dtype=dt) for h in self.Hs)
             Y = np.ascontiguousarray(self.y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
-            self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
-        H1, H2, Y, v, warm = self._fused
-        keeps = [np.ones(o.size, dtype=np.bool_) if k is None else k
-                 for o, k in zip(self._old, self._keeps, strict=True)]
+            ones = [np.ones(g.size, dtype=np.bool_) for g in self.gammas]
+            self._fused = [H1, H2, Y, ones, np.ones(self.gammas[1].size), False]
+        H1, H2, Y, ones, v, warm = self._fused
+        k1, k2 = (o if k is None else k for o, k in zip(ones, self._keeps, strict=True))
         g1, g2, v, cost, resid2, trace, self._change = svd2_step(
             H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2), v, warm, self.mstep.power,
-            self.rule == "mackay", self._old[0], self._old[1], keeps[0], keeps[1])
-        self._fused[3:] = [v, True]
+            self.rule == "mackay", self._old[0], self._old[1], k1, k2)
+        self._fused[4:] = [v, True]
         self.gammas = [g1, g2]
         return cost, resid2, trace
 

@@ -25,7 +25,7 @@ from ._engine import (
     run_em_polished,
 )
 from ._estep import _kron_estep, kron_vectors
-from ._kernels_sbl import prune_keep, svd2_step, well_determined
+from ._kernels_sbl import estep2, prune_keep, svd2_step, well_determined
 from ._mstep import AMStep, SVDStep, couple, kron_change
 
 
@@ -82,7 +82,21 @@ class KroneckerModel:
             if s2 == sigma2 and len(gammas) == len(self.gammas) and all(
                     a is b for a, b in zip(gammas, self.gammas, strict=True)):
                 return parts
-        return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        return self._estep_parts(sigma2)
+
+    def _fuses(self):
+        """True when the step is the compiled two-factor SVD step (:meth:`_fused_step`)."""
+        return self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2
+
+    def _estep_parts(self, sigma2):
+        """``kron_estep(..., return_parts=True)`` at the current prior; for two factors on the
+        compiled path, the compiled E-step on the fused step's arrays."""
+        if not (self._fuses() and self._fused is not None):
+            return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        H1, H2, Y = self._fused[:3]
+        Mu, S, cost, resid2, trace, W1, W2, delta = estep2(
+            H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2))
+        return Mu.ravel(), S.ravel(), cost, resid2, trace, [W1, W2], delta.ravel()
 
     def _count(self):
         self.n_active = math.prod(len(s) for s in self.supports)
@@ -114,7 +128,7 @@ class KroneckerModel:
         Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
-        parts = _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        parts = self._estep_parts(sigma2)
         self.last_posterior = (list(self.gammas), sigma2, parts)  # reused by the final E-step
         mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
@@ -164,7 +178,7 @@ class KroneckerModel:
 
     def step(self, sigma2):
         """E-step at the current prior, then the M-step; returns the E-step's statistics."""
-        if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
+        if self._fuses():
             cost, resid2, trace = self._fused_step(sigma2)
             return Posterior(None, None, cost, resid2, trace)
         mu, s, cost, resid2, trace = _kron_estep(self.Hs, self.y, self.gammas, sigma2)

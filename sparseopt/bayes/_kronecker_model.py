@@ -110,11 +110,11 @@ class KroneckerModel:
     def prune(self):
         """Drop the entries below the thresholds; each factor keeps at least its largest."""
         self._old = list(self.gammas)  # the M-steps return new arrays: no copies needed
-        self._keeps = [None] * len(self.gammas)
+        self._keeps = []  # one mask per factor over its old support (all True: nothing dropped)
         for i, g in enumerate(self.gammas):
             keep, n_keep = prune_keep(g, self.prune_rel[i], self.prune_abs)
+            self._keeps.append(keep)
             if n_keep < g.size:
-                self._keeps[i] = keep
                 self.supports[i] = self.supports[i][keep]
                 self.gammas[i] = g[keep]
                 self.Hs[i] = self.Hs[i][:, keep]
@@ -158,21 +158,19 @@ class KroneckerModel:
     def _fused_step(self, sigma2):
         """Two factors, SVD M-step: E-step and M-step in one compiled call.
 
-        The contiguous factors, ``y`` as an ``(M1, M2)`` array and the all-kept masks are made
-        once per support (a pruning resets them); the warm-start vector is carried over.
+        The contiguous factors and ``y`` as an ``(M1, M2)`` array are made once per support (a
+        pruning resets them); the warm-start vector is carried over.
         """
         if self._fused is None:
             dt = np.result_type(self.Hs[0], self.Hs[1], self.y, np.float64)
             H1, H2 = (np.ascontiguousarray(h, dtype=dt) for h in self.Hs)
             Y = np.ascontiguousarray(self.y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
-            ones = [np.ones(g.size, dtype=np.bool_) for g in self.gammas]
-            self._fused = [H1, H2, Y, ones, np.ones(self.gammas[1].size), False]
-        H1, H2, Y, ones, v, warm = self._fused
-        k1, k2 = (o if k is None else k for o, k in zip(ones, self._keeps, strict=True))
+            self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
+        H1, H2, Y, v, warm = self._fused
         g1, g2, v, cost, resid2, trace, self._change = svd2_step(
             H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2), v, warm, self.mstep.power,
-            self.rule == "mackay", self._old[0], self._old[1], k1, k2)
-        self._fused[4:] = [v, True]
+            self.rule == "mackay", self._old[0], self._old[1], self._keeps[0], self._keeps[1])
+        self._fused[3:] = [v, True]
         self.gammas = [g1, g2]
         return cost, resid2, trace
 

@@ -27,7 +27,7 @@ def _factor_eig(H, Hh, g):
     if n >= M:
         C = (H * g) @ Hh
         p, U = np.linalg.eigh(0.5 * (C + np.ascontiguousarray(C.conj().T)))
-        return np.maximum(p, 0.0), U
+        return np.maximum(p, 0.0), np.ascontiguousarray(U)  # one layout for both branches
     Q, R = np.linalg.qr(H * np.sqrt(g))
     R = np.ascontiguousarray(R)
     K = R @ np.ascontiguousarray(R.conj().T)
@@ -69,7 +69,7 @@ def estep2(H1, H2, Y, g1, g2, sigma2):
     resid2 *= sigma2 * sigma2
     M1, M2 = Y.shape
     if r1 < M1 or r2 < M2:  # y off the ranges (computed directly: no cancellation)
-        R = Y - (np.ascontiguousarray(U1) @ Z) @ np.ascontiguousarray(U2.T)
+        R = Y - (U1 @ Z) @ np.ascontiguousarray(U2.T)
         energy = 0.0
         for a in range(M1):
             for b in range(M2):

@@ -14,29 +14,51 @@ _TINY = np.finfo(np.float64).tiny
 
 
 @njit(cache=True)
-def _estep2(H1, H2, Y, g1, g2, sigma2):
+def _factor_eig(H, Hh, g):
+    """Eigenpairs of ``C = H diag(g) H^H`` on its range: ``(p, U)``, ``U`` of ``min(M, n)`` columns.
+
+    With at least as many columns as rows, LAPACK's ``eigh`` of the ``M x M`` matrix. With fewer
+    (a pruned factor), ``C`` has rank ``<= n`` and its range is that of ``B = H diag(g)^(1/2)``:
+    with ``B = Q R`` (reduced QR), ``C = Q (R R^H) Q^H``, so the eigenpairs are ``p`` and ``Q V``
+    from the ``n x n`` ``eigh`` of ``R R^H``; the rest of the spectrum is 0 (an ``M x M``
+    ``eigh`` costs ~20 us even at M = 16, the ``n x n`` one a few).
+    """
+    M, n = H.shape
+    if n >= M:
+        C = (H * g) @ Hh
+        p, U = np.linalg.eigh(0.5 * (C + np.ascontiguousarray(C.conj().T)))
+        return np.maximum(p, 0.0), np.ascontiguousarray(U)  # one layout for both branches
+    Q, R = np.linalg.qr(H * np.sqrt(g))
+    R = np.ascontiguousarray(R)
+    K = R @ np.ascontiguousarray(R.conj().T)
+    p, V = np.linalg.eigh(0.5 * (K + np.ascontiguousarray(K.conj().T)))
+    return np.maximum(p, 0.0), np.ascontiguousarray(Q) @ np.ascontiguousarray(V)
+
+
+@njit(cache=True)
+def estep2(H1, H2, Y, g1, g2, sigma2):
     """Structured E-step for ``H = H1 (x) H2``, ``gamma = g1 (x) g2``; ``Y`` is ``y`` as (M1, M2).
 
-    Returns ``(Mu, S, cost, resid2, trace)`` with ``Mu``, ``S`` of shape (n1, n2).
+    Returns ``(Mu, S, cost, resid2, trace, W1, W2, delta)`` with ``Mu``, ``S`` of shape (n1, n2),
+    ``W_i = Gamma_i H_i^H U_i`` and ``delta = 1 / (sigma2 + p1 (x) p2)`` over the ranges of the
+    factors' ``H_i Gamma_i H_i^H`` (:func:`_factor_eig`). Off those ranges ``P = 0``: the energy
+    of ``y`` there enters the cost as ``E / sigma2`` (with ``log sigma2`` per dimension) and the
+    residual as ``E``, and nothing of it reaches ``Mu`` or ``S`` (``H^H`` annihilates it).
     """
     H1h = np.ascontiguousarray(H1.conj().T)
     H2h = np.ascontiguousarray(H2.conj().T)
-    C1 = (H1 * g1) @ H1h
-    C2 = (H2 * g2) @ H2h
-    p1, U1 = np.linalg.eigh(0.5 * (C1 + np.ascontiguousarray(C1.conj().T)))
-    p2, U2 = np.linalg.eigh(0.5 * (C2 + np.ascontiguousarray(C2.conj().T)))
-    p1 = np.maximum(p1, 0.0)
-    p2 = np.maximum(p2, 0.0)
-    W1 = (g1.reshape(-1, 1) * H1h) @ U1  # (n1, M1)
-    W2 = (g2.reshape(-1, 1) * H2h) @ U2  # (n2, M2)
+    p1, U1 = _factor_eig(H1, H1h, g1)
+    p2, U2 = _factor_eig(H2, H2h, g2)
+    W1 = (g1.reshape(-1, 1) * H1h) @ U1  # (n1, r1)
+    W2 = (g2.reshape(-1, 1) * H2h) @ U2  # (n2, r2)
     Z = (np.ascontiguousarray(U1.conj().T) @ Y) @ np.ascontiguousarray(U2.conj())
-    M1, M2 = Z.shape
-    delta = np.empty((M1, M2))
+    r1, r2 = Z.shape
+    delta = np.empty((r1, r2))
     cost = 0.0
     resid2 = 0.0
     trace = 0.0
-    for a in range(M1):
-        for b in range(M2):
+    for a in range(r1):
+        for b in range(r2):
             P = p1[a] * p2[b]
             d = 1.0 / (sigma2 + P)
             delta[a, b] = d
@@ -45,6 +67,15 @@ def _estep2(H1, H2, Y, g1, g2, sigma2):
             resid2 += d * d * az2
             trace += P * d
     resid2 *= sigma2 * sigma2
+    M1, M2 = Y.shape
+    if r1 < M1 or r2 < M2:  # y off the ranges (computed directly: no cancellation)
+        R = Y - (U1 @ Z) @ np.ascontiguousarray(U2.T)
+        energy = 0.0
+        for a in range(M1):
+            for b in range(M2):
+                energy += R[a, b].real ** 2 + R[a, b].imag ** 2
+        cost += (M1 * M2 - r1 * r2) * np.log(sigma2) + energy / sigma2
+        resid2 += energy
     Mu = (W1 @ (delta * Z)) @ np.ascontiguousarray(W2.T)
     A1 = np.abs(W1) ** 2
     A2 = np.abs(W2) ** 2
@@ -53,7 +84,7 @@ def _estep2(H1, H2, Y, g1, g2, sigma2):
     for i in range(n1):
         for j in range(n2):
             S[i, j] = max(g1[i] * g2[j] - S[i, j], 0.0)
-    return Mu, S, cost, resid2, trace
+    return Mu, S, cost, resid2, trace, W1, W2, delta
 
 
 @njit(cache=True)
@@ -68,6 +99,31 @@ def well_determined(s, gamma):
         g = gamma[j]
         out[j] = 0.0 if g <= 0.0 else min(max(1.0 - s[j] / g, 0.0), 1.0)
     return out
+
+
+@njit(cache=True)
+def prune_keep(g, rel, abs_):
+    """The entries of ``g`` that survive pruning, and how many there are.
+
+    Entry ``n`` survives when ``g[n] >= max(rel * max(g), abs_ * ||g||_2)`` (the second term
+    only when ``abs_ > 0``); the largest entry (the first NaN, if any) always survives, so a
+    factor is never pruned to nothing.
+    """
+    n = g.shape[0]
+    imax = 0
+    for j in range(1, n):
+        if g[imax] != g[imax]:  # NaN: the maximum, as in np.max / np.argmax
+            break
+        if g[j] > g[imax] or g[j] != g[j]:
+            imax = j
+    thr = rel * g[imax]
+    if abs_ > 0.0:
+        t_abs = abs_ * np.sqrt(np.dot(g, g))
+        if t_abs > thr:  # a NaN threshold stays NaN (Python's max)
+            thr = t_abs
+    keep = g >= thr
+    keep[imax] = True
+    return keep, int(keep.sum())
 
 
 @njit(cache=True)
@@ -103,7 +159,7 @@ def svd2_step(H1, H2, Y, g1, g2, sigma2, v0, warm, power, mackay, o1, o2, k1, k2
     next warm start), the E-step's type-II cost, residual energy and effective number of
     parameters, and the relative change of the Kronecker prior (see :func:`kron_change`).
     """
-    Mu, S, cost, resid2, trace = _estep2(H1, H2, Y, g1, g2, sigma2)
+    Mu, S, cost, resid2, trace = estep2(H1, H2, Y, g1, g2, sigma2)[:5]
     if mackay:
         rho = well_determined(S.ravel(), np.outer(g1, g2).ravel()).reshape(S.shape)
         D = (Mu.real**2 + Mu.imag**2) / np.maximum(rho, 1e-12)

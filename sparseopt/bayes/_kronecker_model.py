@@ -11,6 +11,7 @@ answers are exactly scale-equivariant), starts from a prior that carries the ene
 (PC-KroSBL), and can keep the best of several starts by the type-II cost.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ from ._engine import (
     run_em_polished,
 )
 from ._estep import _kron_estep, kron_vectors
-from ._kernels_sbl import svd2_step, well_determined
+from ._kernels_sbl import estep2, prune_keep, svd2_step, well_determined
 from ._mstep import AMStep, SVDStep, couple, kron_change
 
 
@@ -58,8 +59,8 @@ class KroneckerModel:
         self.supports = [np.arange(f.shape[1]) for f in factors]
         self.gammas = [np.asarray(g, dtype=np.float64).copy() for g in gammas]
         self.mstep = mstep
-        self.prune_rel = prune
-        self.prune_abs = prune_abs
+        self.prune_rel = [float(p) for p in prune]
+        self.prune_abs = float(prune_abs)
         self.full_couplings = dict(couplings or {})
         self._old = None
         self._keeps = None
@@ -81,10 +82,24 @@ class KroneckerModel:
             if s2 == sigma2 and len(gammas) == len(self.gammas) and all(
                     a is b for a, b in zip(gammas, self.gammas, strict=True)):
                 return parts
-        return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        return self._estep_parts(sigma2)
+
+    def _fuses(self):
+        """True when the step is the compiled two-factor SVD step (:meth:`_fused_step`)."""
+        return self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2
+
+    def _estep_parts(self, sigma2):
+        """``kron_estep(..., return_parts=True)`` at the current prior; for two factors on the
+        compiled path, the compiled E-step on the fused step's arrays."""
+        if not (self._fuses() and self._fused is not None):
+            return _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        H1, H2, Y = self._fused[:3]
+        Mu, S, cost, resid2, trace, W1, W2, delta = estep2(
+            H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2))
+        return Mu.ravel(), S.ravel(), cost, resid2, trace, [W1, W2], delta.ravel()
 
     def _count(self):
-        self.n_active = int(np.prod([len(s) for s in self.supports]))
+        self.n_active = math.prod(len(s) for s in self.supports)
 
     def set_mstep(self, mstep, couplings):
         """Switch the M-step and the couplings (a later phase of the fit)."""
@@ -95,23 +110,17 @@ class KroneckerModel:
     def prune(self):
         """Drop the entries below the thresholds; each factor keeps at least its largest."""
         self._old = list(self.gammas)  # the M-steps return new arrays: no copies needed
-        self._keeps = [None] * len(self.gammas)
+        self._keeps = []  # one mask per factor over its old support (all True: nothing dropped)
         for i, g in enumerate(self.gammas):
-            thr = self.prune_rel[i] * g.max()
-            if self.prune_abs > 0:
-                thr = max(thr, self.prune_abs * np.linalg.norm(g))
-            if g.min() >= thr:
-                continue
-            keep = g >= thr
-            keep[np.argmax(g)] = True
-            if not keep.all():
-                self._keeps[i] = keep
+            keep, n_keep = prune_keep(g, self.prune_rel[i], self.prune_abs)
+            self._keeps.append(keep)
+            if n_keep < g.size:
                 self.supports[i] = self.supports[i][keep]
                 self.gammas[i] = g[keep]
                 self.Hs[i] = self.Hs[i][:, keep]
                 self.mstep.reset()
                 self._fused = None
-        self._count()
+                self._count()
 
     def evidence_prune(self, sigma2):
         """Drop the entries of a factor whose whole slice is better at zero by the evidence.
@@ -119,7 +128,7 @@ class KroneckerModel:
         Entry ``n`` of factor ``i`` goes when every coefficient ``j`` with ``j_i = n`` fails
         :func:`~sparseopt.bayes._engine.evidence_keep`. Returns True if anything was dropped.
         """
-        parts = _kron_estep(self.Hs, self.y, self.gammas, sigma2, return_parts=True)
+        parts = self._estep_parts(sigma2)
         self.last_posterior = (list(self.gammas), sigma2, parts)  # reused by the final E-step
         mu, s = parts[:2]
         theta = evidence_keep(mu, s, kron_vectors(self.gammas))
@@ -147,25 +156,27 @@ class KroneckerModel:
                 for i, C in self.full_couplings.items()}
 
     def _fused_step(self, sigma2):
-        """Two factors, SVD M-step: E-step and M-step in one compiled call."""
+        """Two factors, SVD M-step: E-step and M-step in one compiled call.
+
+        The contiguous factors and ``y`` as an ``(M1, M2)`` array are made once per support (a
+        pruning resets them); the warm-start vector is carried over.
+        """
         if self._fused is None:
             dt = np.result_type(self.Hs[0], self.Hs[1], self.y, np.float64)
             H1, H2 = (np.ascontiguousarray(h, dtype=dt) for h in self.Hs)
             Y = np.ascontiguousarray(self.y, dtype=dt).reshape(H1.shape[0], H2.shape[0])
             self._fused = [H1, H2, Y, np.ones(self.gammas[1].size), False]
         H1, H2, Y, v, warm = self._fused
-        keeps = [np.ones(o.size, dtype=np.bool_) if k is None else k
-                 for o, k in zip(self._old, self._keeps, strict=True)]
         g1, g2, v, cost, resid2, trace, self._change = svd2_step(
             H1, H2, Y, self.gammas[0], self.gammas[1], float(sigma2), v, warm, self.mstep.power,
-            self.rule == "mackay", self._old[0], self._old[1], keeps[0], keeps[1])
+            self.rule == "mackay", self._old[0], self._old[1], self._keeps[0], self._keeps[1])
         self._fused[3:] = [v, True]
         self.gammas = [g1, g2]
         return cost, resid2, trace
 
     def step(self, sigma2):
         """E-step at the current prior, then the M-step; returns the E-step's statistics."""
-        if self.use_fused and isinstance(self.mstep, SVDStep) and len(self.Hs) == 2:
+        if self._fuses():
             cost, resid2, trace = self._fused_step(sigma2)
             return Posterior(None, None, cost, resid2, trace)
         mu, s, cost, resid2, trace = _kron_estep(self.Hs, self.y, self.gammas, sigma2)

@@ -406,13 +406,14 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         dtype = np.complex128 if (np.iscomplexobj(y) or np.iscomplexobj(op.factors[0])) \
             else np.float64
         shape_active = [len(sp) for sp in supports]
+        grid = np.ix_(*supports)
         coef = np.zeros(Ns, dtype=dtype)
-        coef[np.ix_(*supports)] = mu.reshape(shape_active) * unit
+        coef[grid] = mu.reshape(shape_active) * unit
         self.coef_ = coef.ravel()
         sdiag = np.zeros(Ns)
         gammas = [g.copy() for g in model.gammas]
         with np.errstate(over="ignore", under="ignore"):  # variances saturate (Notes)
-            sdiag[np.ix_(*supports)] = s.reshape(shape_active) * unit * unit
+            sdiag[grid] = s.reshape(shape_active) * unit * unit
             gammas[-1] = gammas[-1] * unit * unit
             self.gamma_ = full_gamma(gammas, supports, Ns)
             self.noise_variance_ = float(np.float64(fit.sigma2) * cy * cy)

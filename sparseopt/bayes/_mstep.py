@@ -11,6 +11,9 @@ minimisation (:class:`AMStep`, optionally pattern-coupled), or by a sequential r
 ``rule='mackay'``.
 """
 
+import itertools
+import math
+
 import numpy as np
 from scipy.optimize import nnls
 
@@ -30,11 +33,19 @@ def kron_change(new, old, keeps):
     a_{i+1} \otimes \dots \otimes a_I` (``a`` new, ``c`` old restricted to the kept support),
     whose terms are all of the order of the change.
     """
-    keep_flat = np.concatenate([np.ones(o.size, dtype=np.bool_) if k is None else k
-                                for o, k in zip(old, keeps, strict=True)])
-    return _kron_change_kernel(np.concatenate(new), np.cumsum([0] + [a.size for a in new]),
-                               np.concatenate(old), np.cumsum([0] + [o.size for o in old]),
-                               keep_flat)
+    # called once per inner AM sweep: plain-Python offsets, one mask when nothing was pruned
+    if all(k is None for k in keeps):
+        keep_flat = np.ones(sum(o.size for o in old), dtype=np.bool_)
+    else:
+        keep_flat = np.concatenate([np.ones(o.size, dtype=np.bool_) if k is None else k
+                                    for o, k in zip(old, keeps, strict=True)])
+    return _kron_change_kernel(np.concatenate(new), _offsets(new), np.concatenate(old),
+                               _offsets(old), keep_flat)
+
+
+def _offsets(vectors):
+    """``[0, n_1, n_1 + n_2, ...]`` of a list of vectors, as an int64 array."""
+    return np.array([0, *itertools.accumulate(v.size for v in vectors)], dtype=np.int64)
 
 
 def dense_mstep(mu, s, gamma, rule):
@@ -62,8 +73,8 @@ def couple(C, g, floor):
 def _normalise(gammas):
     """Scale factors 1..I-1 to unit norm and carry the scale in the last (product unchanged)."""
     for i in range(len(gammas) - 1):
-        nrm = np.linalg.norm(gammas[i])
-        if nrm > 0 and np.isfinite(nrm):
+        nrm = math.sqrt(gammas[i] @ gammas[i])  # np.linalg.norm's formula for a real vector
+        if nrm > 0 and math.isfinite(nrm):
             gammas[i] = gammas[i] / nrm
             gammas[-1] = gammas[-1] * nrm
     return gammas

@@ -1,5 +1,7 @@
 """Exact rescaling by powers of two: fits and metrics on scaled copies of the data."""
 
+import math
+
 import numpy as np
 
 
@@ -12,9 +14,12 @@ def power_of_two_scale(a, axis=None):
     """
     if axis is None:
         m = float(np.max(np.abs(a))) if np.size(a) else 0.0
-        if not np.isfinite(m) or m == 0.0:
+        if not math.isfinite(m) or m == 0.0:
             return 1.0
-        return float(np.ldexp(1.0, int(np.frexp(m)[1])))
+        try:  # Python's frexp/ldexp on a float: NumPy's without the scalar overhead
+            return math.ldexp(1.0, math.frexp(m)[1])
+        except OverflowError:  # max|a| >= 2**1023: the next power of two is beyond float64
+            return math.inf
     m = np.max(np.abs(a), axis=axis, keepdims=True)
     ok = np.isfinite(m) & (m > 0)
     return np.where(ok, np.ldexp(1.0, np.frexp(np.where(ok, m, 1.0))[1]), 1.0)

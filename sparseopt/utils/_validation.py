@@ -5,6 +5,7 @@ This is the project's one validation vocabulary. scikit-learn's public helpers
 functions here cover the rest with messages that name the parameter and the accepted values.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -24,7 +25,7 @@ def check_nonnegative(name, value, *, allow_zero=True):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
     value = float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}.")
     if value < 0 or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
@@ -66,8 +67,8 @@ def check_real(name, value, *, low=None, high=None, low_inclusive=True, high_inc
         return None
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if np.isnan(value) or (not allow_inf and not np.isfinite(value)):
+    value = float(value)  # math's tests on a float: NumPy's without the scalar-ufunc overhead
+    if math.isnan(value) or (not allow_inf and not math.isfinite(value)):
         raise ValueError(f"{name} must be finite, got {value}.")
     if low is not None and (value < low or (value == low and not low_inclusive)):
         op = ">=" if low_inclusive else ">"

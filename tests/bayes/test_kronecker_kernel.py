@@ -100,3 +100,70 @@ def test_gamma_change_is_accurate_without_forming_the_kronecker_vectors(n_factor
             full_new[mask] = _kron_all(new)
             dense = np.linalg.norm(full_new - full_old) / np.linalg.norm(full_old)
             assert _kron_change(new, old, ks) == pytest.approx(dense, rel=1e-6)
+
+
+@pytest.mark.parametrize("complex_data", [False, True])
+@pytest.mark.parametrize("n1, n2", [(3, 20), (12, 4), (2, 1), (12, 20)])
+def test_compiled_estep_on_pruned_factors_equals_kron_estep(n1, n2, complex_data):
+    """A factor with fewer columns than rows takes the reduced-QR route to its eigenpairs; the
+    posterior, the type-II cost, the residual, the trace term and the predictive parts agree
+    with the NumPy E-step (full eigendecompositions) on every combination of shapes."""
+    from sparseopt.bayes._estep import _kron_estep
+    from sparseopt.bayes._kernels_sbl import estep2
+
+    rng = np.random.default_rng(n1 * 100 + n2)
+    H1 = rng.standard_normal((10, n1))
+    H2 = rng.standard_normal((8, n2))
+    y = rng.standard_normal(80)
+    if complex_data:
+        H1 = H1 + 1j * rng.standard_normal(H1.shape)
+        H2 = H2 + 0j
+        y = y + 1j * rng.standard_normal(80)
+    g1 = rng.uniform(1e-3, 2.0, n1)
+    g2 = rng.uniform(1e-3, 2.0, n2)
+    ref = _kron_estep([H1, H2], y, [g1, g2], 0.3, return_parts=True)
+    Mu, S, cost, resid2, trace, W1, W2, delta = estep2(H1, H2, y.reshape(10, 8), g1, g2, 0.3)
+    scale = np.abs(ref[0]).max()
+    np.testing.assert_allclose(Mu.ravel(), ref[0], rtol=1e-10, atol=1e-12 * scale)
+    np.testing.assert_allclose(S.ravel(), ref[1], rtol=1e-10, atol=1e-12 * ref[1].max())
+    for got, want in zip((cost, resid2, trace), ref[2:5], strict=True):
+        assert got == pytest.approx(want, rel=1e-10)
+    # predictive parts: the shrinkage sum_k |(G_1 W_1) (x) (G_2 W_2)|^2_k delta_k
+    G1 = rng.standard_normal((3, n1))
+    G2 = rng.standard_normal((2, n2))
+    fast = KroneckerOperator([np.abs(G1 @ W1) ** 2, np.abs(G2 @ W2) ** 2]) @ delta.ravel()
+    slow = KroneckerOperator([np.abs(G @ W) ** 2 for G, W in zip((G1, G2), ref[5],
+                                                                  strict=True)]) @ ref[6]
+    np.testing.assert_allclose(fast, slow, rtol=1e-9)
+
+
+def test_kernel_predictive_std_equals_python_loop():
+    H, y = _problem(True, True)
+    fast, slow = _both(H, y)
+    G = KroneckerOperator([np.ones((2, 24)), np.eye(20)[:3]])
+    for X in (G, G.toarray()):
+        mean_f, std_f = fast.predict(X, return_std=True)
+        mean_s, std_s = slow.predict(X, return_std=True)
+        np.testing.assert_allclose(mean_f, mean_s, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(std_f, std_s, rtol=1e-9)
+
+
+def test_prune_keep_is_the_documented_rule():
+    """Entries at or above max(prune * max g, prune_abs * ||g||) survive, and the largest
+    always does (the first NaN when there is one, as np.max / np.argmax have it)."""
+    from sparseopt.bayes._kernels_sbl import prune_keep
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        g = rng.uniform(size=rng.integers(1, 30)) ** 4
+        rel, ab = rng.choice([0.0, 1e-3, 0.3, 0.999]), rng.choice([0.0, 0.1, 0.5])
+        thr = max(rel * g.max(), ab * np.linalg.norm(g) if ab > 0 else 0.0)
+        want = g >= thr
+        want[np.argmax(g)] = True
+        keep, n_keep = prune_keep(g, rel, ab)
+        np.testing.assert_array_equal(keep, want)
+        assert n_keep == want.sum()
+    keep, n_keep = prune_keep(np.array([1.0, 3.0, 3.0, 2.0]), 1.0, 0.0)  # ties at the max
+    assert keep.tolist() == [False, True, True, False] and n_keep == 2
+    keep, n_keep = prune_keep(np.array([1.0, np.nan, 5.0, np.nan]), 1e-3, 0.0)
+    assert keep.tolist() == [False, True, False, False] and n_keep == 1

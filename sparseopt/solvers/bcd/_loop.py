@@ -8,7 +8,9 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
 - ``next_working_set(grad, gap) -> (ws, eps, cap)``: the blocks to optimise, the subproblem
   tolerance and an optional cap on its epochs;
 - ``subproblem(ws, eps)``: an object with ``epochs(n)``, ``criterion()``, ``pack()``,
-  ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices).
+  ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices);
+  optionally ``free_criterion`` (true when the epochs deliver the criterion as a by-product:
+  it is then checked after every epoch instead of every ``freq``).
 """
 
 from ._anderson import Anderson
@@ -20,7 +22,7 @@ def solve_subproblem(sub, pb, eps, freq, budget, anderson):
     epochs) or ``budget`` epochs, with Anderson extrapolation; returns ``(epochs, updates)``.
     """
     accel = Anderson(0 if sub.one_step else anderson)
-    if sub.one_step:
+    if sub.one_step or getattr(sub, "free_criterion", False):
         freq = 1
     done = 0
     while done < budget:

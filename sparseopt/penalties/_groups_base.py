@@ -40,6 +40,38 @@ def check_vector(x, name="x"):
     return x
 
 
+def _uniform_size(grp_ptr, grp_indices):
+    """The common size of contiguous groups in index order (0 if the groups are not)."""
+    if len(grp_ptr) < 2:
+        return 0
+    size = int(grp_ptr[1])
+    if size < 1 or len(grp_indices) != size * (len(grp_ptr) - 1):
+        return 0
+    if not (np.array_equal(grp_ptr, np.arange(0, len(grp_indices) + 1, size))
+            and np.array_equal(grp_indices, np.arange(len(grp_indices)))):
+        return 0
+    return size
+
+
+def _row_norms(B):
+    """Euclidean norm of every row of ``B``: the plain sum of squares, and the power-of-two
+    rescaled one for the rows where that sum over- or underflows (the same values: scaling by
+    a power of two is exact)."""
+    sq = np.einsum("ij,ij->i", B, B)
+    out = np.sqrt(sq)
+    nonzero = np.einsum("ij->i", np.abs(B)) > 0
+    redo = nonzero & ~((sq >= _TINY) & (sq < np.inf))
+    if np.any(redo):
+        R = B[redo]
+        scale = power_of_two_scale(R, axis=1)
+        U = R / scale
+        out[redo] = scale.ravel() * np.sqrt(np.einsum("ij,ij->i", U, U))
+    return out
+
+
+_TINY = 2.0 ** -969  # a sum of squares above this lost nothing to subnormal squares
+
+
 def check_step(step):
     """A finite step > 0."""
     return check_nonnegative("step", step, allow_zero=False)
@@ -98,7 +130,10 @@ class GroupedPenalty:
         squaring (exact), so norms neither overflow nor underflow for any finite input.
         """
         x = check_vector(x)
-        _, _, _, labels = self._encoding(x.size)
+        grp_ptr, grp_indices, _, labels = self._encoding(x.size)
+        size = _uniform_size(grp_ptr, grp_indices)
+        if size:  # contiguous groups of one size (the rows of a matrix)
+            return _row_norms(x.reshape(-1, size))
         m = int(labels.max()) + 1 if labels.size else 0
         ax = np.abs(x)
         if ax.max(initial=0.0) < 1e150 and ax.min(initial=np.inf, where=ax > 0) > 1e-150:

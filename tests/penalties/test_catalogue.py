@@ -192,3 +192,22 @@ def test_declarations():
         assert pen.convex and pen.certificate == "dual_gap"
     assert WeightedL1(1.0, np.ones(3)).screening
     assert WeightedL1(1.0, [1.0, 0.0]).certificate == "fixed_point"
+
+
+@pytest.mark.parametrize("magnitude", [1.0, 1e-160, 1e-300, 1e150, 1e300])
+def test_group_norms_of_equal_contiguous_groups_match_the_general_path(magnitude):
+    # contiguous groups of one size (the rows of a matrix) take a reshape path; listing the
+    # same groups in another order takes the general one: same norms, no over/underflow
+    rng = np.random.default_rng(3)
+    size, m = 4, 30
+    x = rng.standard_normal(size * m) * magnitude
+    x[:size] = 0.0  # a zero group
+    x[size] = 5e-324  # a group holding the smallest subnormal
+    x[-1] = 8e307  # and one holding a huge entry (its square overflows)
+    groups = [list(range(g * size, (g + 1) * size)) for g in range(m)]
+    rows = GroupL2(1.0, groups=size).group_norms(x)
+    general = GroupL2(1.0, groups=groups[::-1]).group_norms(x)[::-1]
+    np.testing.assert_allclose(rows, general, rtol=4e-16, atol=0.0)
+    assert rows[0] == 0.0 and rows[1] > 0.0 and np.isfinite(rows[-1])
+    big = x[-size:]
+    assert rows[-1] == pytest.approx(big.max() * np.linalg.norm(big / big.max()), rel=1e-15)

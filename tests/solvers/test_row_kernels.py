@@ -12,9 +12,11 @@ from sparseopt.solvers.bcd._kernels_rows import quadratic_row_epochs
 
 def _reference_epochs(X, Y, Z, W, b, fit_intercept, L, alpha, gw, order, n_epochs):
     """Cyclic exact row steps: ``W_j <- prox(W_j - X_j^T (Z - Y) / (n L_j))``, then the
-    intercept step ``b -= mean(Z - Y)``."""
+    intercept step ``b -= mean(Z - Y)``; returns the last epoch's ``max(L_j ||dW_j||,
+    ||intercept step||)``."""
     n = X.shape[0]
     for _ in range(n_epochs):
+        worst = 0.0
         for j in order:
             xj = X[:, j]
             u = W[j] - xj @ (Z - Y) / (n * L[j])
@@ -23,10 +25,13 @@ def _reference_epochs(X, Y, Z, W, b, fit_intercept, L, alpha, gw, order, n_epoch
             dw = scale * u - W[j]
             W[j] += dw
             Z += np.outer(xj, dw)
+            worst = max(worst, L[j] * np.linalg.norm(dw))
         if fit_intercept:
             step = -np.mean(Z - Y, axis=0)
             b += step
             Z += step
+            worst = max(worst, np.linalg.norm(step))
+    return worst
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -46,13 +51,15 @@ def test_quadratic_row_epochs_match_numpy_steps(sparse, fit_intercept):
     pen = GroupL2(alpha, groups=K)
     W, b = W0.copy(), b0.copy()
     Z = np.ascontiguousarray(X @ W + b)
-    quadratic_row_epochs(design.kx, Y, Z, W, b, fit_intercept, L, int(pen.code),
-                         pen.kernel_params(), gw, order, 3)
+    residual = quadratic_row_epochs(design.kx, Y, Z, W, b, fit_intercept, L, int(pen.code),
+                                    pen.kernel_params(), gw, order, 3)
     W_ref, b_ref = W0.copy(), b0.copy()
     Z_ref = X @ W_ref + b_ref
     keep = order[L[order] > 0]
-    _reference_epochs(X, Y, Z_ref, W_ref, b_ref, fit_intercept, L, alpha, gw, keep, 3)
+    residual_ref = _reference_epochs(X, Y, Z_ref, W_ref, b_ref, fit_intercept, L, alpha, gw,
+                                     keep, 3)
     np.testing.assert_allclose(W, W_ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(b, b_ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(Z, Z_ref, rtol=1e-10, atol=1e-12)
-    assert np.any(W != W0)
+    assert residual == pytest.approx(residual_ref, rel=1e-9)
+    assert residual > 0 and np.any(W != W0)

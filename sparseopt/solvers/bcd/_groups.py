@@ -89,7 +89,9 @@ class Groups:
 
 
 class RowSubproblem:
-    """Row epochs on Bohning's majoriser (criterion: the largest row violation)."""
+    """Row epochs: exact steps for multi-task least squares (criterion: the last epoch's
+    largest step residual, free, so checked after every epoch), steps on Bohning's majoriser
+    for the multinomial loss (criterion: the largest row violation at the current point)."""
 
     n_blocks = 1
     one_step = False
@@ -97,18 +99,26 @@ class RowSubproblem:
     def __init__(self, family, ws):
         self.family = family
         self.ws = ws
+        self.exact = isinstance(family.pb.datafit, QuadraticMultiTask)
+        self.free_criterion = self.exact
+        self.residual = np.inf
+        self.n_epochs = 0
 
     def epochs(self, n):
+        self.n_epochs += n
         f, pb = self.family, self.family.pb
         _, _, _, pen, pp, _, _ = pb.parts
-        if isinstance(pb.datafit, QuadraticMultiTask):  # exact row steps
-            quadratic_row_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept,
-                                 pb.kernel_intercept, pb.L, pen, pp, f.gw, self.ws, n)
+        if self.exact:
+            self.residual = quadratic_row_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept,
+                                                 pb.kernel_intercept, pb.L, pen, pp, f.gw,
+                                                 self.ws, n)
             return
         row_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept, pb.L,
                    pen, pp, f.gw, self.ws, n, f.R)
 
     def criterion(self):
+        if self.free_criterion:
+            return self.residual
         pb = self.family.pb
         G = np.zeros_like(pb.w)
         G[self.ws] = np.asarray(pb.design.X[:, self.ws].T @ pb.datafit.raw_grad(pb.y, pb.z))
@@ -133,13 +143,25 @@ class RowSubproblem:
             pb.w[self.ws] = W_ws
             pb.intercept[:] = b_new
             pb.z[:] = Z_try
+            self.residual = np.inf  # measured at the point the extrapolation replaced
             return True
         return False
 
 
 class Rows:
-    """Working sets of rows of ``W`` (the support, then the largest violations), growing
-    monotonically; without working sets, ``gap_freq`` epochs over all rows per check."""
+    """Working sets of rows of ``W``: the support, then the rows outside it that violate
+    their optimality condition, by decreasing violation; without working sets, ``gap_freq``
+    epochs over all rows per check.
+
+    The size is ``max(p0, 2 |support|, p / (2 E))`` (capped by the candidates), ``E`` the
+    epochs the previous subproblem took (``gap_freq`` before the first). The last term
+    balances the two costs of an outer iteration: the check computes the full gradient
+    ``X^T R`` (``n p K`` products, about ``p / 2`` row updates of ``2 n K``), so a
+    subproblem of fewer rows costs less than the check that set it up, and the check, not
+    the epochs, would set the pace while the working set doubles towards a large support.
+    A zero row whose gradient lies inside its ball (no violation) is left out: its step
+    would be zero, and it enters at a later check if the others move it out of the ball.
+    """
 
     def __init__(self, pb, opts, use_working_sets, freq):
         self.pb, self.opts = pb, opts
@@ -149,7 +171,7 @@ class Rows:
         self.grp_ptr, self.grp_indices, gw, _ = pb.penalty.encoding(p * n_classes)
         self.gw = np.ascontiguousarray(gw)
         self.R = np.empty(pb.z.shape)  # the row kernel's scratch
-        self.prev_size = 0
+        self.last = None  # the previous subproblem (its epoch count sizes the next one)
 
     def before_check(self, t):
         pass  # the intercept takes its exact majoriser step in every epoch
@@ -162,19 +184,23 @@ class Rows:
         return K.group_fixed_point_violation(pen, pp, pb.w.ravel(), grad.ravel(), self.grp_ptr,
                                              self.grp_indices, rows, pb.L, self.gw)
 
+    def balanced_size(self):
+        """``ceil(p / (2 E))``: the rows on which the expected epochs cost one check."""
+        epochs = self.freq if self.last is None else max(self.last.n_epochs, 1)
+        return -(-self.pb.w.shape[0] // (2 * epochs))
+
     def next_working_set(self, grad, gap):
         pb = self.pb
         if not self.use_working_sets:
             return np.arange(pb.w.shape[0], dtype=np.int64), -np.inf, self.freq
         viol = pb.penalty.subdiff_distance(pb.w.ravel(), grad.ravel())
         support = np.any(pb.w != 0, axis=1)
-        score = viol.copy()
-        score[support] = np.inf
+        score = np.where(support, np.inf, np.where(viol > 0, viol, -1.0))
         score[pb.L <= 0] = -1.0
-        ws = build_working_set(score, n_support=int(support.sum()), p0=self.opts.p0,
-                               previous=self.prev_size, grow_only=True)
-        self.prev_size = len(ws)
+        ws = build_working_set(score, n_support=int(support.sum()),
+                               p0=max(self.opts.p0, self.balanced_size()))
         return ws, 0.3 * float(np.max(viol, initial=0.0)), None
 
     def subproblem(self, ws, eps):
-        return RowSubproblem(self, ws)
+        self.last = RowSubproblem(self, ws)
+        return self.last

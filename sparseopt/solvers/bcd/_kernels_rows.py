@@ -138,6 +138,10 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
     ``Z - Y`` stored task by task (one contiguous row of length n per task), so that a row's
     gradient is one matrix-vector product and its update one contiguous pass per task;
     ``Z`` is written back at the end.
+
+    Returns the last epoch's largest step residual: ``max_j L_j ||dW_j||`` (the fixed-point
+    residual of row ``j`` at the point where the epoch met it) and the norm of the
+    intercept's gradient before its step, a by-product of the pass that costs nothing.
     """
     Xd, data, indices, indptr, is_sparse = kx
     n, K = Z.shape
@@ -148,7 +152,9 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
             Rt[c, i] = Z[i, c] - Y[i, c]
     G = np.empty(K)
     U = np.empty(K)
+    worst = 0.0
     for _ in range(n_epochs):
+        worst = 0.0
         for t in range(order.shape[0]):
             j = order[t]
             L = Lrow[j]
@@ -169,13 +175,17 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
                 nrm += U[c] * U[c]
             scale = P.block_scale(pen, pp, np.sqrt(nrm), 1.0 / L, gw[j])
             moved = False
+            d2 = 0.0
             for c in range(K):
                 new = scale * U[c]
                 U[c] = new - W[j, c]
                 moved |= U[c] != 0.0
+                d2 += U[c] * U[c]
                 W[j, c] = new
             if not moved:
                 continue
+            if L * np.sqrt(d2) > worst:
+                worst = L * np.sqrt(d2)
             if is_sparse:
                 for p in range(indptr[j], indptr[j + 1]):
                     i = indices[p]
@@ -190,14 +200,19 @@ def quadratic_row_epochs(kx, Y, Z, W, b, fit_intercept, Lrow, pen, pp, gw, order
                         for i in range(n):
                             r[i] += xj[i] * u
         if fit_intercept:
+            g2 = 0.0
             for c in range(K):
                 s = 0.0
                 for i in range(n):
                     s += Rt[c, i]
                 step = -s * inv_n
+                g2 += step * step
                 b[c] += step
                 for i in range(n):
                     Rt[c, i] += step
+            if np.sqrt(g2) > worst:
+                worst = np.sqrt(g2)
     for i in range(n):
         for c in range(K):
             Z[i, c] = Rt[c, i] + Y[i, c]
+    return worst

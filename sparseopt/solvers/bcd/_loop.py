@@ -11,7 +11,8 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
   ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices);
   optionally ``record(rows)``: ``len(rows)`` epochs writing ``pack()`` after each into
   ``rows`` (in one compiled call, where the per-epoch Python calls would dominate a small
-  problem).
+  problem), and ``free_criterion`` (true when the epochs deliver the criterion as a
+  by-product: it is then checked after every epoch instead of every ``freq``).
 """
 
 from ._anderson import Anderson
@@ -23,7 +24,7 @@ def solve_subproblem(sub, pb, eps, freq, budget, anderson):
     epochs) or ``budget`` epochs, with Anderson extrapolation; returns ``(epochs, updates)``.
     """
     accel = Anderson(0 if sub.one_step else anderson)
-    if sub.one_step:
+    if sub.one_step or getattr(sub, "free_criterion", False):
         freq = 1
     done = 0
     size = sub.pack().size if accel.memory > 0 else 0

@@ -161,7 +161,7 @@ class Problem:
             raw = self.raw
         else:
             raw = self.datafit.raw_grad(self.y, self.z)
-        return np.asarray(self.design.X.T @ raw).reshape(self.w.shape)
+        return self.design.rmatmat(raw).reshape(self.w.shape)
 
     def gradient_and_gap(self):
         """``(grad, primal, dual, X^T theta)`` at the rescaled residual dual point."""
@@ -177,7 +177,7 @@ class Problem:
                                               self.raw)
             return grad, primal, dual, -scale * grad
         raw = self.datafit.raw_grad(y, z)
-        grad = np.asarray(X.T @ raw)
+        grad = self.design.rmatmat(raw)
         _, primal, dual, xt = gap_from_predictor(self.datafit, self.penalty, X, y, w.ravel(), z,
                                                  grad.ravel(), y_dual=self.y_dual, raw=raw)
         return grad, primal, dual, xt

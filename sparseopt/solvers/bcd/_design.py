@@ -39,6 +39,15 @@ class Design:
             return np.ascontiguousarray((R.T @ self.X).T)
         return np.asarray(self.X.T @ R)
 
+    def affine(self, W, b):
+        """``X W + b`` as a C-ordered array, without the product when ``W`` is zero (a cold
+        start)."""
+        if not np.any(W):
+            z = np.empty((self.shape[0],) + W.shape[1:], dtype=np.result_type(W, b, np.float64))
+            z[...] = b
+            return z
+        return np.ascontiguousarray(np.asarray(self.X @ W) + b)
+
     def columns(self, idx):
         """``X[:, idx]`` as a dense array."""
         cols = self.X[:, idx]

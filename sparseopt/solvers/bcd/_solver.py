@@ -509,7 +509,7 @@ class BlockCoordinateDescent(ParamsMixin):
                  bool(penalty.is_zero()), 0.5)
         pb = Problem(design=design, y=Y, y_dual=Y, datafit=datafit, penalty=penalty,
                      parts=parts, alpha=alpha, w=W,
-                     z=np.ascontiguousarray(np.asarray(design.X @ W) + b), intercept=b,
+                     z=design.affine(W, b), intercept=b,
                      kernel_intercept=bool(fit_intercept),
                      L=datafit.row_lipschitz(design.X, Y), P0=P0, tol=tol,
                      random_state=self.random_state, grad_ref=grad_ref)

@@ -131,7 +131,12 @@ class GroupedPenalty:
         """
         x = check_vector(x)
         grp_ptr, grp_indices, _, labels = self._encoding(x.size)
-        size = _uniform_size(grp_ptr, grp_indices)
+        cached = self.__dict__.get("_uniform_cache")
+        if cached is not None and cached[0] is grp_ptr:  # the same encoding as last time
+            size = cached[1]
+        else:
+            size = _uniform_size(grp_ptr, grp_indices)
+            self._uniform_cache = (grp_ptr, size)
         if size:  # contiguous groups of one size (the rows of a matrix)
             return _row_norms(x.reshape(-1, size))
         m = int(labels.max()) + 1 if labels.size else 0

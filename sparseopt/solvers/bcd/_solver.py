@@ -106,7 +106,8 @@ class BlockCoordinateDescent(ParamsMixin):
         initial value.
     gap_freq : int or None, default=None
         Inner epochs between gap checks (None: 10), or block updates between checks in paper
-        mode (None: ``ceil(n_features / block_size)``; 1 logs every update).
+        mode (None: ``ceil(n_features / block_size)``; 1 logs every update). Multi-task least
+        squares checks its subproblems after every epoch (the row steps give the criterion).
     random_state : int, Generator or None, default=None
         Seed of the random rules ('random', 'lipschitz', 'cyclic' with variable blocks).
     verbose : int, default=0

@@ -8,6 +8,7 @@ when the array holds the scalars only).
 """
 
 import copy
+import functools
 
 import numpy as np
 
@@ -79,6 +80,10 @@ def check_step_array(step, shape=None):
                          f"{tuple(shape)}.") from None
 
 
+def _constant(value):
+    return value
+
+
 class SeparablePenalty(Penalty):
     """Base of the catalogue's separable penalties: value and GS-q score from the prox."""
 
@@ -93,8 +98,8 @@ class SeparablePenalty(Penalty):
         :meth:`Penalty.for_solve`): the solvers call the penalty's methods in loops."""
         frozen = copy.copy(self)
         frozen._solve_weights = (check_weights(getattr(self, "weights", None)),)
-        scalars = self._scalars()
-        frozen._scalars = lambda: scalars  # validated once, for this solve
+        # validated once, for this solve (a partial, not a lambda: the copy stays picklable)
+        frozen._scalars = functools.partial(_constant, self._scalars())
         return frozen
 
     def _checked_weights(self, allow_none=True):

@@ -59,8 +59,7 @@ def _row_norms(B):
     a power of two is exact)."""
     sq = np.einsum("ij,ij->i", B, B)
     out = np.sqrt(sq)
-    nonzero = np.einsum("ij->i", np.abs(B)) > 0
-    redo = nonzero & ~((sq >= _TINY) & (sq < np.inf))
+    redo = _lost_sums(sq, np.einsum("ij->i", np.abs(B)) > 0)
     if np.any(redo):
         R = B[redo]
         scale = power_of_two_scale(R, axis=1)
@@ -70,6 +69,12 @@ def _row_norms(B):
 
 
 _TINY = 2.0 ** -969  # a sum of squares above this lost nothing to subnormal squares
+
+
+def _lost_sums(sq, nonzero):
+    """The groups whose plain sum of squares ``sq`` overflowed or lost its value to underflow
+    (a nonzero group below ``_TINY``): they need the rescaled sum."""
+    return nonzero & ~((sq >= _TINY) & (sq < np.inf))
 
 
 def check_step(step):
@@ -125,9 +130,9 @@ class GroupedPenalty:
     def group_norms(self, x):
         """Euclidean norm of every group of ``x``.
 
-        When a square could over- or underflow (an entry above 1e150 or a nonzero one below
-        1e-150), each group is scaled by the power of two above its largest entry before
-        squaring (exact), so norms neither overflow nor underflow for any finite input.
+        The plain sums of squares, except for the groups where that sum over- or underflows:
+        those are scaled by the power of two above their largest entry before squaring
+        (exact), so norms neither overflow nor underflow for any finite input.
         """
         x = check_vector(x)
         grp_ptr, grp_indices, _, labels = self._encoding(x.size)
@@ -141,11 +146,14 @@ class GroupedPenalty:
             return _row_norms(x.reshape(-1, size))
         m = int(labels.max()) + 1 if labels.size else 0
         ax = np.abs(x)
-        if ax.max(initial=0.0) < 1e150 and ax.min(initial=np.inf, where=ax > 0) > 1e-150:
-            # every square is a normal float: no scaling needed
-            return np.sqrt(np.bincount(labels, x * x, minlength=m))
-        top = np.zeros(m)
-        np.maximum.at(top, labels, ax)
-        scale = power_of_two_scale(top[:, None], axis=1).ravel()
-        u = x / scale[labels]
-        return scale * np.sqrt(np.bincount(labels, u * u, minlength=m))
+        with np.errstate(over="ignore", under="ignore"):  # such groups are redone below
+            sq = np.bincount(labels, x * x, minlength=m)
+        out = np.sqrt(sq)
+        redo = _lost_sums(sq, np.bincount(labels, ax, minlength=m) > 0)
+        if np.any(redo):
+            top = np.zeros(m)
+            np.maximum.at(top, labels, ax)
+            scale = power_of_two_scale(top[:, None], axis=1).ravel()
+            u = x / scale[labels]
+            out[redo] = (scale * np.sqrt(np.bincount(labels, u * u, minlength=m)))[redo]
+        return out

@@ -4,6 +4,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_array
 
+from ._validation import all_finite
+
 
 def _has_complex_entries(arr):
     """True for an object array holding at least one complex number."""
@@ -58,7 +60,7 @@ def _plain_finite(X, ndim):
     """
     return (type(X) is np.ndarray and X.ndim == ndim and X.size > 0
             and (X.dtype == np.float64 or X.dtype == np.complex128)
-            and bool(np.isfinite(X).all()))
+            and all_finite(X))
 
 
 def check_complex_array(X, name, *, ndim):

@@ -152,14 +152,18 @@ def check_seed(random_state, name="random_state"):
     return np.random.default_rng(int(random_state))
 
 
+def all_finite(arr):
+    """True if the ndarray ``arr`` holds no NaN or infinity: its sum first (a NaN or an
+    infinity would make it NaN or infinite; no temporary array), every entry only when the
+    sum is not finite (it may have overflowed)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(arr)
+    return bool(np.isfinite(total)) or bool(np.all(np.isfinite(arr)))
+
+
 def check_finite_array(name, arr):
     """Raise a ValueError naming ``name`` if ``arr`` holds NaN or inf."""
-    data = arr.data if hasattr(arr, "tocsc") else arr
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(data)
-    if np.isfinite(total):  # a NaN or an infinity would make the sum NaN or infinite
-        return
-    if not np.all(np.isfinite(data)):
+    if not all_finite(arr.data if hasattr(arr, "tocsc") else arr):
         raise ValueError(f"{name} contains NaN or infinity.")
 
 

@@ -182,15 +182,14 @@ class CoordinateSubproblem:
         self.plan.run(self.family.pb, self.family.opts, self.family.Dg, n * self.n_blocks)
 
     def record(self, rows):
-        """``len(rows)`` epochs, ``pack()`` after each written to ``rows``: one compiled call
-        on the fast path (cyclic single coordinates), epoch by epoch otherwise."""
-        plan, pb = self.plan, self.family.pb
-        if plan.fast and plan.n_blocks > 0:
-            plan.run(pb, self.family.opts, self.family.Dg, len(rows) * self.n_blocks, rows)
-            return
-        for row in rows:
-            self.epochs(1)
-            row[:] = pb.w[plan.ws_order]
+        """On the fast path (cyclic single coordinates): ``len(rows)`` epochs in one compiled
+        call, ``pack()`` after each written to ``rows``; returns whether it ran them."""
+        plan = self.plan
+        if not (plan.fast and plan.n_blocks > 0):
+            return False
+        plan.run(self.family.pb, self.family.opts, self.family.Dg, len(rows) * self.n_blocks,
+                 rows)
+        return True
 
     def criterion(self):
         pb = self.family.pb

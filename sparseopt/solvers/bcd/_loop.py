@@ -10,9 +10,10 @@ Coordinates, groups and rows of a coefficient matrix run the same loop; each kin
 - ``subproblem(ws, eps)``: an object with ``epochs(n)``, ``criterion()``, ``pack()``,
   ``try_point(x)``, ``n_blocks`` (updates per epoch) and ``one_step`` (one epoch suffices);
   optionally ``record(rows)``: ``len(rows)`` epochs writing ``pack()`` after each into
-  ``rows`` (in one compiled call, where the per-epoch Python calls would dominate a small
-  problem), and ``free_criterion`` (true when the epochs deliver the criterion as a
-  by-product: it is then checked after every epoch instead of every ``freq``).
+  ``rows`` in one compiled call (where the per-epoch Python calls would dominate a small
+  problem), returning False when it cannot (the epochs then run one by one), and
+  ``free_criterion`` (true when the epochs deliver the criterion as a by-product: it is then
+  checked after every epoch instead of every ``freq``).
 """
 
 from ._anderson import Anderson
@@ -51,14 +52,12 @@ def extrapolated_epochs(sub, pb, accel, n, size):
     record = getattr(sub, "record", None)
     while n > 0:
         k = min(n, accel.room())
-        rows = accel.slots(k, size)
-        if record is not None:
-            record(rows)
+        if record is not None and record(accel.slots(k, size)):
+            x = accel.filled(k)
         else:
-            for i in range(k):
+            for _ in range(k):
                 sub.epochs(1)
-                rows[i] = sub.pack()
-        x = accel.filled(k)
+                x = accel.push(sub.pack())
         if x is not None and sub.try_point(x):
             pb.n_extrapolations += 1
         n -= k

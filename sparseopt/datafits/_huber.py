@@ -98,12 +98,7 @@ def loss(params, y, z):
 def loss_grad(params, y, z):
     """``clip(z - y, -delta, delta)``."""
     d = params[0]
-    v = z - y
-    if v > d:
-        return d
-    if v < -d:
-        return -d
-    return v
+    return min(max(z - y, -d), d)  # no branch: the loops over samples vectorise
 
 
 @njit(cache=True, inline="always")

@@ -103,3 +103,76 @@ def test_group_norms_equal_the_scaled_reference(x):
 
     expected = [norm(x[:3]), norm(x[3:])]
     np.testing.assert_allclose(GroupL2(1.0, groups=3).group_norms(x), expected, rtol=1e-14)
+
+
+def _kx(X):
+    import scipy.sparse as sp
+
+    if sp.issparse(X):
+        X = sp.csc_matrix(X)
+        return (np.zeros(1), X.data.astype(np.float64), X.indices.astype(np.int64),
+                X.indptr.astype(np.int64), True)
+    return (np.asfortranarray(X).ravel(order="F"), np.zeros(1), np.zeros(1, np.int64),
+            np.zeros(1, np.int64), False)
+
+
+def _reference_epochs(datafit, alpha, X, y, w, ws, L, n_epochs):
+    """Cyclic proximal coordinate descent written out in NumPy from the datafit's own
+    gradient (the plain path the compiled epochs must reproduce)."""
+    for _ in range(n_epochs):
+        for j in ws:
+            g = float(X[:, j] @ datafit.raw_grad(y, X @ w))
+            u = w[j] - g / L[j]
+            w[j] = np.sign(u) * max(abs(u) - alpha / L[j], 0.0)
+    return w
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("name", ["huber", "logistic", "poisson"])
+def test_epochs_keep_the_loss_derivatives_current(name, sparse):
+    # the compiled epochs dot each column with a kept copy of loss'(y, Xw) refreshed only on
+    # the rows a step touches: the iterates are those of recomputing it at every coordinate
+    import scipy.sparse as sp
+
+    from sparseopt.datafits import Huber, Logistic, Poisson
+    from sparseopt.penalties import L1
+    from sparseopt.solvers.bcd._kernels_cd import cd_epochs
+
+    rng = np.random.default_rng(3)
+    n, p = 50, 30
+    X = rng.standard_normal((n, p)) * (rng.random((n, p)) < 0.4)
+    z0 = X[:, :4] @ rng.standard_normal(4)
+    datafit, y = {
+        "huber": (Huber(0.5), z0 + rng.standard_t(1, n)),
+        "logistic": (Logistic(), np.where(z0 + rng.standard_normal(n) > 0, 1.0, -1.0)),
+        "poisson": (Poisson(), rng.poisson(np.exp(0.3 * z0)).astype(float)),
+    }[name]
+    Xs = sp.csc_matrix(X) if sparse else X
+    L = datafit.lipschitz(X) * (4.0 if name == "poisson" else 1.0)
+    alpha = 0.02
+    ws = rng.permutation(p)[:20].astype(np.int64)
+    w0 = np.zeros(p)
+    w0[ws[:3]] = 0.1
+    pen = L1(alpha)
+    parts = (datafit.code, datafit.kernel_params(), False, pen.code, pen.kernel_params(),
+             False, float(min(datafit.curvature, 1.0)))
+    w, z = w0.copy(), X @ w0
+    cd_epochs(_kx(Xs), y, z, w, np.zeros(1), False, ws, L, parts, 6, np.zeros(0),
+              np.zeros((0, 0)))
+    w_ref = _reference_epochs(datafit, alpha, X, y, w0.copy(), ws, L, 6)
+    np.testing.assert_allclose(w, w_ref, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(z, X @ w, rtol=1e-10, atol=1e-12)
+    assert np.count_nonzero(w) > 0
+    # with an intercept, its step moves every sample: the kept derivatives are refreshed after
+    # it, so six epochs in one call are six calls of one epoch (each starting afresh)
+    runs = []
+    for calls, per_call in ((1, 6), (6, 1)):
+        w, b = w0.copy(), np.zeros(1)
+        z = X @ w
+        for _ in range(calls):
+            cd_epochs(_kx(Xs), y, z, w, b, True, ws, L, parts, per_call, np.zeros(0),
+                      np.zeros((0, 0)))
+        runs.append((w, b[0], z))
+    np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-12, atol=1e-14)
+    assert runs[0][1] == pytest.approx(runs[1][1], rel=1e-12) and runs[0][1] != 0.0
+    np.testing.assert_allclose(runs[0][2], X @ runs[0][0] + runs[0][1], rtol=1e-10, atol=1e-12)

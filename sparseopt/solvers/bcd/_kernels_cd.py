@@ -29,21 +29,14 @@ from ...utils import njit
 def col_grad(kx, j, y, z, df, dfp, lsq, inv_n):
     """``X_j^T f'(z)`` with ``f'(z)_i = loss'(y_i, z_i) / n``."""
     Xd, data, indices, indptr, is_sparse = kx
-    s = 0.0
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
-            s += data[k] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
-    elif lsq:
+        return D.grad_dot_sparse(df, dfp, data, indices, indptr[j], indptr[j + 1], y,
+                                 z) * inv_n
+    n = z.shape[0]
+    if lsq:
         # least squares: the driver passes y = 0 and z = Xw + b - y (see module docstring)
-        n = z.shape[0]
-        s = np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
-    else:
-        n = z.shape[0]
-        off = j * n
-        for i in range(n):
-            s += Xd[off + i] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
-    return s
+        return np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
+    return D.grad_dot(df, dfp, Xd, j * n, y, z) * inv_n
 
 
 @njit(cache=True, inline="always")
@@ -72,6 +65,33 @@ def col_dot(kx, j, v):
         n = v.shape[0]
         s = np.dot(Xd[j * n:(j + 1) * n], v)
     return s
+
+
+@njit(cache=True, inline="always")
+def grad_state(df, dfp, lsq, y, z):
+    """The vector column gradients are dot products with: ``z`` itself for least squares
+    (the residual form), else ``u = loss'(y, z)``, a copy that :func:`col_step` keeps
+    current (so a coordinate that does not move costs one dot product, and the loss
+    derivatives are recomputed only on the rows a step touches)."""
+    if lsq:
+        return z
+    u = np.empty_like(z)
+    D.grad_fill(df, dfp, y, z, u)
+    return u
+
+
+@njit(cache=True, inline="always")
+def col_step(kx, j, a, y, z, u, df, dfp, lsq):
+    """``z += a X_j`` and, unless least squares (``u`` is ``z``), ``u = loss'(y, z)`` on the
+    rows of ``X_j``."""
+    if lsq:
+        col_axpy(kx, j, a, z)
+        return
+    Xd, data, indices, indptr, is_sparse = kx
+    if is_sparse:
+        D.axpy_grad_sparse(df, dfp, a, data, indices, indptr[j], indptr[j + 1], y, z, u)
+    else:
+        D.axpy_grad(df, dfp, a, Xd, j * z.shape[0], y, z, u)
 
 
 # the same three operations as compiled functions, for the block kernels: they use them at many
@@ -314,6 +334,7 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu,
     inv_n = 1.0 / y.shape[0]
     centred = fit_intercept and lsq and mu.shape[0] > 0
     record = rec.shape[0] == n_epochs
+    u = grad_state(df, dfp, lsq, y, z)
     for e in range(n_epochs):
         c = 0.0
         for k in range(ws.shape[0]):
@@ -321,14 +342,14 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu,
             Lj = L[j]
             if Lj <= 0.0:
                 continue
-            g = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+            g = col_dot(kx, j, u) * inv_n
             if centred:
                 g += c * mu[j]  # X_j^T (z + c) / n, and sum(z + c) = 0 at the optimal b
             old = w[j]
             new = P.prox_1d(pen, pp, old - g / Lj, 1.0 / Lj, j)
             if new != old:
                 w[j] = new
-                col_axpy(kx, j, new - old, z)
+                col_step(kx, j, new - old, y, z, u, df, dfp, lsq)
                 if centred:
                     c -= (new - old) * mu[j]
         if centred and c != 0.0:
@@ -337,6 +358,8 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu,
             intercept[0] += c
         if fit_intercept:
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
+            if not lsq:
+                D.grad_fill(df, dfp, y, z, u)
         if record:
             for k in range(ws.shape[0]):
                 rec[e, k] = w[ws[k]]
@@ -357,6 +380,7 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
         max_size = max(max_size, grp_ptr[g + 1] - grp_ptr[g])
     u = np.empty(max_size)
     positive = P.block_positive(pen, pp)
+    v = grad_state(df, dfp, lsq, y, z)
     for _ in range(n_epochs):
         for t in range(ws_groups.shape[0]):
             g = ws_groups[t]
@@ -368,7 +392,7 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
             norm2 = 0.0
             for a in range(size):
                 j = grp_indices[start + a]
-                gj = col_grad(kx, j, y, z, df, dfp, lsq, inv_n)
+                gj = col_dot(kx, j, v) * inv_n
                 u[a] = w[j] - gj / L
                 if positive and u[a] < 0.0:
                     u[a] = 0.0
@@ -380,9 +404,11 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
                 delta = new - w[j]
                 if delta != 0.0:
                     w[j] = new
-                    col_axpy(kx, j, delta, z)
+                    col_step(kx, j, delta, y, z, v, df, dfp, lsq)
         if fit_intercept:
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
+            if not lsq:
+                D.grad_fill(df, dfp, y, z, v)
 
 
 # --------------------------------------------------------------------------- proximal Newton

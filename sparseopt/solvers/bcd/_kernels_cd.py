@@ -494,16 +494,22 @@ def _newton_direction(kx, w, ws, pen, pp, raw, g, h, curv, hx, hb, max_sweeps, s
         db = -gb / hb
     hv = np.zeros(n)  # h o (X d), kept current so each model gradient is one dot product
     sweeps = 0
-    for sweep in range(max_sweeps):
-        sweeps = sweep + 1
+    active_only = False
+    while sweeps < max_sweeps:
+        # glmnet's active-set cycling: after a full sweep, sweep the nonzero coordinates of
+        # the model point until they settle, then a full sweep again; a full sweep that
+        # changes nothing beyond the tolerance ends the solve
+        sweeps += 1
         max_change = 0.0
         max_val = 0.0
         for k in range(m):
             if curv[k] <= 1e-300:
                 continue
             j = ws[k]
-            s = g[k] + col_dot(kx, j, hv) + db * hx[k]
             old = w[j] + d[k]
+            if active_only and old == 0.0:
+                continue
+            s = g[k] + col_dot(kx, j, hv) + db * hx[k]
             new = P.prox_1d(pen, pp, old - s / curv[k], 1.0 / curv[k], j)
             change = new - old
             if change != 0.0:
@@ -513,20 +519,23 @@ def _newton_direction(kx, w, ws, pen, pp, raw, g, h, curv, hx, hb, max_sweeps, s
                 if is_sparse:
                     for t in range(indptr[j], indptr[j + 1]):
                         i = indices[t]
-                        v[i] += change * data[t]
                         hv[i] += change * data[t] * h[i]
                 else:
                     off = j * n
                     for i in range(n):
-                        xi = change * Xd[off + i]
-                        v[i] += xi
-                        hv[i] += xi * h[i]
+                        hv[i] += change * Xd[off + i] * h[i]
                 if abs(change) > max_change:
                     max_change = abs(change)
             if abs(new) > max_val:
                 max_val = abs(new)
-        if max_change <= sweep_tol * (1.0 + max_val):
+        settled = max_change <= sweep_tol * (1.0 + max_val)
+        if settled and not active_only:
             break
+        active_only = not settled
+    # the direction's predictor, once at the end (not kept current through the sweeps)
+    for k in range(m):
+        if d[k] != 0.0:
+            col_axpy(kx, ws[k], d[k], v)
     if db != 0.0:
         for i in range(n):
             v[i] += db

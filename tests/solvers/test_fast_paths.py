@@ -176,3 +176,41 @@ def test_epochs_keep_the_loss_derivatives_current(name, sparse):
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-12, atol=1e-14)
     assert runs[0][1] == pytest.approx(runs[1][1], rel=1e-12) and runs[0][1] != 0.0
     np.testing.assert_allclose(runs[0][2], X @ runs[0][0] + runs[0][1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["logistic", "poisson"])
+def test_newton_direction_minimises_its_model(name):
+    # the sweeps cycle on the model's nonzero coordinates between full sweeps: the direction
+    # they return is still a fixed point of the whole model, and v is its predictor
+    from sparseopt.datafits import Logistic, Poisson
+    from sparseopt.penalties import L1
+    from sparseopt.solvers.bcd._kernels_cd import newton_direction
+
+    rng = np.random.default_rng(5)
+    n, p = 80, 60
+    X = rng.standard_normal((n, p))
+    z0 = X[:, :5] @ rng.standard_normal(5) * 0.5
+    datafit, y = {
+        "logistic": (Logistic(), np.where(z0 + rng.standard_normal(n) > 0, 1.0, -1.0)),
+        "poisson": (Poisson(), rng.poisson(np.exp(z0)).astype(float)),
+    }[name]
+    alpha = 0.05 * float(np.max(np.abs(X.T @ datafit.raw_grad(y, np.zeros(n)))))
+    w = np.zeros(p)
+    w[:3] = 0.2
+    z = X @ w
+    ws = np.arange(40, dtype=np.int64)
+    pen = L1(alpha)
+    parts = (datafit.code, datafit.kernel_params(), False, pen.code, pen.kernel_params(),
+             False, float(datafit.curvature))
+    d, v, db, g, gb, h, hx, hb, sweeps = newton_direction(_kx(X), y, z, w, ws, parts, False,
+                                                          500, 1e-13)
+    assert sweeps < 500 and db == 0.0
+    Xw = X[:, ws]
+    np.testing.assert_allclose(g, Xw.T @ datafit.raw_grad(y, z), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(v, Xw @ d, rtol=1e-10, atol=1e-12)
+    model_grad = g + Xw.T @ (h * (Xw @ d))
+    curv = np.einsum("ij,ij,i->j", Xw, Xw, h)
+    u = w[ws] + d - model_grad / curv
+    fixed = np.sign(u) * np.maximum(np.abs(u) - alpha / curv, 0.0)
+    np.testing.assert_allclose(fixed, w[ws] + d, rtol=0, atol=1e-9 * (1 + np.abs(d).max()))
+    assert np.count_nonzero(w[ws] + d) > 0 and np.count_nonzero(w[ws] + d) < ws.size

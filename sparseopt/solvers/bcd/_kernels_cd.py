@@ -29,14 +29,21 @@ from ...utils import njit
 def col_grad(kx, j, y, z, df, dfp, lsq, inv_n):
     """``X_j^T f'(z)`` with ``f'(z)_i = loss'(y_i, z_i) / n``."""
     Xd, data, indices, indptr, is_sparse = kx
+    s = 0.0
     if is_sparse:
-        return D.grad_dot_sparse(df, dfp, data, indices, indptr[j], indptr[j + 1], y,
-                                 z) * inv_n
-    n = z.shape[0]
-    if lsq:
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            s += data[k] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
+    elif lsq:
         # least squares: the driver passes y = 0 and z = Xw + b - y (see module docstring)
-        return np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
-    return D.grad_dot(df, dfp, Xd, j * n, y, z) * inv_n
+        n = z.shape[0]
+        s = np.dot(Xd[j * n:(j + 1) * n], z) * inv_n
+    else:
+        n = z.shape[0]
+        off = j * n
+        for i in range(n):
+            s += Xd[off + i] * (D.loss_grad(df, dfp, y[i], z[i]) * inv_n)
+    return s
 
 
 @njit(cache=True, inline="always")
@@ -84,14 +91,16 @@ def grad_state(df, dfp, lsq, y, z):
 def col_step(kx, j, a, y, z, u, df, dfp, lsq):
     """``z += a X_j`` and, unless least squares (``u`` is ``z``), ``u = loss'(y, z)`` on the
     rows of ``X_j``."""
+    col_axpy(kx, j, a, z)
     if lsq:
-        col_axpy(kx, j, a, z)
         return
     Xd, data, indices, indptr, is_sparse = kx
     if is_sparse:
-        D.axpy_grad_sparse(df, dfp, a, data, indices, indptr[j], indptr[j + 1], y, z, u)
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            u[i] = D.loss_grad(df, dfp, y[i], z[i])
     else:
-        D.axpy_grad(df, dfp, a, Xd, j * z.shape[0], y, z, u)
+        D.grad_fill(df, dfp, y, z, u)
 
 
 # the same three operations as compiled functions, for the block kernels: they use them at many
@@ -119,8 +128,9 @@ def column_dot(kx, j, v):
 def grad_subset(kx, y, z, df, dfp, lsq, ws, out):
     """``out[k] = X_{ws[k]}^T f'(z)`` for every position ``k`` of ``ws``."""
     inv_n = 1.0 / y.shape[0]
+    u = grad_state(df, dfp, lsq, y, z)
     for k in range(ws.shape[0]):
-        out[k] = col_grad(kx, ws[k], y, z, df, dfp, lsq, inv_n)
+        out[k] = col_dot(kx, ws[k], u) * inv_n
 
 
 @njit(cache=True)
@@ -156,9 +166,8 @@ def weighted_sq_norms(kx, h, out):
 @njit(cache=True)
 def raw_grad_vec(df, dfp, y, z, out):
     """``out = f'(z)``, i.e. ``loss'(y_i, z_i) / n``."""
-    inv_n = 1.0 / y.shape[0]
-    for i in range(y.shape[0]):
-        out[i] = D.loss_grad(df, dfp, y[i], z[i]) * inv_n
+    D.grad_fill(df, dfp, y, z, out)
+    out *= 1.0 / y.shape[0]
 
 
 @njit(cache=True)

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..utils import check_bool, check_nonnegative, njit
 from ._base import Penalty
-from ._groups_base import GroupedPenalty, check_vector
+from ._groups_base import GroupedPenalty
 
 CODE = 1
 
@@ -91,7 +91,7 @@ class GroupL2(GroupedPenalty, Penalty):
 
     def value(self, x):
         """Penalty value."""
-        x = check_vector(x)
+        x = self._vector(x)
         _, _, w, _ = self._encoding(x.size)
         if self._positive() and np.any(x < 0):
             return np.inf
@@ -105,7 +105,7 @@ class GroupL2(GroupedPenalty, Penalty):
 
     def prox(self, x, step):
         """Group soft-thresholding with threshold ``step * alpha * w_j``."""
-        x = check_vector(x)
+        x = self._vector(x)
         t = check_nonnegative("step", step) * check_nonnegative("alpha", self.alpha)
         _, _, w, labels = self._encoding(x.size)
         if self._positive():
@@ -119,7 +119,7 @@ class GroupL2(GroupedPenalty, Penalty):
     def dual_norm(self, u):
         """``max_j ||u_{G_j}|| / w_j`` (``inf`` if an unpenalised group has ``u_G != 0``);
         with ``positive``, of ``(u_{G_j})_+``."""
-        u = check_vector(u, "u")
+        u = self._vector(u, "u")
         _, _, w, _ = self._encoding(u.size)
         v = self.group_norms(np.maximum(u, 0.0) if self._positive() else u)
         if np.any((w == 0) & (v > 0)):
@@ -136,7 +136,7 @@ class GroupL2(GroupedPenalty, Penalty):
         """Per group: distance of ``-g_G`` to the subdifferential at ``x_G`` (GS-s score),
         ``||g_G + alpha w_j x_G / ||x_G||||`` on a nonzero group, ``(||g_G|| - alpha w_j)_+``
         on a zero one."""
-        x, g = check_vector(x), check_vector(g, "g")
+        x, g = self._vector(x), self._vector(g, "g")
         a = check_nonnegative("alpha", self.alpha)
         _, _, w, labels = self._encoding(x.size)
         xn = self.group_norms(x)
@@ -157,7 +157,7 @@ class GroupL2(GroupedPenalty, Penalty):
         """Per group: the decrease ``-(g_G^T d + L_G ||d||^2 / 2 + psi(x + d) - psi(x))``
         guaranteed by the group prox-gradient step ``d`` with constant ``L_G`` (GS-q score);
         ``(||g_G|| - alpha w_j)_+^2 / (2 L_G)`` from a zero group, without cancellation."""
-        x, g = check_vector(x), check_vector(g, "g")
+        x, g = self._vector(x), self._vector(g, "g")
         L = np.asarray(L, dtype=np.float64)
         a = check_nonnegative("alpha", self.alpha)
         _, _, w, labels = self._encoding(x.size)

@@ -5,7 +5,7 @@ import numpy as np
 from ..utils import check_nonnegative, njit
 from . import _mcp as mcp
 from ._base import Penalty
-from ._groups_base import GroupedPenalty, check_vector
+from ._groups_base import GroupedPenalty
 
 CODE = 10
 
@@ -75,12 +75,12 @@ class GroupMCP(GroupedPenalty, Penalty):
 
     def value(self, x):
         """Penalty value."""
-        x = check_vector(x)
+        x = self._vector(x)
         return self._norm_pen(x.size).value(self.group_norms(x))
 
     def prox(self, x, step):
         """Radial MCP prox of every group."""
-        x = check_vector(x)
+        x = self._vector(x)
         step = check_nonnegative("step", step)
         _, _, _, labels = self._encoding(x.size)
         v = self.group_norms(x)
@@ -92,7 +92,7 @@ class GroupMCP(GroupedPenalty, Penalty):
     def subdiff_distance(self, x, g):
         """Per group: ``||g_G + w_j psi'(||x_G||) x_G / ||x_G|| ||`` off zero,
         ``(||g_G|| - alpha w_j)_+`` at zero."""
-        x, g = check_vector(x), check_vector(g, "g")
+        x, g = self._vector(x), self._vector(g, "g")
         alpha, gamma = self.kernel_params()
         _, _, w, labels = self._encoding(x.size)
         xn = self.group_norms(x)
@@ -106,7 +106,7 @@ class GroupMCP(GroupedPenalty, Penalty):
     def gsq_score(self, x, g, L):
         """Per group: the decrease ``-(g_G^T d + L_G ||d||^2 / 2 + psi(x + d) - psi(x))`` of
         the group prox-gradient step with constant ``L_G`` (0 where ``L_G <= 0``)."""
-        x, g = check_vector(x), check_vector(g, "g")
+        x, g = self._vector(x), self._vector(g, "g")
         L = np.asarray(L, dtype=np.float64)
         _, _, _, labels = self._encoding(x.size)
         safe_L = np.where(L > 0, L, 1.0)

@@ -100,6 +100,14 @@ class GroupedPenalty:
         frozen._solve_encodings = {}
         return frozen
 
+    def _vector(self, x, name="x"):
+        """:func:`check_vector`, except on the copy a solve works with (:meth:`for_solve`):
+        there the vectors are the solver's own finite float64 arrays, checked once on entry,
+        and the many calls per solve skip the checks."""
+        if "_solve_encodings" in self.__dict__:
+            return np.asarray(x, dtype=np.float64).ravel()
+        return check_vector(x, name)
+
     def _encoding(self, n_features):
         frozen = self.__dict__.get("_solve_encodings")
         if frozen is not None:
@@ -134,7 +142,7 @@ class GroupedPenalty:
         those are scaled by the power of two above their largest entry before squaring
         (exact), so norms neither overflow nor underflow for any finite input.
         """
-        x = check_vector(x)
+        x = self._vector(x)
         grp_ptr, grp_indices, _, labels = self._encoding(x.size)
         cached = self.__dict__.get("_uniform_cache")
         if cached is not None and cached[0] is grp_ptr:  # the same encoding as last time

@@ -67,6 +67,30 @@ def test_compiled_recording_and_epoch_by_epoch_runs_agree(anderson, monkeypatch)
     assert (r1.n_epochs, r1.n_extrapolations) == (r2.n_epochs, r2.n_extrapolations)
 
 
+@pytest.mark.parametrize("datafit", ["quadratic", "logistic"])
+def test_group_recording_and_epoch_by_epoch_runs_agree(datafit, monkeypatch):
+    # group epochs write their iterates in the compiled call too (and the penalty copy of a
+    # solve skips re-checking the solver's own vectors): same iterates as epoch by epoch
+    from sparseopt.datafits import Logistic
+    from sparseopt.solvers.bcd import _groups
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((80, 60))
+    z = X[:, :6] @ rng.standard_normal(6)
+    if datafit == "logistic":
+        df, y = Logistic(), np.where(z + 0.5 * rng.standard_normal(80) > 0, 1.0, -1.0)
+    else:
+        df, y = Quadratic(), z + 0.1 * rng.standard_normal(80)
+    pen = GroupL2(0.02, groups=4)
+    solver = BlockCoordinateDescent(selection="cyclic", tol=1e-10)
+    w1, r1 = solver.solve(df, pen, X, y, fit_intercept=True)
+    monkeypatch.delattr(_groups.GroupSubproblem, "record")
+    w2, r2 = solver.solve(df, pen, X, y, fit_intercept=True)
+    np.testing.assert_array_equal(w1, w2)
+    assert (r1.n_epochs, r1.n_extrapolations) == (r2.n_epochs, r2.n_extrapolations)
+    assert r1.converged and r1.n_extrapolations > 0 and 0 < np.count_nonzero(w1) < 60
+
+
 def test_finiteness_check_by_the_sum_never_misses_and_never_refuses_finite_data():
     check_finite_array("X", np.array([1e308, 1e308, -1e308]))  # sum overflows: still finite
     check_finite_array("X", np.arange(10, dtype=np.int64))
@@ -214,3 +238,16 @@ def test_newton_direction_minimises_its_model(name):
     fixed = np.sign(u) * np.maximum(np.abs(u) - alpha / curv, 0.0)
     np.testing.assert_allclose(fixed, w[ws] + d, rtol=0, atol=1e-9 * (1 + np.abs(d).max()))
     assert np.count_nonzero(w[ws] + d) > 0 and np.count_nonzero(w[ws] + d) < ws.size
+
+
+def test_a_solve_leaves_the_users_group_penalty_checking_its_input():
+    pen = GroupL2(0.1, groups=2)
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 6)), rng.standard_normal(20)
+    BlockCoordinateDescent(selection="cyclic").solve(Quadratic(), pen, X, y)
+    with pytest.raises(ValueError, match="x"):
+        pen.value(np.array([1.0, np.nan, 0.0, 0.0, 0.0, 0.0]))
+    with pytest.raises(TypeError, match="x"):
+        pen.group_norms(np.ones(6) + 1j)
+    frozen = pen.for_solve()  # the solve's copy trusts the solver's own vectors
+    assert frozen.value(np.ones(6)) == pytest.approx(pen.value(np.ones(6)))

@@ -19,6 +19,8 @@ from ._coordinates import (
 from ._kernels_rows import quadratic_row_epochs, row_epochs
 from ._working_set import build_working_set
 
+_NO_ROWS = np.zeros((0, 0))
+
 
 class GroupSubproblem:
     """Cyclic group steps on the working-set groups (criterion: the restricted gap)."""
@@ -33,10 +35,17 @@ class GroupSubproblem:
         self.features = np.sort(np.concatenate(
             [idx[ptr[g]:ptr[g + 1]] for g in ws_groups])).astype(np.int64)
 
-    def epochs(self, n):
+    def epochs(self, n, rows=_NO_ROWS):
         f, pb = self.family, self.family.pb
         K.group_cd_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept,
-                          f.grp_ptr, f.grp_indices, self.ws_groups, f.Lg, f.gw, pb.parts, n)
+                          f.grp_ptr, f.grp_indices, self.ws_groups, f.Lg, f.gw, pb.parts, n,
+                          self.features, rows)
+
+    def record(self, rows):
+        """``len(rows)`` epochs in one compiled call, ``pack()`` after each written to
+        ``rows``."""
+        self.epochs(len(rows), rows)
+        return True
 
     def criterion(self):
         pb = self.family.pb

@@ -376,11 +376,13 @@ def cd_epochs(kx, y, z, w, intercept, fit_intercept, ws, L, parts, n_epochs, mu,
 
 @njit(cache=True)
 def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices, ws_groups, Lg,
-                    gw, parts, n_epochs):
+                    gw, parts, n_epochs, features, rec):
     """Cyclic block coordinate descent over whole groups (blocks = groups).
 
     Each step is the ``1/L_G`` proximal gradient step on one group: the penalty's radial
     block prox (``block_scale``) of ``w_G - g_G / L_G`` with the group weight ``gw[g]``.
+    ``w[features]`` after epoch ``e`` is written to ``rec[e]`` when ``rec`` has ``n_epochs``
+    rows (as in :func:`cd_epochs`; pass a ``(0, 0)`` array otherwise).
     """
     df, dfp, lsq, pen, pp, smooth, curv = parts
     inv_n = 1.0 / y.shape[0]
@@ -390,7 +392,8 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
     u = np.empty(max_size)
     positive = P.block_positive(pen, pp)
     v = grad_state(df, dfp, lsq, y, z)
-    for _ in range(n_epochs):
+    record = rec.shape[0] == n_epochs
+    for e in range(n_epochs):
         for t in range(ws_groups.shape[0]):
             g = ws_groups[t]
             L = Lg[g]
@@ -418,6 +421,9 @@ def group_cd_epochs(kx, y, z, w, intercept, fit_intercept, grp_ptr, grp_indices,
             intercept_step(df, dfp, lsq, curv, y, z, intercept)
             if not lsq:
                 D.grad_fill(df, dfp, y, z, v)
+        if record:
+            for k in range(features.shape[0]):
+                rec[e, k] = w[features[k]]
 
 
 # --------------------------------------------------------------------------- proximal Newton

@@ -57,7 +57,7 @@ def _path(X, y, sw, alphas, ratio, positive, bcd, fit_intercept):
     w = None
     for k, a in enumerate(alphas):
         w, res = bcd.solve(datafit, L1L2(float(a), float(ratio), positive=positive), X, y, w,
-                           fit_intercept=fit_intercept)
+                           fit_intercept=fit_intercept, check_input=False)
         coefs[:, k] = w
         intercepts[k] = res.intercept
     return coefs, intercepts

@@ -119,7 +119,8 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
                 if separable else ProximalGradient()
         if isinstance(solver, BlockCoordinateDescent):
             solver = BlockCoordinateDescent(**solver.get_params())
-            w, res = solver.solve(datafit, penalty, X, y, fit_intercept=fit_intercept)
+            w, res = solver.solve(datafit, penalty, X, y, fit_intercept=fit_intercept,
+                                  check_input=False)
             intercept = res.intercept
         elif isinstance(solver, ProximalGradient):
             solver = ProximalGradient(**solver.get_params())

@@ -150,7 +150,7 @@ class Lasso(SparseLinearRegressor):
 
         datafit, Xs = least_squares_datafit(scaled_copy(X, sx), sample_weight, self.fit_intercept)
         w, res = solver.solve(datafit, L1(alpha / sx / sy, positive=positive), Xs, y / sy, w0,
-                              fit_intercept=self.fit_intercept)
+                              fit_intercept=self.fit_intercept, check_input=False)
         self.coef_ = w * (sy / sx)
         self.intercept_ = float(res.intercept) * sy if self.fit_intercept else 0.0
         self.dual_gap_ = float(res.dual_gap) * sy * sy
@@ -207,7 +207,8 @@ def _single_path(X, y, alphas, bcd, fit_intercept, datafit=None):
     intercepts = np.zeros(len(alphas))
     w = None
     for k, a in enumerate(alphas):
-        w, res = bcd.solve(datafit, L1(float(a)), X, y, w, fit_intercept=fit_intercept)
+        w, res = bcd.solve(datafit, L1(float(a)), X, y, w, fit_intercept=fit_intercept,
+                           check_input=False)
         coefs[:, k] = w
         gaps[k] = res.dual_gap
         intercepts[k] = res.intercept

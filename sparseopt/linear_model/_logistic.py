@@ -137,7 +137,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             datafit = WeightedLogistic(check_sample_weight(sample_weight, X.shape[0]))
         w, res = solver.solve(datafit, L1(alpha), X, y_pm, w0,
-                              fit_intercept=self.fit_intercept, intercept0=b0)
+                              fit_intercept=self.fit_intercept, intercept0=b0, check_input=False)
         self.coef_ = w.reshape(1, -1)
         self.intercept_ = np.array([res.intercept if self.fit_intercept else 0.0])
         self.dual_gap_ = float(res.dual_gap)

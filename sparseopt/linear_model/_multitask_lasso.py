@@ -98,7 +98,7 @@ class MultiTaskLasso(RegressorMixin, BaseEstimator):
                 and self.coef_.shape == (T, X.shape[1]):
             W0 = self.coef_.T
         W, res = solver.solve(QuadraticMultiTask(), GroupL2(alpha, groups=T), X, Y, W0,
-                              fit_intercept=self.fit_intercept)
+                              fit_intercept=self.fit_intercept, check_input=False)
         self.coef_ = np.ascontiguousarray(W.T)
         self.intercept_ = (np.asarray(res.intercept, dtype=np.float64).copy()
                            if self.fit_intercept else np.zeros(T))

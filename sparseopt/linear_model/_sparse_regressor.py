@@ -73,7 +73,8 @@ class BCDRegressor(SparseLinearRegressor):
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (X.shape[1],):
             w0 = self.coef_
-        w, res = solver.solve(datafit, penalty, X, y, w0, fit_intercept=self.fit_intercept)
+        w, res = solver.solve(datafit, penalty, X, y, w0, fit_intercept=self.fit_intercept,
+                              check_input=False)
         self.coef_ = w
         self.intercept_ = float(res.intercept) if self.fit_intercept else 0.0
         if penalty.certificate == "dual_gap":

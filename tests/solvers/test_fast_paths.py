@@ -208,7 +208,7 @@ def test_newton_direction_minimises_its_model(name):
     # they return is still a fixed point of the whole model, and v is its predictor
     from sparseopt.datafits import Logistic, Poisson
     from sparseopt.penalties import L1
-    from sparseopt.solvers.bcd._kernels_cd import newton_direction
+    from sparseopt.solvers.bcd._kernels_newton import newton_direction
 
     rng = np.random.default_rng(5)
     n, p = 80, 60
@@ -251,3 +251,27 @@ def test_a_solve_leaves_the_users_group_penalty_checking_its_input():
         pen.group_norms(np.ones(6) + 1j)
     frozen = pen.for_solve()  # the solve's copy trusts the solver's own vectors
     assert frozen.value(np.ones(6)) == pytest.approx(pen.value(np.ones(6)))
+
+
+def test_check_input_skips_only_the_finiteness_pass():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((30, 8)), rng.standard_normal(30)
+    solver = BlockCoordinateDescent(selection="cyclic", tol=1e-10)
+    pen = L1L2(0.1, l1_ratio=0.5)
+    w1, _ = solver.solve(Quadratic(), pen, X, y)
+    w2, _ = solver.solve(Quadratic(), pen, X, y, check_input=False)
+    np.testing.assert_array_equal(w1, w2)
+    X_bad = X.copy()
+    X_bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="X"):
+        solver.solve(Quadratic(), pen, X_bad, y)
+    with pytest.raises(TypeError, match="check_input"):
+        solver.solve(Quadratic(), pen, X, y, check_input="no")
+    with pytest.raises(ValueError, match="2-D"):  # shapes are checked either way
+        solver.solve(Quadratic(), pen, X[0], y, check_input=False)
+    # the estimators check X themselves before handing it over
+    from sparseopt.linear_model import ElasticNet, Lasso
+
+    for est in (Lasso(0.1), ElasticNet(0.1)):
+        with pytest.raises(ValueError, match="NaN"):
+            est.fit(X_bad, y)

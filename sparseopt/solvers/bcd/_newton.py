@@ -1,16 +1,16 @@
 """Proximal Newton steps on a working set (logistic and other smooth non-quadratic datafits).
 
 One step: the quadratic model of the datafit plus the penalty is minimised by cyclic
-coordinate descent (compiled, :func:`._kernels_cd.newton_direction`); when those sweeps run
+coordinate descent (compiled, :func:`._kernels_newton.newton_direction`); when those sweeps run
 out before the model is solved (strongly correlated or badly scaled columns, where coordinate
 descent on the model crawls), the model is solved exactly on the sign pattern they found
 (:func:`refine_direction`); then a backtracking line search on the true objective sets the
-step (:func:`._kernels_cd.newton_line_search`).
+step (:func:`._kernels_newton.newton_line_search`).
 """
 
 import numpy as np
 
-from . import _kernels_cd as K
+from . import _kernels_newton as KN
 
 MAX_SWEEPS = 20
 
@@ -19,13 +19,13 @@ def prox_newton_step(pb, ws, sweep_tol):
     """One proximal Newton step on the coordinates ``ws`` (and the intercept); False when no
     step was taken (no descent direction, or no acceptable step length)."""
     kx = pb.design.kx
-    d, v, db, g, gb, h, hx, hb, sweeps = K.newton_direction(
+    d, v, db, g, gb, h, hx, hb, sweeps = KN.newton_direction(
         kx, pb.y, pb.z, pb.w, ws, pb.parts, pb.kernel_intercept, MAX_SWEEPS, sweep_tol)
     if sweeps >= MAX_SWEEPS:
         refined = refine_direction(pb, ws, d, g, gb, h, hx, hb)
         if refined is not None:
             d, v, db = refined
-    return K.newton_line_search(pb.y, pb.z, pb.w, pb.intercept, ws, pb.parts, d, v, db, g, gb)
+    return KN.newton_line_search(pb.y, pb.z, pb.w, pb.intercept, ws, pb.parts, d, v, db, g, gb)
 
 
 def refine_direction(pb, ws, d, g, gb, h, hx, hb):

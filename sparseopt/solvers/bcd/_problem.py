@@ -1,4 +1,5 @@
-"""The problem a BCD run solves, its iterate, and the outer check shared by every block kind."""
+"""The problem a BCD run solves (and the checks of its data), its iterate, and the outer check
+shared by every block kind."""
 
 import time
 from dataclasses import dataclass, field
@@ -222,3 +223,39 @@ class GapMonitor:
         if crit <= pb.tol * ref or crit == 0.0:
             result.converged = True
         return grad, crit
+
+
+def centred_curvatures(X, curvature):
+    """Column means of a CSC matrix and the curvatures ``c ||X_j - mu_j||^2 / n`` of its
+    centred columns, without cancellation: ``sum_nz (x - mu_j)^2 + (n - nnz_j) mu_j^2``."""
+    n = X.shape[0]
+    nnz = np.diff(X.indptr)
+    cols = np.repeat(np.arange(X.shape[1]), nnz)
+    mu = np.bincount(cols, X.data, minlength=X.shape[1]) / n
+    dev = X.data - mu[cols]
+    ss = np.bincount(cols, dev * dev, minlength=X.shape[1]) + (n - nnz) * mu * mu
+    return np.ascontiguousarray(mu), curvature * ss / n
+
+
+def check_representable(design, L, P0, center):
+    """Refuse data whose derived quantities over- or underflow float64 (a ValueError naming
+    X or y) instead of returning a silently wrong answer: the column means and curvatures,
+    and the objective at zero."""
+    if center is not None:
+        for name, mean in (("X", center[0]), ("y", center[1])):
+            if not np.all(np.isfinite(mean)):
+                raise ValueError(f"{name} is too large: its mean overflows float64; divide X "
+                                 "and y by a common scale.")
+    if L is None:
+        return
+    if not np.all(np.isfinite(L)):
+        raise ValueError("X is too large: its squared column norms overflow float64; divide X "
+                         "by a common scale.")
+    if not np.isfinite(P0):
+        raise ValueError("y is too large: the objective at w = 0 overflows float64; divide y "
+                         "(and X) by a common scale.")
+    small = np.flatnonzero(L < np.finfo(np.float64).tiny)
+    if small.size and np.any(abs(design.X[:, small]).max(axis=0).toarray()
+                             if design.is_sparse else np.abs(design.X[:, small]).max(axis=0)):
+        raise ValueError("X is too small: the squared norm of a nonzero column underflows "
+                         "float64; multiply X by a common scale.")

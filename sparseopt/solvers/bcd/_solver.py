@@ -34,7 +34,7 @@ from ._coordinates import Coordinates, abs_row_sum_bound, run_paper_mode
 from ._design import Design
 from ._groups import Groups, Rows
 from ._loop import run_working_sets
-from ._problem import Problem
+from ._problem import Problem, centred_curvatures, check_representable
 from ._rules import PARTITIONS, SELECTION_RULES, SELECTIONS, UPDATES
 
 
@@ -288,7 +288,8 @@ class BlockCoordinateDescent(ParamsMixin):
                             random_state=self.random_state)
 
     # ------------------------------------------------------------------ main entry
-    def solve(self, datafit, penalty, X, y, w0=None, *, fit_intercept=False, intercept0=None):
+    def solve(self, datafit, penalty, X, y, w0=None, *, fit_intercept=False, intercept0=None,
+              check_input=True):
         """Minimise ``datafit(X w + intercept) + penalty(w)``.
 
         Parameters
@@ -308,6 +309,10 @@ class BlockCoordinateDescent(ParamsMixin):
             Fit an unpenalised intercept.
         intercept0 : float or ndarray of shape (n_classes,), default=None
             Initial intercept (None: 0, or the log class frequencies for Multinomial).
+        check_input : bool, default=True
+            Check that ``X`` is finite. The estimators, which have checked it already, pass
+            False to skip a second pass over the data (scikit-learn's ``check_input``); its
+            type, shape and dtype are checked either way.
 
         Returns
         -------
@@ -322,7 +327,8 @@ class BlockCoordinateDescent(ParamsMixin):
                 "message passing need the GraphQuadratic datafit (a sparse SPD system).")
         check_part("datafit", datafit, ("value", "raw_grad"))
         check_part("penalty", penalty, ("value", "prox"), allow_none=True)
-        X, y = check_design(X), check_real_values("y", y)
+        X, y = check_design(X, finite=check_bool("check_input", check_input)), \
+            check_real_values("y", y)
         if hasattr(datafit, "check_y"):  # targets in the datafit's domain
             datafit.check_y(y)
         w0 = None if w0 is None else check_real_values("w0", w0)
@@ -420,7 +426,7 @@ class BlockCoordinateDescent(ParamsMixin):
         if fit_intercept and lsq and not sp.issparse(X):
             with np.errstate(over="ignore", invalid="ignore"):  # refused below if not finite
                 center = (np.asarray(X.mean(axis=0)).ravel(), float(y.mean()))
-            _check_representable(None, None, None, center)
+            check_representable(None, None, None, center)
             X = X - center[0]
             y = y - center[1]
         design = Design.of(X)
@@ -434,17 +440,17 @@ class BlockCoordinateDescent(ParamsMixin):
             # Poisson objective is negative when the mean count exceeds e), or its rounding
             # level when the intercept alone fits y exactly (else the gap never gets below it)
             F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
-        _check_representable(design, L, P0, center)
+        check_representable(design, L, P0, center)
         P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
         if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
             P0 = floor / tol
         kernel_intercept = fit_intercept and center is None
         b0 = 0.0 if intercept0 is None else float(intercept0)
         intercept = np.array([b0 if kernel_intercept else 0.0])
-        z = np.asarray(design.X @ w).ravel() + intercept[0]
+        z = design.affine(w, intercept[0])
         if kernel_intercept and not lsq:
             intercept[0] = datafit.best_intercept(y, z - intercept[0], intercept[0])
-            z = np.asarray(design.X @ w).ravel() + intercept[0]
+            z = design.affine(w, intercept[0])
         elif kernel_intercept:
             K.intercept_step(parts[0], parts[1], lsq, parts[6], y, z, intercept)
         grad_ref = 1.0
@@ -463,7 +469,7 @@ class BlockCoordinateDescent(ParamsMixin):
                      tol=tol, random_state=self.random_state, tau=tau,
                      grad_ref=grad_ref)
         if kernel_intercept and lsq and design.is_sparse:
-            pb.mu, pb.L_centred = _centred_curvatures(design.X, float(datafit.curvature))
+            pb.mu, pb.L_centred = centred_curvatures(design.X, float(datafit.curvature))
         return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
@@ -529,42 +535,6 @@ class BlockCoordinateDescent(ParamsMixin):
         if center is not None:
             result.intercept = center[1] - center[0] @ W
         return W, self._finish(result, pb, max_iter)
-
-
-def _centred_curvatures(X, curvature):
-    """Column means of a CSC matrix and the curvatures ``c ||X_j - mu_j||^2 / n`` of its
-    centred columns, without cancellation: ``sum_nz (x - mu_j)^2 + (n - nnz_j) mu_j^2``."""
-    n = X.shape[0]
-    nnz = np.diff(X.indptr)
-    cols = np.repeat(np.arange(X.shape[1]), nnz)
-    mu = np.bincount(cols, X.data, minlength=X.shape[1]) / n
-    dev = X.data - mu[cols]
-    ss = np.bincount(cols, dev * dev, minlength=X.shape[1]) + (n - nnz) * mu * mu
-    return np.ascontiguousarray(mu), curvature * ss / n
-
-
-def _check_representable(design, L, P0, center):
-    """Refuse data whose derived quantities over- or underflow float64 (a ValueError naming
-    X or y) instead of returning a silently wrong answer: the column means and curvatures,
-    and the objective at zero."""
-    if center is not None:
-        for name, mean in (("X", center[0]), ("y", center[1])):
-            if not np.all(np.isfinite(mean)):
-                raise ValueError(f"{name} is too large: its mean overflows float64; divide X "
-                                 "and y by a common scale.")
-    if L is None:
-        return
-    if not np.all(np.isfinite(L)):
-        raise ValueError("X is too large: its squared column norms overflow float64; divide X "
-                         "by a common scale.")
-    if not np.isfinite(P0):
-        raise ValueError("y is too large: the objective at w = 0 overflows float64; divide y "
-                         "(and X) by a common scale.")
-    small = np.flatnonzero(L < np.finfo(np.float64).tiny)
-    if small.size and np.any(abs(design.X[:, small]).max(axis=0).toarray()
-                             if design.is_sparse else np.abs(design.X[:, small]).max(axis=0)):
-        raise ValueError("X is too small: the squared norm of a nonzero column underflows "
-                         "float64; multiply X by a common scale.")
 
 
 def bcd_solve(datafit, penalty, X, y, *, w0=None, fit_intercept=False, **params):

@@ -175,9 +175,10 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         norm, so it does not depend on the scale of the data).
     svd_solver : {'auto', 'power', 'full'}, default='auto'
         How the SVD M-step gets its top singular triplets: a power iteration warm-started at
-        the previous M-step's vector ('power'; LAPACK for a cold start), or LAPACK every time
-        ('full'). 'auto' is currently 'power', the faster of the two at every size measured
-        (16 x 32 factors to 64 x 256).
+        the previous M-step's vector ('power'; from a cold start, after a pruning, it runs to
+        rounding, and LAPACK takes over when the gap is too small for that), or LAPACK every
+        time ('full'). 'auto' is currently 'power', the faster of the two at every size
+        measured (16 x 32 factors to 64 x 256).
     verbose : int, default=0
 
     Attributes

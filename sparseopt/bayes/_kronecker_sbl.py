@@ -104,6 +104,8 @@ def _check_factor_shapes(factor_shapes):
 
 def _per_factor(name, value, n_factors, **bounds):
     """A scalar or one value per factor, each checked with :func:`check_real`."""
+    if type(value) is float:  # the defaults: one value for every factor
+        return np.full(n_factors, check_real(name, value, **bounds))
     arr = np.atleast_1d(np.asarray(value, dtype=object))
     if arr.ndim != 1 or arr.size not in (1, n_factors):
         raise ValueError(f"{name} must be a scalar or one value per factor ({n_factors}), got "

@@ -104,6 +104,8 @@ def _check_factor_shapes(factor_shapes):
 
 def _per_factor(name, value, n_factors, **bounds):
     """A scalar or one value per factor, each checked with :func:`check_real`."""
+    if type(value) is float:  # the defaults: one value for every factor
+        return np.full(n_factors, check_real(name, value, **bounds))
     arr = np.atleast_1d(np.asarray(value, dtype=object))
     if arr.ndim != 1 or arr.size not in (1, n_factors):
         raise ValueError(f"{name} must be a scalar or one value per factor ({n_factors}), got "
@@ -175,9 +177,10 @@ class KroneckerSBL(RegressorMixin, BaseEstimator):
         norm, so it does not depend on the scale of the data).
     svd_solver : {'auto', 'power', 'full'}, default='auto'
         How the SVD M-step gets its top singular triplets: a power iteration warm-started at
-        the previous M-step's vector ('power'; LAPACK for a cold start), or LAPACK every time
-        ('full'). 'auto' is currently 'power', the faster of the two at every size measured
-        (16 x 32 factors to 64 x 256).
+        the previous M-step's vector ('power'; from a cold start, after a pruning, it runs to
+        rounding, and LAPACK takes over when the gap is too small for that), or LAPACK every
+        time ('full'). 'auto' is currently 'power', the faster of the two at every size
+        measured (16 x 32 factors to 64 x 256).
     verbose : int, default=0
 
     Attributes

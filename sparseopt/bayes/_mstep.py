@@ -147,7 +147,8 @@ class SVDStep:
     For two factors it is the Frobenius-nearest Kronecker product (Eckart-Young) of the
     ``N_1 x N_2`` matrix ``D``; for more, ``D`` is unfolded factor by factor. The top singular
     triplets come from a power iteration warm-started at the previous M-step's vector
-    (``solver='power'`` or ``'auto'``; LAPACK when cold) or from LAPACK every time (``'full'``).
+    (``solver='power'`` or ``'auto'``; when cold, one run to rounding from a flat vector, or
+    LAPACK if the gap is too small for that) or from LAPACK every time (``'full'``).
     """
 
     def __init__(self, solver):

@@ -40,7 +40,8 @@ def check_positive_int(name, value, *, allow_none=False, minimum=1):
     """
     if value is None and allow_none:
         return None
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+    if type(value) is not int and (  # a plain int skips the (slow) abstract-class checks
+            isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral)):
         raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
@@ -65,7 +66,8 @@ def check_real(name, value, *, low=None, high=None, low_inclusive=True, high_inc
     """
     if value is None and allow_none:
         return None
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if type(value) is not float and (  # a plain float skips the (slow) abstract-class checks
+            isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real)):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     value = float(value)  # math's tests on a float: NumPy's without the scalar-ufunc overhead
     if math.isnan(value) or (not allow_inf and not math.isfinite(value)):

@@ -167,3 +167,34 @@ def test_prune_keep_is_the_documented_rule():
     assert keep.tolist() == [False, True, True, False] and n_keep == 2
     keep, n_keep = prune_keep(np.array([1.0, np.nan, 5.0, np.nan]), 1e-3, 0.0)
     assert keep.tolist() == [False, True, False, False] and n_keep == 1
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (32, 32), (18, 324)])
+@pytest.mark.parametrize("gap", ["clear", "tiny", "none"])
+def test_top_triplet_cold_power_iteration_equals_lapack(shape, gap):
+    """The cold top triplet (power iteration to rounding, LAPACK when the gap is too small for
+    that) equals NumPy's SVD to rounding, on matrices with a clear gap, a tiny gap (the
+    LAPACK fallback) and no triplet to converge to (a zero matrix)."""
+    from sparseopt.bayes._kernels_sbl import _power_triplet, _top_triplet
+
+    m, n = shape
+    rng = np.random.default_rng(m * 1000 + n)
+    A = rng.uniform(size=shape)  # nonnegative, as the M-step's D
+    if gap == "tiny" and min(shape) > 1:  # two blocks of constants: s_2 / s_1 = 0.999
+        a, b = (m + 1) // 2, (n + 1) // 2
+        A = np.zeros(shape)
+        A[:a, :b] = 1.0
+        A[a:, b:] = 0.999 * np.sqrt(a * b / ((m - a) * (n - b)))
+        assert not _power_triplet(A, np.ones(n), 1e-14, 100)[3]  # LAPACK decides
+    elif gap == "none":
+        A = np.zeros(shape)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    for power in (True, False):
+        u, s1, v = _top_triplet(A, np.ones(n), False, power)
+        assert s1 == pytest.approx(s[0], rel=1e-14, abs=1e-300)
+        if gap == "none":  # any unit vectors would do: LAPACK's, as without the iteration
+            np.testing.assert_array_equal(u, np.abs(U[:, 0]))
+            np.testing.assert_array_equal(v, np.abs(Vt[0]))
+        else:  # unique up to sign (nonnegative here)
+            np.testing.assert_allclose(u, np.abs(U[:, 0]), atol=1e-13)
+            np.testing.assert_allclose(v, np.abs(Vt[0]), atol=1e-13)

@@ -133,7 +133,9 @@ def _power_triplet(A, v0, tol, max_iter):
     v, converged)``.
 
     Written as loops: on the small matrices of a fit the calls of ``A @ v`` would cost more
-    than the arithmetic.
+    than the arithmetic. The norms are LAPACK's scaled ones (a plain sum of squares under- or
+    overflows for entries below ~1e-154 or above ~1e154, which a collapsing or a huge prior
+    reaches).
     """
     m, n = A.shape
     v = np.abs(v0) / max(np.linalg.norm(v0), _TINY)
@@ -141,19 +143,17 @@ def _power_triplet(A, v0, tol, max_iter):
     w = np.empty(n)
     s = 0.0
     for _ in range(max_iter):
-        norm = 0.0
         for i in range(m):
             acc = 0.0
             for j in range(n):
                 acc += A[i, j] * v[j]
             u[i] = acc
-            norm += acc * acc
-        u /= max(np.sqrt(norm), _TINY)
+        u /= max(np.linalg.norm(u), _TINY)
         w[:] = 0.0
         for i in range(m):
             for j in range(n):
                 w[j] += A[i, j] * u[i]
-        s = np.sqrt(np.dot(w, w))
+        s = np.linalg.norm(w)
         w /= max(s, _TINY)
         moved = 0.0
         for j in range(n):

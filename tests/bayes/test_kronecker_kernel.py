@@ -198,3 +198,36 @@ def test_top_triplet_cold_power_iteration_equals_lapack(shape, gap):
         else:  # unique up to sign (nonnegative here)
             np.testing.assert_allclose(u, np.abs(U[:, 0]), atol=1e-13)
             np.testing.assert_allclose(v, np.abs(Vt[0]), atol=1e-13)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-200, 1e-170, 1.0, 1e160, 1e200, 1e300])
+@pytest.mark.parametrize("warm", [False, True])
+def test_top_triplet_is_scale_equivariant(scale, warm):
+    """A collapsing prior makes the M-step's D tiny, a huge one large: the triplet's vectors
+    stay unit and its value scales with D (no sum of squares under- or overflows)."""
+    from sparseopt.bayes._kernels_sbl import _top_triplet
+
+    A = np.random.default_rng(0).uniform(size=(8, 10))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    v0 = np.abs(Vt[0]) + 0.01 if warm else np.ones(10)
+    u, s1, v = _top_triplet(A * scale, v0, warm, True)
+    assert s1 == pytest.approx(s[0] * scale, rel=1e-9)
+    np.testing.assert_allclose(u, np.abs(U[:, 0]), atol=1e-9)
+    np.testing.assert_allclose(v, np.abs(Vt[0]), atol=1e-9)
+
+
+def test_a_prior_collapsing_to_zero_stays_at_zero():
+    """Noise far above the signal: the SVD M-step's D shrinks towards zero and the prior
+    collapses; the rank-1 fit of a tiny D must not blow it back up (no sum of squares of the
+    tiny entries may underflow)."""
+    from sparseopt.bayes import KroneckerSBL, NoSignalWarning
+
+    rng = np.random.default_rng(0)
+    H1, H2 = rng.standard_normal((6, 8)), rng.standard_normal((5, 7))
+    x = np.zeros((8, 7))
+    x[2, 3], x[5, 1] = 1.0, -0.7
+    y = np.kron(H1, H2) @ x.ravel() + 0.01 * rng.standard_normal(30)
+    with pytest.warns(NoSignalWarning):
+        m = KroneckerSBL("svd", noise_variance=1e4, update="mackay", tol=1e-12,
+                         polish=False).fit([H1, H2], y)
+    assert np.max(m.gamma_) == 0.0 and not np.any(m.coef_)

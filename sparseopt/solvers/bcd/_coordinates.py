@@ -23,6 +23,8 @@ from ._working_set import build_working_set
 
 _GRAM_CAP_BYTES = 64 * 2**20
 _NO_RECORD = np.zeros((0, 0))
+_NO_MU = np.zeros(0)
+FALLBACK_EPOCHS = 10  # majorised epochs after a refused Newton step (see Plan.run)
 
 
 def abs_row_sum_bound(X, curvature):
@@ -107,8 +109,15 @@ class Plan:
             # inexact Newton: the model is solved to a tolerance tied to the current gap
             for _ in range(max(1, n_updates // max(self.n_blocks, 1))):
                 if not prox_newton_step(pb, self.ws, pb.newton_tol):
-                    # no step accepted: the inexact model solve was too coarse; tighten it
+                    # no step accepted: the inexact model solve was too coarse, or the step
+                    # would gain less than the objective's rounding level (the iterate can
+                    # still be 1e-10 from the optimum, which the gap sees); tighten the solve,
+                    # and with a global curvature bound run majorised epochs, which descend on
+                    # gradients, not on objective differences
                     pb.newton_tol = max(pb.newton_tol * 1e-3, 1e-12)
+                    if np.isfinite(pb.parts[6]):
+                        K.cd_epochs(kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept,
+                                    self.ws, pb.L, pb.parts, FALLBACK_EPOCHS, _NO_MU, _NO_RECORD)
             return
         n_blocks = max(self.n_blocks, 1)
         if self.fast and n_updates % n_blocks == 0:

@@ -164,10 +164,12 @@ def newton_direction(kx, y, z, w, ws, parts, fit_intercept, max_sweeps, sweep_to
 
 
 @njit(cache=True)
-def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb):
+def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb, floor):
     """Armijo backtracking along the Newton direction ``(d, db)`` on the true objective;
     applies the accepted step to ``w``, ``intercept`` and ``z`` and returns True, or returns
-    False (nothing changed) when ``d`` is no descent direction or no step is acceptable.
+    False (nothing changed) when ``d`` is no descent direction, when the decrease it predicts
+    is below ``floor`` (the objective's rounding level, where Armijo's test compares rounding
+    errors and would accept steps that make no progress), or when no step is acceptable.
     ``gb`` is the model's intercept gradient ``sum f'(z)``."""
     df, dfp, lsq, pen, pp, smooth, curv_bound = parts
     n = y.shape[0]
@@ -176,7 +178,7 @@ def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb):
     dec = db * gb
     for k in range(m):
         dec += g[k] * d[k] + P.value_diff_1d(pen, pp, w[ws[k]], d[k], ws[k])
-    if dec >= 0.0:
+    if dec >= -floor:
         return False
     t = 1.0
     ok = False

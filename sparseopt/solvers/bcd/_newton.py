@@ -25,7 +25,12 @@ def prox_newton_step(pb, ws, sweep_tol):
         refined = refine_direction(pb, ws, d, g, gb, h, hx, hb)
         if refined is not None:
             d, v, db = refined
-    return KN.newton_line_search(pb.y, pb.z, pb.w, pb.intercept, ws, pb.parts, d, v, db, g, gb)
+    # with a global curvature bound, a step that gains less than the objective's rounding
+    # level is refused, and majorised epochs take over (see Plan.run); without one (Poisson,
+    # Gamma) there is nothing to hand over to, and such steps still move the iterate
+    floor = 4.0 * np.finfo(np.float64).eps * pb.P0 if np.isfinite(pb.parts[6]) else 0.0
+    return KN.newton_line_search(pb.y, pb.z, pb.w, pb.intercept, ws, pb.parts, d, v, db, g, gb,
+                                 floor)
 
 
 def refine_direction(pb, ws, d, g, gb, h, hx, hb):

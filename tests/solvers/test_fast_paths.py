@@ -1,5 +1,7 @@
 """The cheap paths the solvers take on every call give the answers of the plain ones."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -119,6 +121,7 @@ def test_projection_is_the_prox_with_a_zero_step(pen, w, expected):
     np.array([3.0, 4.0, 0.0, 1e-3, 2.0, 0.0]),
     np.array([1e200, 1e200, 0.0, 1e-200, 1e-170, 0.0]),
     np.array([0.0, 0.0, 0.0, 1e-160, 0.0, 1e155]),
+    np.array([1e308, 1e308, 0.0, -1.7e308, 1e-310, 3e-320]),  # entries >= 2**1023, finite norms
 ])
 def test_group_norms_equal_the_scaled_reference(x):
     def norm(v):
@@ -126,7 +129,17 @@ def test_group_norms_equal_the_scaled_reference(x):
         return 0.0 if m == 0 else m * np.sqrt(np.sum((v / m) ** 2))
 
     expected = [norm(x[:3]), norm(x[3:])]
-    np.testing.assert_allclose(GroupL2(1.0, groups=3).group_norms(x), expected, rtol=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way to a finite norm
+        got = GroupL2(1.0, groups=3).group_norms(x)
+    np.testing.assert_allclose(got, expected, rtol=1e-14)
+
+
+def test_a_group_norm_beyond_the_float64_range_is_inf():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = GroupL2(1.0, groups=2).group_norms(np.array([1.5e308, -1.5e308, 3.0, 4.0]))
+    assert got[0] == np.inf and got[1] == 5.0
 
 
 def _kx(X):

@@ -62,17 +62,14 @@ def _row_norms(B):
     redo = _lost_sums(sq, np.einsum("ij->i", np.abs(B)) > 0)
     if np.any(redo):
         R = B[redo]
-        # capped at the largest power of two (the next one above an entry >= 2**1023 is not a
-        # float64): entries then scale into [-2, 2], and a norm above the float64 range is inf
-        with np.errstate(over="ignore"):  # an inf scale is capped; an inf norm is the answer
-            scale = np.minimum(power_of_two_scale(R, axis=1), _MAX_POW2)
-            U = R / scale
+        scale = power_of_two_scale(R, axis=1)  # (|R| / scale < 2: no square overflows)
+        U = R / scale
+        with np.errstate(over="ignore"):  # a norm beyond the float64 range is inf
             out[redo] = scale.ravel() * np.sqrt(np.einsum("ij,ij->i", U, U))
     return out
 
 
 _TINY = 2.0 ** -969  # a sum of squares above this lost nothing to subnormal squares
-_MAX_POW2 = 2.0 ** 1023
 
 
 def _lost_sums(sq, nonzero):

@@ -90,6 +90,19 @@ def test_answers_are_scale_equivariant(name, complex_, scale):
                                atol=1e-12 * np.abs(ref.coef_).max() / scale)
 
 
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_y_at_the_top_of_the_float64_range(name):
+    """y whose largest entry is 1.5e308 (beyond the largest power of two): the working copy is
+    scaled by 2**1023 and the answer is the scaled answer (it was coef = 0 before)."""
+    factors, y = _small_problem()
+    scale = 1.5e308 / np.abs(y).max()
+    ref = _quiet_fit(KroneckerSBL(**VARIANTS[name]), factors, y)
+    got = _quiet_fit(KroneckerSBL(**VARIANTS[name]), factors, y * scale)
+    np.testing.assert_allclose(got.coef_ / scale, ref.coef_, rtol=1e-8,
+                               atol=1e-12 * np.abs(ref.coef_).max())
+    assert np.any(got.coef_)
+
+
 @pytest.mark.parametrize("scale", [1e-100, 1e-8, 1e8, 1e100])
 @pytest.mark.parametrize("update", ["em", "mackay"])
 def test_classical_sbl_is_scale_equivariant(scale, update):

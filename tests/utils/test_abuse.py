@@ -227,6 +227,10 @@ def test_scale_helpers():
     assert power_of_two_scale(np.zeros(3)) == 1.0
     assert power_of_two_scale([np.nan, 1.0]) == 1.0
     assert power_of_two_scale([3.0]) == 4.0 and power_of_two_scale([4.0]) == 8.0
+    # at the top of the range the scale is the largest power of two, not inf
+    assert power_of_two_scale([1.5e308]) == 2.0**1023 == power_of_two_scale([2.0**1023])
+    np.testing.assert_array_equal(power_of_two_scale(np.array([[1.7e308], [1.0]]), axis=1),
+                                  [[2.0**1023], [2.0]])
     np.testing.assert_array_equal(power_of_two_scale(np.array([[0.0, 0.0], [1e-300, 3.0]]),
                                                      axis=1).ravel(),
                                   [1.0, 4.0])

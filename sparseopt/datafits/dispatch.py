@@ -127,7 +127,6 @@ def loss_conjugate(code, params, y, u):
     return quadratic.loss_conjugate(params, y, u)  # QUADRATIC
 
 
-
 @njit(cache=True, inline="always")
 def grad_fill(code, params, y, z, u):
     """``u_i = loss'(y_i, z_i)`` for every sample: the switch once, then a loop per datafit

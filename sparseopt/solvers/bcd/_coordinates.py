@@ -23,7 +23,6 @@ from ._working_set import build_working_set
 
 _GRAM_CAP_BYTES = 64 * 2**20
 _NO_RECORD = np.zeros((0, 0))
-_NO_MU = np.zeros(0)
 FALLBACK_EPOCHS = 10  # majorised epochs after a refused Newton step (see Plan.run)
 
 
@@ -117,7 +116,7 @@ class Plan:
                     pb.newton_tol = max(pb.newton_tol * 1e-3, 1e-12)
                     if np.isfinite(pb.parts[6]):
                         K.cd_epochs(kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept,
-                                    self.ws, pb.L, pb.parts, FALLBACK_EPOCHS, _NO_MU, _NO_RECORD)
+                                    self.ws, pb.L, pb.parts, FALLBACK_EPOCHS, pb.mu, _NO_RECORD)
             return
         n_blocks = max(self.n_blocks, 1)
         if self.fast and n_updates % n_blocks == 0:

@@ -11,6 +11,7 @@ import numpy as np
 from ...datafits import QuadraticMultiTask
 from . import _kernels_cd as K
 from ._coordinates import (
+    _NO_RECORD,
     block_constants,
     restricted_gradient,
     subproblem_gap,
@@ -18,8 +19,6 @@ from ._coordinates import (
 )
 from ._kernels_rows import quadratic_row_epochs, row_epochs
 from ._working_set import build_working_set
-
-_NO_ROWS = np.zeros((0, 0))
 
 
 class GroupSubproblem:
@@ -35,7 +34,7 @@ class GroupSubproblem:
         self.features = np.sort(np.concatenate(
             [idx[ptr[g]:ptr[g + 1]] for g in ws_groups])).astype(np.int64)
 
-    def epochs(self, n, rows=_NO_ROWS):
+    def epochs(self, n, rows=_NO_RECORD):
         f, pb = self.family, self.family.pb
         K.group_cd_epochs(pb.design.kx, pb.y, pb.z, pb.w, pb.intercept, pb.kernel_intercept,
                           f.grp_ptr, f.grp_indices, self.ws_groups, f.Lg, f.gw, pb.parts, n,

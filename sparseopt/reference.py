@@ -276,10 +276,10 @@ def _penalty_expr(cp, penalty, w):
     if isinstance(penalty, L1):
         return penalty.alpha * cp.norm1(w), ([w >= 0] if penalty.positive else [])
     if isinstance(penalty, Box):
-        lo, up = penalty._scalars()
+        lo, up, c = penalty._scalars()
         cons = [w >= lo] if np.isfinite(lo) else []
         cons += [w <= up] if np.isfinite(up) else []
-        return 0.0, cons
+        return c * cp.sum(w), cons
     if isinstance(penalty, GroupL2):
         grp_ptr, grp_indices, gw, _ = penalty.encoding(w.shape[0])
         expr = sum(gw[j] * cp.norm(w[grp_indices[grp_ptr[j]:grp_ptr[j + 1]]], 2)

@@ -13,6 +13,7 @@ from sparseopt.linear_model import (
     GroupSparseRegression,
     Lasso,
     LassoCV,
+    LinearSVC,
     MCPRegression,
     MultiTaskLasso,
     SparseLogisticRegression,
@@ -42,6 +43,7 @@ ESTIMATORS = [
     MultiTaskLasso(alpha=0.01),
     GeneralizedLinearEstimator(datafit=Huber(1.0), penalty=L1L2(0.01, 0.5)),
     GeneralizedLinearEstimator(datafit=Huber(1.0), penalty=MCP(0.01, 3.0)),
+    LinearSVC(),
 ]
 
 

@@ -12,9 +12,10 @@ from ._multinomial import Multinomial, bohning_matrix
 from ._poisson import Poisson
 from ._quadratic import Quadratic
 from ._quadratic_multitask import QuadraticMultiTask
+from ._quadratic_svc import QuadraticSVC
 from ._weighted_logistic import SignedLogistic, WeightedLogistic
 from ._weighted_quadratic import WeightedQuadratic
 
 __all__ = ["Gamma", "GraphQuadratic", "Huber", "Logistic", "Multinomial", "Poisson",
-           "Quadratic", "QuadraticMultiTask", "SignedLogistic", "WeightedLogistic",
+           "Quadratic", "QuadraticMultiTask", "QuadraticSVC", "SignedLogistic", "WeightedLogistic",
            "WeightedQuadratic", "bohning_matrix", "check_graph_matrix"]

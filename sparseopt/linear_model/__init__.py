@@ -1,6 +1,6 @@
 """Sparse linear models: Lasso, LassoCV, ElasticNet, ElasticNetCV, WeightedLasso,
 MCPRegression, GroupLasso, MultiTaskLasso, SparseLogisticRegression, GroupSparseRegression,
-lasso_path and the generic GeneralizedLinearEstimator (any datafit with any penalty)."""
+LinearSVC, lasso_path and the generic GeneralizedLinearEstimator (any datafit with any penalty)."""
 
 from ._elastic_net_cv import ElasticNetCV
 from ._glm import GeneralizedLinearEstimator
@@ -10,6 +10,7 @@ from ._lasso_cv import LassoCV
 from ._logistic import SparseLogisticRegression
 from ._multitask_lasso import MultiTaskLasso
 from ._penalised import ElasticNet, GroupLasso, MCPRegression, WeightedLasso
+from ._svc import LinearSVC
 
 __all__ = [
     "ElasticNet",
@@ -19,6 +20,7 @@ __all__ = [
     "GroupSparseRegression",
     "Lasso",
     "LassoCV",
+    "LinearSVC",
     "MCPRegression",
     "MultiTaskLasso",
     "SparseLogisticRegression",

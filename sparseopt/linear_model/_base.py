@@ -106,6 +106,28 @@ def refuse_complex(**arrays):
                              "values.")
 
 
+def class_labels(y, estimator):
+    """The sorted classes of the labels ``y`` (at least two); a ValueError for continuous
+    targets (scikit-learn's wording) or a single class."""
+    from sklearn.utils.multiclass import type_of_target
+
+    if y.dtype.kind in "biu" or (y.dtype.kind == "f" and np.array_equal(y, np.round(y))):
+        y_type = "multiclass"  # numeric labels: type_of_target's answer, without its cost
+    elif y.dtype.kind == "f":
+        y_type = "continuous"
+    else:
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+    if y_type not in ("binary", "multiclass"):
+        # scikit-learn's wording (check_classification_targets), without a second pass
+        raise ValueError(f"Unknown label type: {y_type}. {estimator} needs class labels "
+                         "(binary or multiclass).")
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError("y must hold samples of 2 classes, but the data contains only one "
+                         f"class: {classes[0]!r}.")
+    return classes
+
+
 class SparseLinearRegressor(RegressorMixin, BaseEstimator):
     """Base of the single-output linear regressors: ``predict`` and the sparse-input tag."""
 

@@ -18,6 +18,12 @@ def check_pair(datafit, penalty):
     """Whether the pair runs on block coordinate descent (True) or proximal gradient (False);
     a ValueError naming both for a pair no solver supports."""
     d_name, p_name = type(datafit).__name__, type(penalty).__name__
+    if hasattr(datafit, "with_linear_term"):
+        raise ValueError(f"datafit {d_name} with penalty {p_name} is not supported by "
+                         "GeneralizedLinearEstimator: QuadraticSVC is the dual of a linear SVM "
+                         "(its coefficients are one per sample); use "
+                         "sparseopt.linear_model.LinearSVC, or BlockCoordinateDescent().solve "
+                         "on the dual design.")
     kernels = getattr(datafit, "code", -1) in D.CODES or hasattr(datafit, "reduce_problem")
     structure = getattr(penalty, "structure", None)
     bcd = structure in ("separable", "block") and getattr(penalty, "code", -1) >= 0

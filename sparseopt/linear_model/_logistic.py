@@ -3,14 +3,13 @@
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..datafits import Logistic, Multinomial, WeightedLogistic
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_sample_weight
-from ._base import check_common, refuse_complex, resolve_solver
+from ._base import check_common, class_labels, refuse_complex, resolve_solver
 
 
 def _default_logistic_solver():
@@ -108,22 +107,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         refuse_complex(X=X, y=y)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                              accept_large_sparse=True)
-        if y.dtype.kind in "biu" or (y.dtype.kind == "f" and np.array_equal(y, np.round(y))):
-            y_type = "multiclass"  # numeric labels: type_of_target's answer, without its cost
-        elif y.dtype.kind == "f":
-            y_type = "continuous"
-        else:
-            y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type not in ("binary", "multiclass"):
-            # scikit-learn's wording (check_classification_targets), without a second pass
-            raise ValueError(f"Unknown label type: {y_type}. SparseLogisticRegression needs "
-                             "class labels (binary or multiclass).")
-        self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                "y must hold samples of 2 classes, but the data contains only one class: "
-                f"{self.classes_[0]!r}."
-            )
+        self.classes_ = class_labels(y, "SparseLogisticRegression")
         if len(self.classes_) > 2:
             return self._fit_multinomial(X, y, alpha, sample_weight)
         y_pm = np.where(y == self.classes_[1], 1.0, -1.0)

@@ -50,6 +50,11 @@ class Penalty(ParamsMixin):
         constraints, ``max(w, 0)`` for a non-negative penalty, clipping for a box)."""
         return self.prox(w, 0.0)
 
+    def infimum(self, n_features):
+        """The lowest value of the penalty over ``n_features`` coordinates: 0 for the
+        penalties that are ``>= 0`` (all but a box with a linear term)."""
+        return 0.0
+
     def rescaled_conjugate(self, u):
         """``Psi^*(u)`` at a dual point already rescaled into the conjugate's domain (by
         ``dual_norm``): 0 for a norm, whose conjugate is the indicator of its dual ball; a

@@ -36,6 +36,8 @@ SEPARABLE = {
     "l05": L05(0.6),
     "l23": L23(0.6),
     "box": Box(-0.5, 1.5),
+    "box_linear": Box(-0.5, 1.5, linear=0.7),
+    "box_linear_svm": Box(0.0, 2.0, linear=-1.0),
     "log_sum": LogSum(0.7, 0.4),
 }
 

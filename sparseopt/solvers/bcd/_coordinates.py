@@ -145,6 +145,11 @@ def subproblem_gap(pb, features):
     """Duality gap of the problem restricted to ``features`` (``w`` is zero elsewhere): the
     dual point is the residual rescaled on those features only."""
     gws = restricted_gradient(pb, features)
+    # the penalty's conjugate is summed over every coordinate below; off the features the
+    # restricted problem fixes w_j = 0 (conjugate 0), while Psi_j^*(0) = -inf Psi_j is not
+    # 0 for a penalty that goes below zero (a box with a linear term): take it back out
+    outside = pb.w.shape[0] - len(features)
+    excess = -pb.penalty.infimum(outside) if outside else 0.0
     if pb.compiled_gap():
         # the same gap in compiled passes: the gradient is zero off the features
         df, dfp, _, pen, pp, _, _ = pb.parts
@@ -154,14 +159,14 @@ def subproblem_gap(pb, features):
         g = np.zeros(pb.w.shape[0])
         g[features] = gws
         primal, dual, _ = K.gap_parts(df, dfp, pen, pp, pb.y, pb.y_dual, pb.z, pb.w, g, pb.raw)
-        return primal - dual
+        return primal - dual - excess
     u = np.zeros(pb.w.shape[0])
     u[features] = -gws
     dn = pb.penalty.dual_norm(u)
     scale = 1.0 if dn <= pb.alpha else pb.alpha / dn
     theta = -scale * pb.datafit.raw_grad(pb.y, pb.z)
     return (pb.objective() - pb.datafit.dual(pb.y_dual, theta)
-            + pb.penalty.rescaled_conjugate(scale * u))
+            + pb.penalty.rescaled_conjugate(scale * u) - excess)
 
 
 def restricted_gradient(pb, features):

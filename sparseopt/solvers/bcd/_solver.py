@@ -343,6 +343,8 @@ class BlockCoordinateDescent(ParamsMixin):
         if isinstance(datafit, Multinomial | QuadraticMultiTask):
             return self._solve_rows(datafit, penalty, alpha, X, y, w0, fit_intercept, intercept0,
                                     tol)
+        if hasattr(datafit, "with_linear_term"):  # the SVM dual: its linear term joins the box
+            penalty = datafit.with_linear_term(penalty)
         offsets = None
         if hasattr(datafit, "reduce_problem"):  # sample weights: an equivalent problem
             datafit, X, y, offsets = datafit.reduce_problem(X, y, fit_intercept)
@@ -442,6 +444,16 @@ class BlockCoordinateDescent(ParamsMixin):
             F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
         check_representable(design, L, P0, center)
         P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
+        depth = -penalty.infimum(w.shape[0]) if hasattr(penalty, "infimum") else 0.0
+        if depth > 0.0:
+            # a penalty that goes below zero (a box with a linear term, as in the SVM dual,
+            # whose objective is 0 at w = 0): the gap at w = 0 of the dual point 0 is
+            # Psi^*(0) = -inf Psi, the scale of the relative tolerance; coordinates the
+            # datafit does not see (zero columns) sit at the penalty's minimiser
+            P0 = max(P0, depth) if np.isfinite(depth) else P0
+            flat = L <= 0
+            if flat.any():
+                w[flat] = penalty.minimiser()
         if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
             P0 = floor / tol
         kernel_intercept = fit_intercept and center is None

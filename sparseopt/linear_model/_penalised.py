@@ -183,7 +183,11 @@ class MCPRegression(BCDRegressor):
     no duality gap, so the solver stops on the fixed-point residual
     ``max_j L_j |prox(w_j - g_j / L_j) - w_j|`` of coordinate descent (below ``tol`` times
     the largest gradient entry at 0), with Gap Safe screening off; working sets still apply.
-    The result is a stationary point, which depends on the start (``warm_start``).
+    The result is a stationary point, which depends on the start. The default solver runs
+    twice, from the start (zero, or the previous ``coef_`` with ``warm_start``) and from the
+    Lasso solution with the same ``alpha`` (the convex problem with MCP's slope at zero),
+    and keeps the lower objective (``solver_result_.start`` says which); pass
+    ``solver=BlockCoordinateDescent('cyclic', convex_start=False)`` for the single run.
 
     Examples
     --------

@@ -60,6 +60,14 @@ class GroupMCP(GroupedPenalty, Penalty):
         self.groups = groups
         self.weights = weights
 
+    def convex_start(self):
+        """The group lasso with the same groups, weights and ``alpha`` (the slope of the
+        group MCP at zero), whose solution block coordinate descent uses as a second start
+        (see ``BlockCoordinateDescent(convex_start=True)``)."""
+        from ._group_l2 import GroupL2
+
+        return GroupL2(self.alpha, groups=self.groups, weights=self.weights)
+
     def kernel_params(self):
         """``(alpha, gamma)``; the group weights travel separately (one per group)."""
         return np.array([check_nonnegative("alpha", self.alpha),

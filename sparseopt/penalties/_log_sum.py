@@ -50,6 +50,14 @@ class LogSum(NonconvexPenalty):
         return (check_nonnegative("alpha", self.alpha),
                 check_nonnegative("eps", self.eps, allow_zero=False))
 
+    def convex_start(self):
+        """``L1(alpha / eps)``: the slope of the penalty at zero (see
+        :meth:`NonconvexPenalty.convex_start`)."""
+        from ._l1 import L1
+
+        alpha, eps = self._scalars()
+        return L1(alpha / eps)
+
     def is_zero(self):
         return self._scalars()[0] == 0.0
 

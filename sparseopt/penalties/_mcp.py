@@ -67,6 +67,18 @@ class MCP(NonconvexPenalty):
         self.weights = weights
         self.positive = positive
 
+    def convex_start(self):
+        """The weighted L1 penalty with MCP's slope at zero, ``alpha * weights`` (its
+        ``positive`` too; see :meth:`NonconvexPenalty.convex_start`)."""
+        from ._l1 import L1
+        from ._weighted_l1 import WeightedL1
+
+        alpha, positive = self._scalars()[0], bool(self.positive)
+        weights = self._checked_weights()
+        if weights is None:
+            return L1(alpha, positive=positive)
+        return WeightedL1(alpha, weights, positive=positive)
+
     def _scalars(self):
         self._checked_weights()
         check_bool("positive", self.positive)

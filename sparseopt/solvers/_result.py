@@ -48,6 +48,12 @@ class SolverResult:
         Forests of the graph solver's partition (0 elsewhere).
     step : float
         Last step size (proximal gradient).
+    start : str
+        Block coordinate descent on a nonconvex penalty with ``convex_start``: which start
+        gave the returned point, ``'given'`` (``w0``, or zero) or ``'convex'`` (the convex
+        surrogate's solution); ``'given'`` elsewhere.
+    start_objectives : tuple of float
+        The final objectives from the two starts (empty with one start).
     history : dict of ndarray
         One entry per check: ``iter``, ``time``, ``objective``, ``criterion`` and, depending on
         the solver, ``ws_size``, ``support_size`` or ``n_restarts``.
@@ -68,6 +74,8 @@ class SolverResult:
     effective_selection: str = ""
     n_blocks: int = 0
     step: float = np.nan
+    start: str = "given"
+    start_objectives: tuple = ()
     history: dict = field(default_factory=dict)
 
     def __getitem__(self, name):

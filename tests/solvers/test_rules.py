@@ -32,14 +32,15 @@ def test_the_plan_passes_the_table_properties(name):
     from sparseopt.penalties import L1
     from sparseopt.solvers import BlockCoordinateDescent
     from sparseopt.solvers.bcd._coordinates import Plan
+    from sparseopt.solvers.bcd._problem import build_problem
     from sparseopt.solvers.bcd._solver import BlockCoordinateDescent as Solver
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((20, 8))
     solver = BlockCoordinateDescent(name, "sorted", 2, working_set=False)
     assert isinstance(solver, Solver)
-    pb, _ = solver._problem(Quadratic(), L1(0.1), 0.1, X, X[:, 0], np.zeros(8), False, None,
-                            0.0, 2)
+    pb, _ = build_problem(Quadratic(), L1(0.1), 0.1, X, X[:, 0], np.zeros(8), False, None,
+                          0.0, 2, None)
     plan = Plan(pb, solver, np.arange(8, dtype=np.int64))
     rule = SELECTION_RULES[name]
     assert plan.rule[:2] == (rule.code, rule.greedy)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 
 from ...datafits import dispatch as D
 from ...penalties import dispatch as P
@@ -259,3 +260,71 @@ def check_representable(design, L, P0, center):
                              if design.is_sparse else np.abs(design.X[:, small]).max(axis=0)):
         raise ValueError("X is too small: the squared norm of a nonzero column underflows "
                          "float64; multiply X by a common scale.")
+
+
+def build_problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0, tol, tau,
+                  random_state):
+    """The :class:`Problem` of a coordinate or group run, and the centring (or None)."""
+    lsq = bool(datafit.is_least_squares)
+    parts = (int(datafit.code), datafit.kernel_params(), lsq, int(penalty.code),
+             penalty.kernel_params(), bool(penalty.is_zero()), float(datafit.curvature))
+    # Least squares on dense data: centre once instead of carrying an intercept coordinate.
+    center = None
+    if fit_intercept and lsq and not sp.issparse(X):
+        with np.errstate(over="ignore", invalid="ignore"):  # refused below if not finite
+            center = (np.asarray(X.mean(axis=0)).ravel(), float(y.mean()))
+        check_representable(None, None, None, center)
+        X = X - center[0]
+        y = y - center[1]
+    design = Design.of(X)
+    with np.errstate(over="ignore", invalid="ignore"):  # refused just below if not finite
+        z0 = np.zeros_like(y)
+        if fit_intercept:
+            z0 += datafit.best_intercept(y, z0)
+        P0 = datafit.value(y, z0)
+        L = datafit.lipschitz(design.X)
+        # the gap's reference is the size of the objective at zero: its magnitude (a
+        # Poisson objective is negative when the mean count exceeds e), or its rounding
+        # level when the intercept alone fits y exactly (else the gap never gets below it)
+        F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
+    check_representable(design, L, P0, center)
+    P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
+    depth = -penalty.infimum(w.shape[0]) if hasattr(penalty, "infimum") else 0.0
+    if depth > 0.0:
+        # a penalty that goes below zero (a box with a linear term, as in the SVM dual,
+        # whose objective is 0 at w = 0): the gap at w = 0 of the dual point 0 is
+        # Psi^*(0) = -inf Psi, the scale of the relative tolerance; coordinates the
+        # datafit does not see (zero columns) sit at the penalty's minimiser
+        P0 = max(P0, depth) if np.isfinite(depth) else P0
+        flat = L <= 0
+        if flat.any():
+            w[flat] = penalty.minimiser()
+    if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
+        P0 = floor / tol
+    kernel_intercept = fit_intercept and center is None
+    b0 = 0.0 if intercept0 is None else float(intercept0)
+    intercept = np.array([b0 if kernel_intercept else 0.0])
+    z = design.affine(w, intercept[0])
+    if kernel_intercept and not lsq:
+        intercept[0] = datafit.best_intercept(y, z - intercept[0], intercept[0])
+        z = design.affine(w, intercept[0])
+    elif kernel_intercept:
+        K.intercept_step(parts[0], parts[1], lsq, parts[6], y, z, intercept)
+    grad_ref = 1.0
+    if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
+        grad_ref = float(np.max(np.abs(design.X.T @ datafit.raw_grad(y, z0)), initial=0.0))
+    y_dual = y
+    if lsq:
+        # Least squares runs on the residual: kernels see y = 0 and z = Xw + b - y, so each
+        # coordinate gradient is one BLAS dot X_j^T z (raw_grad and value are unchanged;
+        # only the dual needs the true y).
+        z = z - y
+        y = np.zeros_like(y)
+    pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
+                 parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
+                 kernel_intercept=kernel_intercept, L=L, P0=P0,
+                 tol=tol, random_state=random_state, tau=tau,
+                 grad_ref=grad_ref)
+    if kernel_intercept and lsq and design.is_sparse:
+        pb.mu, pb.L_centred = centred_curvatures(design.X, float(datafit.curvature))
+    return pb, center

@@ -29,13 +29,13 @@ from ...utils import (
 from .._inputs import check_design, check_part, check_real_values
 from .._result import SolverResult
 from ..forest import ForestSolver
-from . import _kernels_cd as K
 from ._coordinates import Coordinates, abs_row_sum_bound, run_paper_mode
 from ._design import Design
 from ._groups import Groups, Rows
 from ._loop import run_working_sets
-from ._problem import Problem, centred_curvatures, check_representable
+from ._problem import Problem, build_problem
 from ._rules import PARTITIONS, SELECTION_RULES, SELECTIONS, UPDATES
+from ._starts import solve_from_two_starts, wants_second_start
 
 
 class BlockCoordinateDescent(ParamsMixin):
@@ -76,6 +76,12 @@ class BlockCoordinateDescent(ParamsMixin):
         Anderson extrapolation memory for the inner solver (0 disables).
     screening : bool, default=True
         Gap Safe screening of coordinates that are zero at every optimum.
+    convex_start : bool, default=True
+        Nonconvex penalties with a convex surrogate (MCP, SCAD, L0.5, L2/3, log-sum: an L1
+        penalty with their slope at zero; group MCP: the group lasso): besides the run from
+        ``w0`` (or zero), solve the surrogate and run again from its solution, and return the
+        stationary point with the lower objective (``result.start`` says which). The answer
+        is never worse than the single run; it costs about three runs.
     polish : bool, default=False
         Least squares (Lasso): once the support and signs are unchanged for two outer
         iterations, try the exact Newton step on the support (solve
@@ -174,8 +180,8 @@ class BlockCoordinateDescent(ParamsMixin):
     """
 
     def __init__(self, selection="gsl", partition="fixed", block_size=1, update="gradient", *,
-                 working_set="auto", p0=10, anderson=5, screening=True, polish=False,
-                 krylov=False, max_iter=None,
+                 working_set="auto", p0=10, anderson=5, screening=True, convex_start=True,
+                 polish=False, krylov=False, max_iter=None,
                  max_epochs=50_000, tol=1e-6, gap_freq=None, random_state=None, verbose=0):
         self.selection = selection
         self.partition = partition
@@ -185,6 +191,7 @@ class BlockCoordinateDescent(ParamsMixin):
         self.p0 = p0
         self.anderson = anderson
         self.screening = screening
+        self.convex_start = convex_start
         self.polish = polish
         self.krylov = krylov
         self.max_iter = max_iter
@@ -213,7 +220,7 @@ class BlockCoordinateDescent(ParamsMixin):
                 f"working_set={self.working_set!r} is not valid; expected 'auto', True or False.")
         check_positive_int("p0", self.p0)
         check_positive_int("anderson", self.anderson, minimum=0)
-        for name in ("screening", "polish", "krylov"):
+        for name in ("screening", "convex_start", "polish", "krylov"):
             check_bool(name, getattr(self, name))
         if self.random_state is not None:
             check_seed(self.random_state)
@@ -319,6 +326,17 @@ class BlockCoordinateDescent(ParamsMixin):
         w : ndarray of shape (n_features,), or (n_features, n_classes) for Multinomial
         result : SolverResult
         """
+        check_bool("convex_start", self.convex_start)
+        if wants_second_start(self, penalty):
+            return solve_from_two_starts(self._solve_one, datafit, penalty, X, y, w0,
+                                         fit_intercept=fit_intercept, intercept0=intercept0,
+                                         check_input=check_input)
+        return self._solve_one(datafit, penalty, X, y, w0, fit_intercept=fit_intercept,
+                               intercept0=intercept0, check_input=check_input)
+
+    def _solve_one(self, datafit, penalty, X, y, w0=None, *, fit_intercept=False,
+                   intercept0=None, check_input=True):
+        """One run of :meth:`solve` from ``w0``."""
         if isinstance(datafit, GraphQuadratic):
             return self.to_forest_solver().solve(X, y, w0)
         if self.partition in ("tree", "color") or self.update == "message_passing":
@@ -361,8 +379,8 @@ class BlockCoordinateDescent(ParamsMixin):
             raise ValueError(f"w0 must have shape ({n_features},), got {w.shape}.")
         paper_mode = self.working_set is False or (self.working_set == "auto" and alpha == 0.0)
         max_iter = self._default_max_iter(paper_mode, n_features, tau)
-        pb, center = self._problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0,
-                                   tol, tau)
+        pb, center = build_problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0,
+                                   tol, tau, self.random_state)
         result = SolverResult(effective_selection="gsd(L)" if (
             self.selection == "gsl" and self.partition == "variable" and tau > 1)
             else self.selection)
@@ -415,74 +433,8 @@ class BlockCoordinateDescent(ParamsMixin):
                 f"BlockCoordinateDescent did not converge within max_iter={max_iter}"
                 f" (max_epochs={self.max_epochs}) to tol={self.tol}: final relative criterion "
                 f"{result.rel_gap:.3e}. {advice}",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning, stacklevel=4)
         return result
-
-    def _problem(self, datafit, penalty, alpha, X, y, w, fit_intercept, intercept0, tol, tau):
-        """The :class:`Problem` of a coordinate or group run, and the centring (or None)."""
-        lsq = bool(datafit.is_least_squares)
-        parts = (int(datafit.code), datafit.kernel_params(), lsq, int(penalty.code),
-                 penalty.kernel_params(), bool(penalty.is_zero()), float(datafit.curvature))
-        # Least squares on dense data: centre once instead of carrying an intercept coordinate.
-        center = None
-        if fit_intercept and lsq and not sp.issparse(X):
-            with np.errstate(over="ignore", invalid="ignore"):  # refused below if not finite
-                center = (np.asarray(X.mean(axis=0)).ravel(), float(y.mean()))
-            check_representable(None, None, None, center)
-            X = X - center[0]
-            y = y - center[1]
-        design = Design.of(X)
-        with np.errstate(over="ignore", invalid="ignore"):  # refused just below if not finite
-            z0 = np.zeros_like(y)
-            if fit_intercept:
-                z0 += datafit.best_intercept(y, z0)
-            P0 = datafit.value(y, z0)
-            L = datafit.lipschitz(design.X)
-            # the gap's reference is the size of the objective at zero: its magnitude (a
-            # Poisson objective is negative when the mean count exceeds e), or its rounding
-            # level when the intercept alone fits y exactly (else the gap never gets below it)
-            F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
-        check_representable(design, L, P0, center)
-        P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
-        depth = -penalty.infimum(w.shape[0]) if hasattr(penalty, "infimum") else 0.0
-        if depth > 0.0:
-            # a penalty that goes below zero (a box with a linear term, as in the SVM dual,
-            # whose objective is 0 at w = 0): the gap at w = 0 of the dual point 0 is
-            # Psi^*(0) = -inf Psi, the scale of the relative tolerance; coordinates the
-            # datafit does not see (zero columns) sit at the penalty's minimiser
-            P0 = max(P0, depth) if np.isfinite(depth) else P0
-            flat = L <= 0
-            if flat.any():
-                w[flat] = penalty.minimiser()
-        if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
-            P0 = floor / tol
-        kernel_intercept = fit_intercept and center is None
-        b0 = 0.0 if intercept0 is None else float(intercept0)
-        intercept = np.array([b0 if kernel_intercept else 0.0])
-        z = design.affine(w, intercept[0])
-        if kernel_intercept and not lsq:
-            intercept[0] = datafit.best_intercept(y, z - intercept[0], intercept[0])
-            z = design.affine(w, intercept[0])
-        elif kernel_intercept:
-            K.intercept_step(parts[0], parts[1], lsq, parts[6], y, z, intercept)
-        grad_ref = 1.0
-        if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
-            grad_ref = float(np.max(np.abs(design.X.T @ datafit.raw_grad(y, z0)), initial=0.0))
-        y_dual = y
-        if lsq:
-            # Least squares runs on the residual: kernels see y = 0 and z = Xw + b - y, so each
-            # coordinate gradient is one BLAS dot X_j^T z (raw_grad and value are unchanged;
-            # only the dual needs the true y).
-            z = z - y
-            y = np.zeros_like(y)
-        pb = Problem(design=design, y=y, y_dual=y_dual, datafit=datafit, penalty=penalty,
-                     parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
-                     kernel_intercept=kernel_intercept, L=L, P0=P0,
-                     tol=tol, random_state=self.random_state, tau=tau,
-                     grad_ref=grad_ref)
-        if kernel_intercept and lsq and design.is_sparse:
-            pb.mu, pb.L_centred = centred_curvatures(design.X, float(datafit.curvature))
-        return pb, center
 
     def _solve_rows(self, datafit, penalty, alpha, X, Y, W0, fit_intercept, b0, tol):
         """A group penalty on the rows of ``W``: the multinomial loss (Bohning row bounds) or

@@ -276,7 +276,9 @@ def _penalty_expr(cp, penalty, w):
     if isinstance(penalty, L1):
         return penalty.alpha * cp.norm1(w), ([w >= 0] if penalty.positive else [])
     if isinstance(penalty, Box):
-        lo, up, c = penalty._scalars()
+        lo = -np.inf if penalty.lower is None else float(penalty.lower)
+        up = np.inf if penalty.upper is None else float(penalty.upper)
+        c = float(penalty.linear)
         cons = [w >= lo] if np.isfinite(lo) else []
         cons += [w <= up] if np.isfinite(up) else []
         return c * cp.sum(w), cons

@@ -6,6 +6,7 @@ from sparseopt.bayes import KroneckerSBL, SparseBayesianRegression
 from sparseopt.dag import CoLiDE
 from sparseopt.datafits import Huber
 from sparseopt.linear_model import (
+    CoxEstimator,
     ElasticNet,
     ElasticNetCV,
     GeneralizedLinearEstimator,
@@ -44,6 +45,7 @@ ESTIMATORS = [
     GeneralizedLinearEstimator(datafit=Huber(1.0), penalty=L1L2(0.01, 0.5)),
     GeneralizedLinearEstimator(datafit=Huber(1.0), penalty=MCP(0.01, 3.0)),
     LinearSVC(),
+    CoxEstimator(alpha=0.1),  # 1-D targets: times that are all events
 ]
 
 

@@ -4,6 +4,7 @@ Each datafit's module holds its class (the Python reference) and its scalar Numb
 :mod:`sparseopt.datafits.dispatch` is the one switch through which solvers reach the kernels.
 """
 
+from ._cox import Cox
 from ._gamma import Gamma
 from ._graph import GraphQuadratic, check_graph_matrix
 from ._huber import Huber
@@ -16,6 +17,6 @@ from ._quadratic_svc import QuadraticSVC
 from ._weighted_logistic import SignedLogistic, WeightedLogistic
 from ._weighted_quadratic import WeightedQuadratic
 
-__all__ = ["Gamma", "GraphQuadratic", "Huber", "Logistic", "Multinomial", "Poisson",
+__all__ = ["Cox", "Gamma", "GraphQuadratic", "Huber", "Logistic", "Multinomial", "Poisson",
            "Quadratic", "QuadraticMultiTask", "QuadraticSVC", "SignedLogistic", "WeightedLogistic",
            "WeightedQuadratic", "bohning_matrix", "check_graph_matrix"]

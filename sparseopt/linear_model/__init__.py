@@ -1,7 +1,9 @@
 """Sparse linear models: Lasso, LassoCV, ElasticNet, ElasticNetCV, WeightedLasso,
 MCPRegression, GroupLasso, MultiTaskLasso, SparseLogisticRegression, GroupSparseRegression,
-LinearSVC, lasso_path and the generic GeneralizedLinearEstimator (any datafit with any penalty)."""
+LinearSVC, CoxEstimator (with concordance_index), lasso_path and the generic
+GeneralizedLinearEstimator (any datafit with any penalty)."""
 
+from ._cox import CoxEstimator, concordance_index
 from ._elastic_net_cv import ElasticNetCV
 from ._glm import GeneralizedLinearEstimator
 from ._group_sparse import GroupSparseRegression
@@ -13,6 +15,7 @@ from ._penalised import ElasticNet, GroupLasso, MCPRegression, WeightedLasso
 from ._svc import LinearSVC
 
 __all__ = [
+    "CoxEstimator",
     "ElasticNet",
     "ElasticNetCV",
     "GeneralizedLinearEstimator",
@@ -25,5 +28,6 @@ __all__ = [
     "MultiTaskLasso",
     "SparseLogisticRegression",
     "WeightedLasso",
+    "concordance_index",
     "lasso_path",
 ]

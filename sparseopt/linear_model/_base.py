@@ -3,7 +3,7 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..solvers import BlockCoordinateDescent
 from ..utils import (
@@ -143,6 +143,55 @@ class SparseLinearRegressor(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         return linear_predict(self, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class LinearClassifier(ClassifierMixin, BaseEstimator):
+    """Base of the linear classifiers (``coef_`` of shape ``(1 or n_classes, n_features)``,
+    ``intercept_``, ``classes_``): the decision function, the predicted labels and the
+    sparse-input tag."""
+
+    def decision_function(self, X):
+        """Signed distance ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            One column per class with more than two classes; with two, positive means
+            ``classes_[1]``.
+        """
+        from sklearn.utils.validation import check_is_fitted, validate_data
+
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
+                          reset=False, accept_large_sparse=True)
+        if len(self.classes_) > 2:
+            return np.asarray(X @ self.coef_.T) + self.intercept_
+        return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return self.classes_[np.argmax(scores, axis=1)]
+        return self.classes_[(scores > 0).astype(int)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -108,8 +108,10 @@ class GeneralizedLinearEstimator(RegressorMixin, BaseEstimator):
             raise TypeError(f"penalty must be None or a sparseopt penalty (L1, GroupL2, ...), "
                             f"got {self.penalty!r}.")
         refuse_complex(X=X, y=y)
+        # Cox's targets are (time, event) pairs: two columns
+        pairs = getattr(self.datafit, "target_columns", 1) == 2
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                             y_numeric=True)
+                             y_numeric=True, multi_output=pairs)
         datafit = copy.deepcopy(self.datafit) if self.datafit is not None else Quadratic()
         penalty = copy.deepcopy(self.penalty) if self.penalty is not None else L1(1.0)
         separable = check_pair(datafit, penalty)

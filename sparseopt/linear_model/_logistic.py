@@ -2,14 +2,13 @@
 
 import numpy as np
 from scipy.special import expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..datafits import Logistic, Multinomial, WeightedLogistic
 from ..penalties import L1, GroupL2
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_sample_weight
-from ._base import check_common, class_labels, refuse_complex, resolve_solver
+from ._base import LinearClassifier, check_common, class_labels, refuse_complex, resolve_solver
 
 
 def _default_logistic_solver():
@@ -18,7 +17,7 @@ def _default_logistic_solver():
                                   screening=True)
 
 
-class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
+class SparseLogisticRegression(LinearClassifier):
     r"""Binary logistic regression with an L1 penalty, solved by (block) coordinate descent.
 
     Minimises
@@ -154,40 +153,6 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver_result_ = res
         return self
 
-    def decision_function(self, X):
-        """Signed distance ``X @ coef_ + intercept_`` (positive means ``classes_[1]``).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False, accept_large_sparse=True)
-        if len(self.classes_) > 2:
-            return np.asarray(X @ self.coef_.T) + self.intercept_
-        return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
-
-    def predict(self, X):
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 2:
-            return self.classes_[np.argmax(scores, axis=1)]
-        return self.classes_[(scores > 0).astype(int)]
-
     def predict_proba(self, X):
         """Class probabilities, columns ordered as ``classes_``.
 
@@ -220,8 +185,3 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if s.ndim == 2:
             return log_softmax(s, axis=1)
         return np.column_stack([-np.logaddexp(0, s), -np.logaddexp(0, -s)])
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

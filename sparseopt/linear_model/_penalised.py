@@ -185,7 +185,8 @@ class MCPRegression(BCDRegressor):
     the largest gradient entry at 0), with Gap Safe screening off; working sets still apply.
     The result is a stationary point, which depends on the start. The default solver runs
     twice, from the start (zero, or the previous ``coef_`` with ``warm_start``) and from the
-    Lasso solution with the same ``alpha`` (the convex problem with MCP's slope at zero),
+    (weighted) Lasso solution with the same ``alpha`` (the convex problem with MCP's slope
+    at zero),
     and keeps the lower objective (``solver_result_.start`` says which); pass
     ``solver=BlockCoordinateDescent('cyclic', convex_start=False)`` for the single run.
 

@@ -2,14 +2,13 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..datafits import QuadraticSVC
 from ..penalties import Box
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_bool, check_nonnegative
-from ._base import class_labels, refuse_complex, resolve_solver
+from ._base import LinearClassifier, class_labels, refuse_complex, resolve_solver
 
 
 def default_svc_solver():
@@ -33,7 +32,7 @@ def dual_design(X, signs, intercept_scaling):
     return np.asfortranarray((signs[:, None] * Xa).T)
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifier):
     r"""Linear support vector classifier with the hinge loss, solved on its dual.
 
     Minimises, for labels mapped to ``y_i in {-1, 1}``,
@@ -174,42 +173,3 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             return None
         prev = np.atleast_2d(prev)
         return prev if prev.shape == (n_problems, n_samples) else None
-
-    def decision_function(self, X):
-        """Signed distance to the separating hyperplane(s), ``X @ coef_.T + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Positive means ``classes_[1]`` for two classes.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False, accept_large_sparse=True)
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
-        return scores.ravel() if len(self.classes_) == 2 else scores
-
-    def predict(self, X):
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 2:
-            return self.classes_[np.argmax(scores, axis=1)]
-        return self.classes_[(scores > 0).astype(int)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

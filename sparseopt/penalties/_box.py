@@ -109,12 +109,12 @@ class Box(SeparablePenalty):
         return Box(lo, up, linear=c + check_real("slope", slope))
 
     def minimiser(self):
-        """The coordinate value that minimises the penalty: 0 without a linear term, else
-        the bound the linear term favours (ValueError if that bound is infinite: the
-        penalty is unbounded below)."""
+        """The coordinate value that minimises the penalty with a linear term: the bound the
+        linear term favours (ValueError if that bound is infinite: the penalty is unbounded
+        below); None without a linear term (every point of the box)."""
         lo, up, c = self._scalars()
         if c == 0.0:
-            return 0.0
+            return None
         best = up if c < 0 else lo
         if not np.isfinite(best):
             raise ValueError(f"Box(lower={lo}, upper={up}, linear={c}) is unbounded below: a "

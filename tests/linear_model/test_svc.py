@@ -11,9 +11,10 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-from sparseopt.datafits import QuadraticSVC
+from sparseopt.datafits import Quadratic, QuadraticSVC
 from sparseopt.linear_model import GeneralizedLinearEstimator, LinearSVC
 from sparseopt.penalties import L1, Box
+from sparseopt.reference import glm_reference
 from sparseopt.solvers import BlockCoordinateDescent
 
 
@@ -190,3 +191,53 @@ def test_bad_targets_are_refused():
         LinearSVC().fit(X, np.ones(30))
     with pytest.raises(ValueError, match="Unknown label type"):
         LinearSVC().fit(X, np.linspace(0, 1, 30))
+
+
+@pytest.mark.parametrize("C", [100.0, 1e5])
+def test_large_C_is_certified_relative_to_the_objective(C):
+    """With a large C the optimum is far below n C (the objective's bound at zero): the gap
+    is measured against the objective itself, so the default tol still certifies it (the
+    run used to stop 0.4% above the optimum here)."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((40, 3))
+    signs = np.where(X[:, 0] + 0.3 * X[:, 1] > 0, 1.0, -1.0)  # separable
+    est = LinearSVC(C=C).fit(X, signs)
+    Xa = np.hstack([X, np.ones((40, 1))])
+    ref, beta_ref = _cvxpy_primal(Xa, signs, C)
+    beta = np.r_[est.coef_[0], est.intercept_[0]]
+    np.testing.assert_allclose(_hinge_primal(Xa, signs, beta, C), ref, rtol=1e-5)
+    assert est.dual_gap_ <= 1e-6 * ref
+
+
+def test_warm_start_with_a_smaller_C_stays_in_the_new_box():
+    X, signs = _data(60, 4, seed=9)
+    est = LinearSVC(C=10.0, warm_start=True, tol=1e-10).fit(X, signs)
+    est.set_params(C=0.01).fit(X, signs)
+    assert np.all((est.dual_ >= 0) & (est.dual_ <= 0.01))
+    cold = LinearSVC(C=0.01, tol=1e-10).fit(X, signs)
+    np.testing.assert_allclose(est.coef_, cold.coef_, atol=1e-8)
+
+
+def test_a_warm_start_outside_the_box_is_projected():
+    """The solvers keep iterates in the penalty's domain: a start outside it is projected
+    (it used to stay there, with a zero gap)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    y = X @ np.array([2.0, -2.0, 0.5, 0.0, 1.0])
+    w0 = np.full(5, 5.0)
+    pytest.importorskip("cvxpy")
+    w, res = BlockCoordinateDescent("cyclic", tol=1e-12).solve(Quadratic(), Box(0.0, 1.0), X,
+                                                               y, w0)
+    ref_w = glm_reference(Quadratic(), Box(0.0, 1.0), X, y)[0]
+    assert np.all((w >= 0) & (w <= 1)) and res.converged
+    np.testing.assert_allclose(w, ref_w, atol=1e-6)
+
+
+def test_zero_column_with_a_positive_slope_goes_to_its_lower_bound():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 4))
+    X[:, 2] = 0.0
+    y = X @ np.array([0.5, 0.2, 0.0, 0.7])
+    w, res = BlockCoordinateDescent("cyclic", tol=1e-12).solve(
+        Quadratic(), Box(0.0, 1.0, linear=0.5), X, y, np.full(4, 0.7))
+    assert res.converged and w[2] == 0.0

@@ -371,7 +371,7 @@ def _paper_criterion(pb, g0):
             step = pb.penalty.prox(pb.w - g / safe_L, 1.0 / safe_L) - pb.w
             crit = float(np.linalg.norm(np.where(L > 0, L * step, 0.0)))
         return crit, primal, max(crit, np.finfo(float).tiny) if g0 is None else g0, False
-    return max(gap, 0.0), primal, pb.P0, True
+    return max(gap, 0.0), primal, pb.gap_reference(primal), True
 
 
 def run_paper_mode(pb, opts, result, Dg, max_iter):

@@ -272,11 +272,7 @@ def group_fixed_point_violation(pen, pp, w, g, grp_ptr, grp_indices, groups, Lg,
 def objective_value(df, dfp, pen, pp, y, z, w):
     """``F(z) + Psi(w)`` for a separable penalty: ``(1/n) sum_i loss(y_i, z_i) + sum_j
     psi_j(w_j)`` (``w`` in the penalty's domain), in one compiled pass."""
-    n = y.shape[0]
-    loss = 0.0
-    for i in range(n):
-        loss += D.loss(df, dfp, y[i], z[i])
-    value = loss / n
+    value = D.value_sum(df, dfp, y, z) / y.shape[0]
     for j in range(w.shape[0]):
         if w[j] != 0.0:
             value += P.value_1d(pen, pp, w[j], j)
@@ -296,10 +292,7 @@ def gap_parts(df, dfp, pen, pp, y, y_dual, z, w, grad, raw):
     """
     n = y.shape[0]
     inv_n = 1.0 / n
-    loss = 0.0
-    for i in range(n):
-        loss += D.loss(df, dfp, y[i], z[i])
-    primal = loss * inv_n
+    primal = D.value_sum(df, dfp, y, z) * inv_n
     for j in range(w.shape[0]):
         primal += P.value_1d(pen, pp, w[j], j)
     dn = 0.0

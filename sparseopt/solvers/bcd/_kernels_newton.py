@@ -26,10 +26,11 @@ def _newton_model(kx, y, z, ws, df, dfp, fit_intercept):
     inv_n = 1.0 / n
     raw = np.empty(n)
     h = np.empty(n)
+    D.grad_hess_fill(df, dfp, y, z, raw, h)
     hb = 0.0
     for i in range(n):
-        raw[i] = D.loss_grad(df, dfp, y[i], z[i]) * inv_n
-        h[i] = D.loss_hess(df, dfp, y[i], z[i]) * inv_n
+        raw[i] *= inv_n
+        h[i] *= inv_n
         hb += h[i]
     center = fit_intercept and hb > 1e-300
     g = np.empty(m)
@@ -183,10 +184,7 @@ def newton_line_search(y, z, w, intercept, ws, parts, d, v, db, g, gb, floor):
     t = 1.0
     ok = False
     for _ in range(40):
-        dphi = 0.0
-        for i in range(n):
-            dphi += D.loss_diff(df, dfp, y[i], z[i], t * v[i])
-        dphi *= inv_n
+        dphi = D.diff_sum(df, dfp, y, z, v, t) * inv_n
         for k in range(m):
             dphi += P.value_diff_1d(pen, pp, w[ws[k]], t * d[k], ws[k])
         if dphi <= 1e-4 * t * dec:

@@ -84,6 +84,15 @@ class Problem:
     grad_ref: float = 1.0
     mu: np.ndarray = field(default_factory=lambda: np.zeros(0))
     L_centred: np.ndarray = None
+    gap_scale: str = "P0"
+
+    def gap_reference(self, primal):
+        """The scale of the relative duality gap: ``P0``, or (``gap_scale='objective'``, for a
+        penalty that goes below zero, where ``P0`` only bounds the objective) the magnitude
+        of the current objective, floored at the rounding level of ``P0``."""
+        if self.gap_scale == "objective":
+            return max(abs(primal), 64.0 * np.finfo(float).eps * self.P0)
+        return self.P0
 
     @cached_property
     def rng(self):
@@ -95,7 +104,8 @@ class Problem:
         """The penalty certifies by a duality gap (else: a fixed-point criterion); read once
         per run (the penalty does not change during a solve, and a weighted penalty validates
         its weights to answer)."""
-        return self.penalty.certificate == "dual_gap"
+        return (self.penalty.certificate == "dual_gap"
+                and getattr(self.datafit, "has_dual", True))
 
     @cached_property
     def screens(self):
@@ -210,7 +220,7 @@ class GapMonitor:
             self.xt = xt
             crit = primal - dual
             crit = np.inf if np.isnan(crit) else max(crit, 0.0)
-            ref = pb.P0
+            ref = pb.gap_reference(primal)
             result.dual_gap = crit
         else:
             grad = pb.gradient()
@@ -289,16 +299,21 @@ def build_problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0, t
         F0 = abs(datafit.value(y, np.zeros_like(y))) if fit_intercept else 0.0
     check_representable(design, L, P0, center)
     P0, floor = abs(P0), 64 * np.finfo(float).eps * F0
+    w[...] = penalty.project(w)  # a warm start outside the penalty's domain (a box, w >= 0)
     depth = -penalty.infimum(w.shape[0]) if hasattr(penalty, "infimum") else 0.0
+    gap_scale = "P0"
     if depth > 0.0:
         # a penalty that goes below zero (a box with a linear term, as in the SVM dual,
         # whose objective is 0 at w = 0): the gap at w = 0 of the dual point 0 is
-        # Psi^*(0) = -inf Psi, the scale of the relative tolerance; coordinates the
-        # datafit does not see (zero columns) sit at the penalty's minimiser
+        # Psi^*(0) = -inf Psi, which bounds the objective; the gap is then measured against
+        # the objective itself (the optimum can be far below that bound)
         P0 = max(P0, depth) if np.isfinite(depth) else P0
-        flat = L <= 0
-        if flat.any():
-            w[flat] = penalty.minimiser()
+        gap_scale = "objective"
+    best = penalty.minimiser() if hasattr(penalty, "minimiser") else None
+    flat = L <= 0
+    if best is not None and flat.any():
+        # coordinates the datafit does not see (zero columns) minimise the penalty alone
+        w[flat] = best
     if tol > 0 and P0 <= floor:  # zero up to rounding: stop at the rounding level
         P0 = floor / tol
     kernel_intercept = fit_intercept and center is None
@@ -311,7 +326,8 @@ def build_problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0, t
     elif kernel_intercept:
         K.intercept_step(parts[0], parts[1], lsq, parts[6], y, z, intercept)
     grad_ref = 1.0
-    if penalty.certificate != "dual_gap":  # the fixed-point criterion's reference
+    if penalty.certificate != "dual_gap" or not getattr(datafit, "has_dual", True):
+        # the fixed-point criterion's reference
         grad_ref = float(np.max(np.abs(design.X.T @ datafit.raw_grad(y, z0)), initial=0.0))
     y_dual = y
     if lsq:
@@ -324,7 +340,7 @@ def build_problem(datafit, penalty, alpha, X, y, w, fit_intercept, intercept0, t
                  parts=parts, alpha=alpha, w=w, z=z, intercept=intercept,
                  kernel_intercept=kernel_intercept, L=L, P0=P0,
                  tol=tol, random_state=random_state, tau=tau,
-                 grad_ref=grad_ref)
+                 grad_ref=grad_ref, gap_scale=gap_scale)
     if kernel_intercept and lsq and design.is_sparse:
         pb.mu, pb.L_centred = centred_curvatures(design.X, float(datafit.curvature))
     return pb, center

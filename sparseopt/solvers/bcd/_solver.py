@@ -81,7 +81,8 @@ class BlockCoordinateDescent(ParamsMixin):
         penalty with their slope at zero; group MCP: the group lasso): besides the run from
         ``w0`` (or zero), solve the surrogate and run again from its solution, and return the
         stationary point with the lower objective (``result.start`` says which). The answer
-        is never worse than the single run; it costs about three runs.
+        is never worse than the single run; it costs about three runs (``result.n_iter``,
+        ``n_epochs`` and ``history`` are those of the kept run).
     polish : bool, default=False
         Least squares (Lasso): once the support and signs are unchanged for two outer
         iterations, try the exact Newton step on the support (solve

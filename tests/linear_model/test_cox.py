@@ -163,7 +163,7 @@ def test_concordance_index_closed_forms():
 
 
 @pytest.mark.parametrize("y, match", [
-    (np.ones(20), "shape"),
+    (np.ones((20, 3)), "shape"),
     (np.column_stack([np.ones(20), np.full(20, 2.0)]), "0 or 1"),
     (np.column_stack([np.r_[np.nan, np.ones(19)], np.ones(20)]), "NaN|finite"),
 ])

@@ -8,7 +8,12 @@ smallest alpha whose solution is zero). Peers: skglm (estimators, or its
 GeneralizedLinearEstimator with AndersonCD for Huber and ProxNewton for Poisson) and
 scikit-learn where it has the model: ElasticNet, MultiTaskLasso, and WeightedLasso as a Lasso on
 the columns divided by the weights (``coef = coef_sklearn / weights``; the rescaled design is
-built once, outside the timing).
+built once, outside the timing). Two more cells: the linear SVM (hinge loss, ``C = 0.01``, no
+intercept; skglm's LinearSVC and scikit-learn's liblinear ``LinearSVC(loss='hinge')``, the
+objective the hinge primal) on labels ``y > median(y)``, and Cox + L1 (Breslow; skglm's
+CoxEstimator(method='breslow')) on simulated survival times (exponential, log hazard
+``0.5 z / std(z)`` from the same sparse truth, 30% censored; simulated data only, as
+scikit-learn bundles no survival data).
 
 Data:
 - ``simulated``: ``make_correlated_data(n, p, rho=0.5, snr=3, density=0.02)`` (Toeplitz
@@ -57,7 +62,8 @@ from sparseopt.datasets import make_correlated_data
 TOLS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
 REF_TOL = 1e-12
 CELLS = ("elastic_net", "weighted_lasso", "mcp", "group_lasso", "multitask_lasso", "huber",
-         "poisson")
+         "poisson", "svc", "cox")
+SVC_C = 0.01
 L1_RATIO, GAMMA, GROUP_SIZE, DELTA, N_TASKS = 0.5, 3.0, 5, 1.0, 10
 
 
@@ -73,11 +79,26 @@ def _huber_value(r, delta):
     return np.mean(np.where(a <= delta, 0.5 * a * a, delta * a - 0.5 * delta * delta))
 
 
+def _cox_value(y, z):
+    """Breslow's negative partial log-likelihood, mean over samples (log-sum-exp of each risk
+    set by a reversed cumulative logaddexp)."""
+    order = np.argsort(y[:, 0], kind="stable")
+    t, ev, zs = y[order, 0], y[order, 1], z[order]
+    suffix = np.logaddexp.accumulate(zs[::-1])[::-1]
+    first = np.r_[True, t[1:] != t[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(t.size), 0))
+    return float(np.sum(ev * (suffix[group_start] - zs)) / t.size)
+
+
 def objective(cell, prob, coef, intercept):
     """The cell's objective at ``(coef, intercept)``, written out here in numpy."""
     X, y, alpha = prob["X"], prob["y"], prob["alpha"]
     z = X @ coef + intercept
     n = X.shape[0]
+    if cell == "svc":  # the hinge primal
+        return SVC_C * np.sum(np.maximum(0.0, 1.0 - y * z)) + 0.5 * coef @ coef
+    if cell == "cox":
+        return _cox_value(y, z) + alpha * np.sum(np.abs(coef))
     if cell == "multitask_lasso":
         R = y - z
         return 0.5 * np.sum(R * R) / n + alpha * np.sum(np.linalg.norm(coef, axis=1))
@@ -101,6 +122,12 @@ def objective(cell, prob, coef, intercept):
 def alpha_max(cell, X, y, weights=None, fit_intercept=False):
     """Smallest alpha with a zero solution (intercept-only model for ``fit_intercept``)."""
     n = X.shape[0]
+    if cell == "svc":
+        return 1.0  # no alpha: C is fixed (SVC_C)
+    if cell == "cox":
+        from sparseopt.datafits import Cox
+
+        return np.max(np.abs(X.T @ Cox().raw_grad(y, np.zeros(n))))
     if cell == "huber":
         g = np.clip(y, -DELTA, DELTA)
     elif cell == "poisson":
@@ -135,8 +162,11 @@ def simulated(n, p, seed=0):
     W[support] = rng.standard_normal((support.size, N_TASKS))
     Z = X @ W
     Y = Z + rng.standard_normal(Z.shape) * np.std(Z) / 3
+    times = rng.exponential(np.exp(-0.5 * z / np.std(z)))
+    y_cox = np.column_stack([times, rng.random(n) < 0.7]).astype(float)
     return {"X": X, "y": y, "y_huber": y_huber, "y_poisson": y_pois, "X_mt": X, "Y": Y,
-            "poisson_intercept": False}
+            "poisson_intercept": False, "y_svc": np.where(y > np.median(y), 1.0, -1.0),
+            "y_cox": y_cox}
 
 
 def real():
@@ -154,7 +184,8 @@ def real():
     Y = np.eye(10)[labels]
     Y -= Y.mean(axis=0)
     return {"X": np.asfortranarray(X), "y": y, "y_huber": y, "y_poisson": y_counts,
-            "X_mt": np.asfortranarray(Xd), "Y": Y, "poisson_intercept": True}
+            "X_mt": np.asfortranarray(Xd), "Y": Y, "poisson_intercept": True,
+            "y_svc": np.where(y > 0, 1.0, -1.0), "y_cox": None}
 
 
 def problem(cell, data, div, seed=0):
@@ -168,6 +199,10 @@ def problem(cell, data, div, seed=0):
     elif cell == "poisson":
         y = data["y_poisson"]
         prob["fit_intercept"] = data["poisson_intercept"]
+    elif cell in ("svc", "cox"):
+        y = data[f"y_{cell}"]
+        if y is None:  # no bundled survival data
+            return None
     if cell == "group_lasso" and X.shape[1] % GROUP_SIZE:
         X = np.asfortranarray(X[:, : X.shape[1] - X.shape[1] % GROUP_SIZE])
     if cell == "weighted_lasso":
@@ -196,6 +231,10 @@ def ours(cell, prob, tol):
                              tol=tol)
     if cell == "multitask_lasso":
         return lm.MultiTaskLasso(a, fit_intercept=fi, tol=tol)
+    if cell == "svc":
+        return lm.LinearSVC(SVC_C, fit_intercept=False, tol=tol)
+    if cell == "cox":
+        return lm.CoxEstimator(a, l1_ratio=1.0, tol=tol)
     from sparseopt.datafits import Huber, Poisson
     from sparseopt.penalties import L1
     from sparseopt.solvers import BlockCoordinateDescent
@@ -222,6 +261,10 @@ def skglm_model(cell, prob, tol):
         return skglm.GroupLasso(GROUP_SIZE, a, weights=np.ones(n_groups), **kw)
     if cell == "multitask_lasso":
         return skglm.MultiTaskLasso(a, **kw)
+    if cell == "svc":
+        return skglm.LinearSVC(SVC_C, fit_intercept=False, tol=tol)
+    if cell == "cox":
+        return skglm.CoxEstimator(a, l1_ratio=1.0, method="breslow", tol=tol)
     from skglm.datafits import Huber, Poisson
     from skglm.penalties import L1
     from skglm.solvers import AndersonCD, ProxNewton
@@ -242,6 +285,11 @@ def sklearn_model(cell, prob, tol):
         return sk.Lasso(alpha=a, **kw)
     if cell == "multitask_lasso":
         return sk.MultiTaskLasso(alpha=a, **kw)
+    if cell == "svc":  # liblinear's dual coordinate descent
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=SVC_C, loss="hinge", dual=True, fit_intercept=False, tol=tol,
+                         max_iter=1_000_000)
     return None
 
 
@@ -316,6 +364,8 @@ def main():
             data = simulated(n, p) if dname == "simulated" else real()
             for cell in args.cells:
                 prob = problem(cell, data, args.div)
+                if prob is None:
+                    continue
                 res, best = run_cell(cell, prob, args.solvers, args.target, args.repeat)
                 shape = "x".join(map(str, prob["X"].shape))
                 for name, r in res.items():

@@ -4,7 +4,7 @@ Each datafit's module holds its class (the Python reference) and its scalar Numb
 :mod:`sparseopt.datafits.dispatch` is the one switch through which solvers reach the kernels.
 """
 
-from ._cox import Cox
+from ._cox import Cox, check_survival
 from ._gamma import Gamma
 from ._graph import GraphQuadratic, check_graph_matrix
 from ._huber import Huber
@@ -19,4 +19,4 @@ from ._weighted_quadratic import WeightedQuadratic
 
 __all__ = ["Cox", "Gamma", "GraphQuadratic", "Huber", "Logistic", "Multinomial", "Poisson",
            "Quadratic", "QuadraticMultiTask", "QuadraticSVC", "SignedLogistic", "WeightedLogistic",
-           "WeightedQuadratic", "bohning_matrix", "check_graph_matrix"]
+           "WeightedQuadratic", "bohning_matrix", "check_graph_matrix", "check_survival"]

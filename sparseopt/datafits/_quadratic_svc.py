@@ -72,9 +72,7 @@ class QuadraticSVC(GLMDatafit):
     def with_linear_term(self, penalty):
         """The penalty plus the dual's linear term ``-sum_i a_i``: a box's ``linear``
         decreases by 1 (a TypeError naming both for any other penalty)."""
-        from ..penalties import Box
-
-        if not isinstance(penalty, Box):
+        if not hasattr(penalty, "add_linear"):  # a box (the only penalty with a linear term)
             raise TypeError(f"datafit QuadraticSVC with penalty {type(penalty).__name__} is not "
                             "supported: the SVM dual needs a box penalty, Box(0, C) (the "
                             "constraint 0 <= a_i <= C).")

@@ -6,8 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..datafits import Cox
-from ..datafits._cox import check_survival
+from ..datafits import Cox, check_survival
 from ..penalties import L1L2
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_bool, check_nonnegative, check_real

@@ -3,12 +3,13 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
+from ._l1 import L1Start
 from ._separable import NonconvexPenalty, abs_step
 
 CODE = 6
 
 
-class L05(NonconvexPenalty):
+class L05(L1Start, NonconvexPenalty):
     r"""L0.5 penalty ``alpha * sum_j |w_j|^(1/2)``.
 
     Parameters

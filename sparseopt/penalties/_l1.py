@@ -245,3 +245,14 @@ def dual_norm_1d(params, u, j):
 def conjugate_1d(params, u, j):
     """This coordinate's part of the conjugate at a feasible (rescaled) dual point: 0."""
     return 0.0
+
+
+class L1Start:
+    """Mixin of the nonconvex penalties whose convex start is ``L1(alpha)``."""
+
+    def convex_start(self):
+        """The convex penalty whose solution block coordinate descent uses as a second start
+        (see ``BlockCoordinateDescent(convex_start=True)``): ``L1(alpha)``, the slope of the
+        penalty at zero (L0.5 and L2/3, whose slope at zero is infinite, use ``alpha``
+        too)."""
+        return L1(self._scalars()[0])

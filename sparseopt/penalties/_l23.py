@@ -3,12 +3,13 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
+from ._l1 import L1Start
 from ._separable import NonconvexPenalty, abs_step
 
 CODE = 7
 
 
-class L23(NonconvexPenalty):
+class L23(L1Start, NonconvexPenalty):
     r"""L2/3 penalty ``alpha * sum_j |w_j|^(2/3)``.
 
     Parameters

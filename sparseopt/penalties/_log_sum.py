@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
+from ._l1 import L1
 from ._separable import NonconvexPenalty, abs_step
 
 CODE = 8
@@ -51,10 +52,8 @@ class LogSum(NonconvexPenalty):
                 check_nonnegative("eps", self.eps, allow_zero=False))
 
     def convex_start(self):
-        """``L1(alpha / eps)``: the slope of the penalty at zero (see
-        :meth:`NonconvexPenalty.convex_start`)."""
-        from ._l1 import L1
-
+        """``L1(alpha / eps)``, the slope of the penalty at zero: the convex start (see
+        ``BlockCoordinateDescent(convex_start=True)``)."""
         alpha, eps = self._scalars()
         return L1(alpha / eps)
 

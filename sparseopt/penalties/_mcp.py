@@ -3,7 +3,9 @@
 import numpy as np
 
 from ..utils import check_bool, check_nonnegative, njit
+from ._l1 import L1
 from ._separable import NonconvexPenalty, abs_step
+from ._weighted_l1 import WeightedL1
 
 CODE = 4
 
@@ -69,10 +71,8 @@ class MCP(NonconvexPenalty):
 
     def convex_start(self):
         """The weighted L1 penalty with MCP's slope at zero, ``alpha * weights`` (its
-        ``positive`` too; see :meth:`NonconvexPenalty.convex_start`)."""
-        from ._l1 import L1
-        from ._weighted_l1 import WeightedL1
-
+        ``positive`` too): the convex start (see
+        ``BlockCoordinateDescent(convex_start=True)``)."""
         alpha, positive = self._scalars()[0], bool(self.positive)
         weights = self._checked_weights()
         if weights is None:

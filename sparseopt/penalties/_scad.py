@@ -3,13 +3,14 @@
 import numpy as np
 
 from ..utils import check_nonnegative, njit
+from ._l1 import L1Start
 from ._mcp import check_gamma
 from ._separable import NonconvexPenalty, abs_step
 
 CODE = 5
 
 
-class SCAD(NonconvexPenalty):
+class SCAD(L1Start, NonconvexPenalty):
     r"""Smoothly clipped absolute deviation of Fan and Li (2001).
 
     Parameters

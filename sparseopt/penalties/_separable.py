@@ -177,15 +177,6 @@ class NonconvexPenalty(SeparablePenalty):
     screening = False
     positive = False
 
-    def convex_start(self):
-        """The convex penalty whose solution block coordinate descent uses as a second start
-        (see ``BlockCoordinateDescent(convex_start=True)``): ``L1`` with the slope of the
-        penalty at zero, ``alpha`` (L0.5 and L2/3, whose slope at zero is infinite, use
-        ``alpha`` too)."""
-        from ._l1 import L1
-
-        return L1(self._scalars()[0])
-
     def _prox(self, x, t):
         """The prox as a global minimiser over the candidates."""
         ax = np.abs(x)

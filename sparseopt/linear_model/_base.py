@@ -74,14 +74,15 @@ def check_common(est):
 
 
 def linear_predict(est, X):
-    """``X @ est.coef_ + est.intercept_`` for a fitted single-output linear estimator, after
-    the usual checks (fitted, same number of features; dense or sparse ``X``)."""
+    """``X @ est.coef_ + est.intercept_`` for a fitted single-output linear estimator (no
+    ``intercept_``: 0), after the usual checks (fitted, same number of features; dense or
+    sparse ``X``)."""
     from sklearn.utils.validation import check_is_fitted, validate_data
 
     check_is_fitted(est)
     X = validate_data(est, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
                       reset=False, accept_large_sparse=True)
-    return np.asarray(X @ est.coef_).ravel() + est.intercept_
+    return np.asarray(X @ est.coef_).ravel() + getattr(est, "intercept_", 0.0)
 
 
 def unscaled_alphas(alphas, sx, sy):

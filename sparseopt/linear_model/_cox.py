@@ -4,13 +4,13 @@ import bisect
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..datafits import Cox, check_survival
 from ..penalties import L1L2
 from ..solvers import BlockCoordinateDescent
 from ..utils import check_bool, check_nonnegative, check_real
-from ._base import refuse_complex, resolve_solver
+from ._base import linear_predict, refuse_complex, resolve_solver
 
 
 def concordance_index(y, risk):
@@ -185,10 +185,7 @@ class CoxEstimator(BaseEstimator):
         -------
         risk : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csc", "csr", "coo"], dtype=np.float64,
-                          reset=False, accept_large_sparse=True)
-        return np.asarray(X @ self.coef_).ravel()
+        return linear_predict(self, X)
 
     def score(self, X, y):
         """Concordance index of :meth:`predict` with the survival data ``y``.

@@ -210,3 +210,12 @@ def test_one_dimensional_targets_are_times_that_are_all_events():
     a = CoxEstimator(alpha=0.05, tol=1e-10).fit(X, y[:, 0]).coef_
     b = CoxEstimator(alpha=0.05, tol=1e-10).fit(X, all_events).coef_
     np.testing.assert_array_equal(a, b)
+
+
+def test_generalized_linear_estimator_takes_cox_pairs():
+    X, y = _survival(150, 8, seed=7)
+    gle = GeneralizedLinearEstimator(Cox(), L1(0.05)).fit(X, y)
+    est = CoxEstimator(0.05, l1_ratio=1.0).fit(X, y)
+    np.testing.assert_allclose(gle.coef_, est.coef_, atol=1e-12)
+    mcp = GeneralizedLinearEstimator(Cox(), MCP(0.05, 3.0)).fit(X, y)
+    assert mcp.solver_result_.converged and np.count_nonzero(mcp.coef_) > 0
